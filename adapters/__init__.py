@@ -1,0 +1,1 @@
+"""Adapters: the outside world (Docker, registries, builds, the CLI) behind the ports."""

@@ -1,0 +1,1 @@
+"""Docker Engine adapters on docker-py (local images, builds, containers)."""

@@ -1,0 +1,1 @@
+"""The Dockerfile build backend: Cog-compatible Dockerfiles, build contexts and labels."""

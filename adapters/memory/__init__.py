@@ -1,0 +1,1 @@
+"""In-memory fakes of every port, held to the same contract kit as the real adapters."""

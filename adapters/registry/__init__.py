@@ -1,0 +1,1 @@
+"""OCI registry adapter on oras-py: inspect images without pulling them."""

@@ -1,0 +1,1 @@
+"""The application layer: ports and the Resolver use case. Imports domain only."""

@@ -1,0 +1,258 @@
+"""Every error this package raises on purpose.
+
+One tree, so that ``except CogModelError`` catches everything cogmodel raises. Errors also
+derive from the builtin that honestly matches (``ValueError`` for bad input, ``LookupError``
+for a miss). Every error carries the data a caller branches on as attributes; the message is
+for humans only and is never parsed (nothing in this package matches error text).
+
+::
+
+    CogModelError
+    ├── InvalidInputError (ValueError)                      .reason
+    │   ├── InvalidReferenceError                           .text
+    │   ├── InvalidDigestError                              .text
+    │   ├── InvalidPlatformError                            .text
+    │   ├── ConfigError                                     .field .problems
+    │   │   └── ConfigNotFoundError                         .filename .start_dir
+    │   ├── SchemaError                                     .line
+    │   ├── SourceError
+    │   └── AmbiguousImageIdError                           .image_id .matches
+    ├── ImageNotFoundError (LookupError)                    .ref .location .detail
+    │   └── PlatformNotFoundError                           .platform .available
+    ├── NotCogModelError                                    .ref
+    ├── InvalidLabelError                                   .ref .label .reason
+    ├── AuthenticationError                                 .backend .registry .detail
+    ├── BackendError                                        .backend .detail
+    │   ├── BackendUnavailableError
+    │   ├── ProtocolError
+    │   ├── BuildError                                      .step .log_tail
+    │   └── ContainerError                                  .exit_code .log_tail
+    └── IntegrityError                                      .what .expected .actual
+
+The command line maps these types (never their text) onto its exit codes: 2 for
+``InvalidInputError``, 3 ``ImageNotFoundError``, 4 ``NotCogModelError``/``InvalidLabelError``,
+5 ``AuthenticationError``, 6 ``BackendError``, 7 ``IntegrityError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from domain.image_source import ImageSource
+
+
+class CogModelError(Exception):
+    """Base of every error cogmodel raises on purpose."""
+
+
+# --------------------------------------------------------------------------- invalid input
+
+
+class InvalidInputError(CogModelError, ValueError):
+    """Input that breaks a documented rule. ``reason`` says which rule, in words."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class InvalidReferenceError(InvalidInputError):
+    """``text`` is not a valid image reference; ``reason`` names the bad part and why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"invalid image reference {text!r}: {reason}", reason=reason)
+        self.text = text
+
+
+class InvalidDigestError(InvalidInputError):
+    """``text`` is not a valid content digest or image id."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"invalid digest {text!r}: {reason}", reason=reason)
+        self.text = text
+
+
+class InvalidPlatformError(InvalidInputError):
+    """``text`` is not a platform of the form ``os/architecture[/variant]``."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"invalid platform {text!r}: {reason}", reason=reason)
+        self.text = text
+
+
+class ConfigError(InvalidInputError):
+    """cog.yaml (or a ``run.cog.config`` document) breaks a rule.
+
+    ``field`` is the dotted path of the offending field (``build.python_version``) or ``""``
+    for the whole document; ``problems`` holds every problem found, in order, when
+    validation collected several (Cog joins them with newlines).
+    """
+
+    def __init__(self, field: str, reason: str, *, problems: Sequence[str] = ()) -> None:
+        where = f"{field}: " if field else ""
+        super().__init__(f"{where}{reason}", reason=reason)
+        self.field = field
+        self.problems: tuple[str, ...] = tuple(problems) or (f"{where}{reason}",)
+
+
+class ConfigNotFoundError(ConfigError):
+    """No config file named ``filename`` in ``start_dir`` or any parent directory."""
+
+    def __init__(self, filename: str, start_dir: str) -> None:
+        super().__init__("", f"{filename} not found in {start_dir} (or in any parent directories)")
+        self.filename = filename
+        self.start_dir = start_dir
+
+
+class SchemaError(InvalidInputError):
+    """The predictor source cannot be turned into an OpenAPI schema.
+
+    ``line`` is the 1-based source line of the offending construct, or ``None``.
+    """
+
+    def __init__(self, reason: str, *, line: int | None = None, file: str = "") -> None:
+        where = f"{file}:{line}: " if file and line else (f"line {line}: " if line else "")
+        super().__init__(f"{where}{reason}", reason=reason)
+        self.line = line
+        self.file = file
+
+
+class SourceError(InvalidInputError):
+    """A build was asked for without a usable project source."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, reason=reason)
+
+
+class AmbiguousImageIdError(InvalidInputError, LookupError):
+    """A short image id matches more than one local image."""
+
+    def __init__(self, image_id: str, matches: Sequence[str]) -> None:
+        shown = ", ".join(sorted(matches)[:5])
+        super().__init__(
+            f"image id {image_id!r} is ambiguous: it matches {len(matches)} images ({shown})",
+            reason="ambiguous short image id",
+        )
+        self.image_id = image_id
+        self.matches: tuple[str, ...] = tuple(sorted(matches))
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+class ImageNotFoundError(CogModelError, LookupError):
+    """No image answers to ``ref`` at ``location``.
+
+    ``ref`` is what was asked for, as text (a canonical reference or an image id);
+    ``detail`` is an optional human explanation from the backend.
+    """
+
+    def __init__(self, ref: str, location: ImageSource, detail: str = "") -> None:
+        where = "locally" if location is ImageSource.LOCAL else "in the registry"
+        suffix = f": {detail}" if detail else ""
+        super().__init__(f"image {ref} not found {where}{suffix}")
+        self.ref = ref
+        self.location = location
+        self.detail = detail
+
+
+class PlatformNotFoundError(ImageNotFoundError):
+    """The image exists, but not for ``platform``; ``available`` lists the platforms it has."""
+
+    def __init__(
+        self, ref: str, location: ImageSource, platform: str, available: Sequence[str]
+    ) -> None:
+        have = ", ".join(available) if available else "none"
+        super().__init__(ref, location, f"no image for platform {platform} (available: {have})")
+        self.platform = platform
+        self.available: tuple[str, ...] = tuple(available)
+
+
+class NotCogModelError(CogModelError):
+    """The image exists but has no ``run.cog.config`` label, so it is not a Cog model."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"image {ref} is not a Cog model (it has no run.cog.config label)")
+        self.ref = ref
+
+
+class InvalidLabelError(CogModelError):
+    """A Cog label is present but its value does not parse.
+
+    Distinct from :class:`NotCogModelError`: the image claims to be a Cog model and is broken.
+    """
+
+    def __init__(self, label: str, reason: str, *, ref: str = "") -> None:
+        where = f"image {ref}: " if ref else ""
+        super().__init__(f"{where}label {label} is malformed: {reason}")
+        self.label = label
+        self.reason = reason
+        self.ref = ref
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class AuthenticationError(CogModelError):
+    """The backend refused our credentials, or we had none it would accept."""
+
+    def __init__(self, backend: str, detail: str, *, registry: str = "") -> None:
+        where = f" for {registry}" if registry else ""
+        super().__init__(f"{backend}: authentication failed{where}: {detail}")
+        self.backend = backend
+        self.registry = registry
+        self.detail = detail
+
+
+class BackendError(CogModelError):
+    """A backend (``docker``, ``registry``, …) failed in a way that is not a miss."""
+
+    def __init__(self, backend: str, detail: str) -> None:
+        super().__init__(f"{backend}: {detail}")
+        self.backend = backend
+        self.detail = detail
+
+
+class BackendUnavailableError(BackendError):
+    """The backend cannot be reached or did not answer in time."""
+
+
+class ProtocolError(BackendError):
+    """The backend answered, but not in a form we accept (malformed, oversized, truncated)."""
+
+
+class BuildError(BackendError):
+    """An image build failed. ``step`` is the failing step, ``log_tail`` the last output lines."""
+
+    def __init__(
+        self, detail: str, *, step: str = "", log_tail: Sequence[str] = (), backend: str = "build"
+    ) -> None:
+        super().__init__(backend, detail)
+        self.step = step
+        self.log_tail: tuple[str, ...] = tuple(log_tail)
+
+
+class ContainerError(BackendError):
+    """A container failed to start or exited unexpectedly."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        exit_code: int | None = None,
+        log_tail: Sequence[str] = (),
+        backend: str = "docker",
+    ) -> None:
+        super().__init__(backend, detail)
+        self.exit_code = exit_code
+        self.log_tail: tuple[str, ...] = tuple(log_tail)
+
+
+class IntegrityError(CogModelError):
+    """Content does not match the digest it was fetched by or announced with."""
+
+    def __init__(self, what: str, *, expected: str, actual: str) -> None:
+        super().__init__(f"{what}: content digest {actual} does not match expected {expected}")
+        self.what = what
+        self.expected = expected
+        self.actual = actual
