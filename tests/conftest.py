@@ -9,4 +9,4 @@ sets ``COGMODEL_REQUIRE_REAL=1`` to turn those skips into failures.
 
 from __future__ import annotations
 
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.infra.engine", "tests.infra.registry", "tests.infra.images"]

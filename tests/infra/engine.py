@@ -1,0 +1,1 @@
+"""Test fixtures: see tests/infra/__init__.py. (placeholder, filled in by its issue)"""
