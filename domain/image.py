@@ -48,7 +48,7 @@ class Image:
     reference: ParsedRef | None
     image_id: Digest | None
     source: ImageSource
-    labels: Mapping[str, str] = field(default=_EMPTY)
+    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     platform: Platform | None = None
     manifest_digest: Digest | None = None
     media_type: str | None = None

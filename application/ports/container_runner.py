@@ -39,7 +39,7 @@ class ContainerSpec:
 
     image: ParsedRef | Digest
     command: tuple[str, ...] | None = None
-    env: Mapping[str, str] = field(default=_NO_STRINGS)
+    env: Mapping[str, str] = field(default_factory=lambda: _NO_STRINGS)
     ports: Mapping[int, int | None] = field(default_factory=lambda: MappingProxyType({}))
     volumes: tuple[VolumeMount, ...] = ()
     workdir: str | None = None

@@ -34,8 +34,8 @@ class BuildRequest:
     context_dir: Path
     dockerfile: str
     tags: tuple[ParsedRef, ...] = ()
-    labels: Mapping[str, str] = field(default=_NO_STRINGS)
-    build_args: Mapping[str, str] = field(default=_NO_STRINGS)
+    labels: Mapping[str, str] = field(default_factory=lambda: _NO_STRINGS)
+    build_args: Mapping[str, str] = field(default_factory=lambda: _NO_STRINGS)
     secrets: tuple[BuildSecret, ...] = ()
     no_cache: bool = False
     progress: ProgressSink | None = None
