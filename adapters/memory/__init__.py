@@ -1,1 +1,21 @@
-"""In-memory fakes of every port, held to the same contract kit as the real adapters."""
+"""In-memory fakes of every port, held to the same contract kit as the real adapters.
+
+They hold state and behave (raise the same domain errors as the real backends); seed them through
+the constructor or ``add``. Library users may use them in their own tests.
+"""
+
+from adapters.memory.container_runner import InMemoryContainer, InMemoryContainerRunner, Program
+from adapters.memory.image_builder import InMemoryImageBuilder
+from adapters.memory.local_images import InMemoryLocalImages
+from adapters.memory.model_factory import InMemoryModelFactory
+from adapters.memory.remote_images import InMemoryRemoteImages
+
+__all__ = [
+    "InMemoryContainer",
+    "InMemoryContainerRunner",
+    "InMemoryImageBuilder",
+    "InMemoryLocalImages",
+    "InMemoryModelFactory",
+    "InMemoryRemoteImages",
+    "Program",
+]

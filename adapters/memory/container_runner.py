@@ -1,0 +1,131 @@
+"""A container runner whose containers are programs you supply. Passes ContainerRunnerContract.
+
+A *program* is a function from the :class:`ContainerSpec` to a :class:`RunResult`: it stands in
+for what the image would do. The runner checks the image exists in the attached
+:class:`InMemoryLocalImages`, hands out published ports, and tracks running containers so a test
+can see that none is left behind (``running``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Self
+
+from adapters.memory.local_images import InMemoryLocalImages
+from application.ports.container_runner import (
+    ContainerRunner,
+    ContainerSpec,
+    RunningContainer,
+    RunResult,
+)
+from domain.digest import Digest, ImageId
+from domain.errors import BackendUnavailableError, ContainerError
+
+Program = Callable[[ContainerSpec], RunResult]
+
+
+def _idle(spec: ContainerSpec) -> RunResult:
+    return RunResult(exit_code=0, stdout="", stderr="")
+
+
+class InMemoryContainer:
+    """A "running" container of the in-memory runner."""
+
+    def __init__(
+        self, runner: InMemoryContainerRunner, spec: ContainerSpec, ports: dict[int, int]
+    ) -> None:
+        self._runner = runner
+        self._spec = spec
+        self._ports = ports
+        self._id = f"memory-{next(runner._ids)}"
+        self._result: RunResult | None = None
+
+    @property
+    def id(self) -> str:
+        """See :attr:`application.ports.container_runner.RunningContainer.id`."""
+        return self._id
+
+    def host_port(self, container_port: int) -> int:
+        """See :meth:`application.ports.container_runner.RunningContainer.host_port`."""
+        try:
+            return self._ports[container_port]
+        except KeyError:
+            raise ContainerError(f"port {container_port} is not published") from None
+
+    def is_running(self) -> bool:
+        """See :meth:`application.ports.container_runner.RunningContainer.is_running`."""
+        return self._id in self._runner.running
+
+    def logs(self) -> str:
+        """See :meth:`application.ports.container_runner.RunningContainer.logs`."""
+        result = self._finish()
+        return result.stdout + result.stderr
+
+    def follow_logs(self) -> Iterator[str]:
+        """See :meth:`application.ports.container_runner.RunningContainer.follow_logs`."""
+        yield from self.logs().splitlines()
+
+    def wait(self, timeout: float | None = None) -> int:
+        """See :meth:`application.ports.container_runner.RunningContainer.wait`."""
+        result = self._finish()
+        self._runner.running.pop(self._id, None)
+        return result.exit_code
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """See :meth:`application.ports.container_runner.RunningContainer.stop`."""
+        self._runner.running.pop(self._id, None)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _finish(self) -> RunResult:
+        if self._result is None:
+            self._result = self._runner.program(self._spec)
+        return self._result
+
+
+class InMemoryContainerRunner:
+    """Runs :data:`Program` functions as containers of images in an in-memory store."""
+
+    def __init__(self, local: InMemoryLocalImages, program: Program = _idle) -> None:
+        """Run images of ``local``; ``program`` plays the part of every container."""
+        self._local = local
+        self.program = program
+        self.running: dict[str, InMemoryContainer] = {}
+        self.unavailable = False
+        self._ids = itertools.count(1)
+        self._ports = itertools.count(49152)
+
+    def start(self, spec: ContainerSpec) -> RunningContainer:
+        """See :meth:`application.ports.container_runner.ContainerRunner.start`."""
+        self._check(spec)
+        ports = {c: (h if h is not None else next(self._ports)) for c, h in spec.ports.items()}
+        container = InMemoryContainer(self, spec, ports)
+        self.running[container.id] = container
+        return container
+
+    def run(self, spec: ContainerSpec, *, timeout: float | None = None) -> RunResult:
+        """See :meth:`application.ports.container_runner.ContainerRunner.run`."""
+        self._check(spec)
+        return self.program(spec)
+
+    def _check(self, spec: ContainerSpec) -> None:
+        if self.unavailable:
+            raise BackendUnavailableError("memory", "the in-memory engine is marked unavailable")
+        if isinstance(spec.image, Digest):
+            self._local.inspect_id(ImageId(spec.image))
+        else:
+            self._local.inspect(spec.image)
+
+
+_: type[ContainerRunner] = InMemoryContainerRunner

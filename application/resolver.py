@@ -1,0 +1,285 @@
+"""The Resolver: the one place that builds, inspects and pulls Cog models.
+
+It is a small service: ports in, domain values out, one fallback rule. Looking an image up in
+the local engine and in its registry happens in the order a :class:`Preference` gives, and it
+moves on to the next place ONLY when the first says :class:`~domain.errors.ImageNotFoundError`.
+Outages, authentication failures, malformed labels and "not a Cog model" surface unchanged:
+masking an outage as a miss would hide a dead daemon behind a confusing registry error.
+
+Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the composition root
+(``adapters.container.Container().resolver()``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import replace
+from typing import assert_never
+
+from application.ports.local_images import LocalImages
+from application.ports.model_factory import ModelFactory
+from application.ports.remote_images import RemoteImages
+from domain.digest import Digest, ImageId
+from domain.errors import ImageNotFoundError, SourceError
+from domain.image import Image
+from domain.image_source import ImageSource
+from domain.index import check_platform
+from domain.model import Model
+from domain.options import (
+    BuildBaseOptions,
+    BuildOptions,
+    base_with_defaults,
+    with_defaults,
+)
+from domain.platform import Platform
+from domain.progress import ProgressSink
+from domain.reference import ParsedRef
+from domain.refs import BuildRef, LocalRef, ModelRef, RemoteRef, TagRef
+from domain.source import Source
+
+
+class Preference(enum.Enum):
+    """Where to look for an image, in order. Only ``ImageNotFoundError`` moves on.
+
+    For :meth:`Resolver.inspect`: the places asked, in order. For :meth:`Resolver.pull`:
+    LOCAL_ONLY never pulls; PREFER_LOCAL (the default) pulls only when the engine does not have
+    the image; PREFER_REMOTE always pulls first and uses the engine's copy only when the
+    registry does not have it; REMOTE_ONLY always pulls.
+    """
+
+    LOCAL_ONLY = (ImageSource.LOCAL,)
+    REMOTE_ONLY = (ImageSource.REMOTE,)
+    PREFER_LOCAL = (ImageSource.LOCAL, ImageSource.REMOTE)
+    PREFER_REMOTE = (ImageSource.REMOTE, ImageSource.LOCAL)
+
+    @property
+    def order(self) -> tuple[ImageSource, ...]:
+        """The places to ask, first to last."""
+        places: tuple[ImageSource, ...] = self.value
+        return places
+
+
+class Resolver:
+    """Builds, inspects and pulls Cog models through the ports it is given."""
+
+    def __init__(
+        self,
+        *,
+        local: LocalImages,
+        remote: RemoteImages,
+        factory: ModelFactory,
+        default_preference: Preference = Preference.PREFER_LOCAL,
+    ) -> None:
+        """Wire the resolver.
+
+        Args:
+            local: the local engine's images.
+            remote: the registries.
+            factory: the build backend.
+            default_preference: the order :meth:`inspect` uses when none is given.
+                Default: PREFER_LOCAL, as in Cog's PR (Cog HEAD later chose PREFER_REMOTE).
+        """
+        self._local = local
+        self._remote = remote
+        self._factory = factory
+        self._default_preference = default_preference
+
+    @property
+    def factory(self) -> ModelFactory:
+        """The build backend in use."""
+        return self._factory
+
+    def with_factory(self, factory: ModelFactory) -> Resolver:
+        """A new resolver that builds with ``factory`` (this one is left unchanged)."""
+        return Resolver(
+            local=self._local,
+            remote=self._remote,
+            factory=factory,
+            default_preference=self._default_preference,
+        )
+
+    # ------------------------------------------------------------------ look-ups
+
+    def resolve(self, ref: ModelRef) -> Model:
+        """The model a ref names: a tag with the default preference, a local or remote image
+        only there, or a build.
+
+        Raises:
+            as :meth:`inspect` or :meth:`build`.
+        """
+        match ref:
+            case TagRef(image=image):
+                return self.inspect(image)
+            case LocalRef(image=image):
+                return self.inspect(image, prefer=Preference.LOCAL_ONLY)
+            case RemoteRef(image=image):
+                return self.inspect(image, prefer=Preference.REMOTE_ONLY)
+            case BuildRef(source=source, options=options):
+                return self.build(source, options)
+            case _:
+                assert_never(ref)
+
+    def inspect(
+        self,
+        ref: ParsedRef,
+        *,
+        prefer: Preference | None = None,
+        platform: Platform | None = None,
+    ) -> Model:
+        """The model ``ref`` names, looked up where ``prefer`` says.
+
+        ``platform`` selects the image of an index remotely; a local image for another platform
+        counts as not found locally (so PREFER_LOCAL then asks the registry).
+
+        Raises:
+            ImageNotFoundError: the last place asked does not have it (``location`` says where).
+            NotCogModelError: the image found has no ``run.cog.config`` label.
+            InvalidLabelError: the image found has a malformed Cog label.
+            AuthenticationError, BackendUnavailableError, ProtocolError, IntegrityError: from the
+                place asked, unchanged.
+        """
+        *fallbacks, last = (prefer or self._default_preference).order
+        for location in fallbacks:
+            try:
+                image = self._inspect_at(location, ref, platform)
+            except ImageNotFoundError:
+                continue
+            return Model.from_image(image)
+        return Model.from_image(self._inspect_at(last, ref, platform))
+
+    def inspect_by_id(self, image_id: ImageId | str) -> Model:
+        """The local model whose image id is, or starts with, ``image_id``.
+
+        Raises:
+            InvalidDigestError: ``image_id`` is not a (short) image id.
+            ImageNotFoundError: no local image has that id.
+            AmbiguousImageIdError: a short id matches several images.
+            NotCogModelError, InvalidLabelError: the image is not a (valid) Cog model.
+            BackendUnavailableError: the engine cannot be reached.
+        """
+        return Model.from_image(self._local.inspect_id(ImageId.parse(image_id)))
+
+    def pull(
+        self,
+        ref: ParsedRef,
+        *,
+        prefer: Preference = Preference.PREFER_LOCAL,
+        platform: Platform | None = None,
+        progress: ProgressSink | None = None,
+    ) -> Model:
+        """Make sure the engine has the model ``ref`` names, pulling it if needed.
+
+        A local image that is not a Cog model is returned as the error it is, never re-pulled.
+        ``platform`` is honoured both for the local check and for the pull.
+
+        Raises:
+            ImageNotFoundError: neither the engine (as far as ``prefer`` allows) nor the
+                registry has it.
+            NotCogModelError, InvalidLabelError: the image is not a (valid) Cog model.
+            AuthenticationError, BackendUnavailableError: unchanged from the engine.
+        """
+        *fallbacks, last = prefer.order
+        for location in fallbacks:
+            try:
+                image = self._obtain(location, ref, platform, progress)
+            except ImageNotFoundError:
+                continue
+            return Model.from_image(image)
+        return Model.from_image(self._obtain(last, ref, platform, progress))
+
+    def push(self, ref: ParsedRef, *, progress: ProgressSink | None = None) -> Digest:
+        """Push the local image ``ref`` to its registry and return the manifest digest.
+
+        Raises:
+            ImageNotFoundError: the engine has no image ``ref``.
+            AuthenticationError, BackendUnavailableError: unchanged from the engine.
+        """
+        return self._local.push(ref, progress=progress)
+
+    # ------------------------------------------------------------------ builds
+
+    def build(self, source: Source | None, options: BuildOptions | None = None) -> Model:
+        """Build ``source`` into a model image and return the model.
+
+        Defaults are applied to ``options`` first (the image name comes from the project
+        directory when unset). The result is inspected by its image id, and the model carries
+        the source's config (as Cog does) with the schema and version from the image's labels.
+
+        Raises:
+            SourceError: no source, no config, or a project directory that is not absolute.
+            ConfigError, SchemaError, BuildError, BackendUnavailableError: from the factory.
+            InvalidLabelError: the built image's schema label is malformed.
+        """
+        checked = _require_source(source, "build")
+        built = self._factory.build(checked, with_defaults(options or BuildOptions(), checked))
+        image = self._inspect_built(built)
+        assert checked.config is not None  # _require_source guarantees it
+        return Model(
+            image=image,
+            config=checked.config,
+            schema=image.parsed_openapi_schema(),
+            cog_version=image.cog_version,
+        )
+
+    def build_base(self, source: Source | None, options: BuildBaseOptions | None = None) -> Model:
+        """Build the dev image of ``source`` (environment only; the project is mounted at run).
+
+        Raises:
+            SourceError: no source, no config, or a project directory that is not absolute.
+            ConfigError, BuildError, BackendUnavailableError: from the factory.
+        """
+        checked = _require_source(source, "build_base")
+        built = self._factory.build_base(
+            checked, base_with_defaults(options or BuildBaseOptions(), checked)
+        )
+        assert checked.config is not None  # _require_source guarantees it
+        return Model(image=built, config=checked.config)
+
+    # ------------------------------------------------------------------ internals
+
+    def _inspect_at(
+        self, location: ImageSource, ref: ParsedRef, platform: Platform | None
+    ) -> Image:
+        if location is ImageSource.REMOTE:
+            return self._remote.inspect(ref, platform=platform)
+        return _check_platform(self._local.inspect(ref), platform)
+
+    def _obtain(
+        self,
+        location: ImageSource,
+        ref: ParsedRef,
+        platform: Platform | None,
+        progress: ProgressSink | None,
+    ) -> Image:
+        if location is ImageSource.REMOTE:
+            return self._local.pull(ref, platform=platform, progress=progress)
+        return _check_platform(self._local.inspect(ref), platform)
+
+    def _inspect_built(self, built: Image) -> Image:
+        if built.image_id is not None:
+            image = self._local.inspect_id(ImageId(built.image_id))
+        elif built.reference is not None:
+            image = self._local.inspect(built.reference)
+        else:
+            raise SourceError("the build backend returned an image with neither id nor name")
+        return replace(image, source=ImageSource.BUILD, reference=built.reference)
+
+
+def _require_source(source: Source | None, operation: str) -> Source:
+    if source is None:
+        raise SourceError(f"source is required for {operation}")
+    if source.config is None:
+        raise SourceError(f"source.config is required for {operation}")
+    if not source.project_dir.is_absolute():
+        # Cog rejects an empty ProjectDir; PurePath("") is ".", so we ask for an absolute path,
+        # which is what the filesystem adapter always produces.
+        raise SourceError(
+            f"source.project_dir must be an absolute path for {operation} "
+            f"(got {str(source.project_dir)!r})"
+        )
+    return source
+
+
+def _check_platform(image: Image, platform: Platform | None) -> Image:
+    check_platform(image.platform, platform, ref=image.display_name, location=ImageSource.LOCAL)
+    return image
