@@ -1,1 +1,21 @@
-"""The contract-test kit: one <Port>Contract pytest class per port (needs the [contract] extra)."""
+"""The contract-test kit: one ``<Port>Contract`` pytest class per port.
+
+A backend author subclasses a contract in a ``Test*`` class and overrides its fixtures (the
+backend and a way to seed it); capabilities are typed class attributes, and a test whose
+capability is off is skipped with a reason. Needs the ``contract`` extra (pytest); nothing else in
+cogmodel imports pytest. See docs/backends.md.
+"""
+
+from adapters.contract.container_runner import ContainerRunnerContract
+from adapters.contract.image_builder import ImageBuilderContract
+from adapters.contract.local_images import LocalImagesContract
+from adapters.contract.model_factory import ModelFactoryContract
+from adapters.contract.remote_images import RemoteImagesContract
+
+__all__ = [
+    "ContainerRunnerContract",
+    "ImageBuilderContract",
+    "LocalImagesContract",
+    "ModelFactoryContract",
+    "RemoteImagesContract",
+]

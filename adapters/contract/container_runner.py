@@ -1,0 +1,116 @@
+"""ContainerRunnerContract: behaviour every ContainerRunner backend must show.
+
+Subclass it in a ``Test*`` class and override ``runner`` and ``shell_image`` (an image whose
+``sh -c`` understands ``echo``, ``exit N`` and ``$VAR``). ``serves_network`` says whether started
+containers really listen on their published ports (an engine) or not (a fake).
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import ClassVar
+
+import pytest
+
+from application.ports.container_runner import ContainerRunner, ContainerSpec, RunningContainer
+from domain.digest import Digest
+from domain.errors import ImageNotFoundError
+from domain.image_source import ImageSource
+from domain.reference import ParsedRef, parse_ref
+
+
+class ContainerRunnerContract:
+    """Behaviour every ContainerRunner backend must show."""
+
+    serves_network: ClassVar[bool] = True
+
+    @pytest.fixture
+    def runner(self) -> ContainerRunner:
+        """The runner under test."""
+        raise NotImplementedError("override the 'runner' fixture to return your ContainerRunner")
+
+    @pytest.fixture
+    def shell_image(self) -> ParsedRef | Digest:
+        """An image with ``sh -c`` (echo, exit, $VAR)."""
+        raise NotImplementedError("override 'shell_image' with an image that has sh")
+
+    def _sh(self, image: ParsedRef | Digest, script: str, **kwargs: object) -> ContainerSpec:
+        return ContainerSpec(image=image, command=("sh", "-c", script), **kwargs)  # type: ignore[arg-type]
+
+    def test_run_returns_the_output(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        result = runner.run(self._sh(shell_image, "echo hello"), timeout=60)
+        assert result.exit_code == 0
+        assert result.stdout == "hello\n"
+
+    def test_run_returns_the_exit_code(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        assert runner.run(self._sh(shell_image, "exit 3"), timeout=60).exit_code == 3
+
+    def test_environment_reaches_the_command(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        spec = self._sh(shell_image, "echo $GREETING", env={"GREETING": "bonjour"})
+        assert runner.run(spec, timeout=60).stdout == "bonjour\n"
+
+    def test_missing_image_raises_image_not_found_locally(self, runner: ContainerRunner) -> None:
+        missing = parse_ref("cogmodel-contract/no-such-image:missing")
+        with pytest.raises(ImageNotFoundError) as info:
+            runner.run(self._sh(missing, "true"), timeout=60)
+        assert info.value.location is ImageSource.LOCAL
+
+    def test_started_container_stops_when_its_block_ends(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with runner.start(self._sh(shell_image, "sleep 60")) as container:
+            assert container.is_running()
+        assert not container.is_running()
+
+    def test_started_container_stops_when_an_exception_escapes(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        started: list[RunningContainer] = []
+        with pytest.raises(KeyboardInterrupt):  # noqa: PT012, SIM117 - the escape is the point
+            with runner.start(self._sh(shell_image, "sleep 60")) as container:
+                started.append(container)
+                raise KeyboardInterrupt
+        assert started
+        assert not started[0].is_running()
+
+    def test_wait_returns_the_exit_code_of_a_started_container(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with runner.start(self._sh(shell_image, "exit 7")) as container:
+            assert container.wait(timeout=60) == 7
+
+    def test_published_port_is_reachable_on_loopback(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        spec = self._sh(
+            shell_image,
+            "mkdir -p /www && echo ok > /www/index.html && httpd -f -p 8080 -h /www",
+            ports={8080: None},
+        )
+        with runner.start(spec) as container:
+            port = container.host_port(8080)
+            assert 0 < port < 65536
+            if not self.serves_network:
+                return
+            assert _answers_http(port), container.logs()
+
+
+def _answers_http(port: int, deadline: float = 20.0) -> bool:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                conn.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
+                if conn.recv(64).startswith(b"HTTP/"):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
