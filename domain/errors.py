@@ -14,7 +14,7 @@ for humans only and is never parsed (nothing in this package matches error text)
     │   ├── InvalidPlatformError                            .text
     │   ├── ConfigError                                     .field .problems
     │   │   └── ConfigNotFoundError                         .filename .start_dir
-    │   ├── SchemaError                                     .line
+    │   ├── SchemaError                                     .line .file .kind
     │   ├── SourceError
     │   └── AmbiguousImageIdError                           .image_id .matches
     ├── ImageNotFoundError (LookupError)                    .ref .location .detail
@@ -107,14 +107,20 @@ class ConfigNotFoundError(ConfigError):
 class SchemaError(InvalidInputError):
     """The predictor source cannot be turned into an OpenAPI schema.
 
-    ``line`` is the 1-based source line of the offending construct, or ``None``.
+    ``line`` is the 1-based source line of the offending construct, or ``None``; ``file`` the
+    project-relative source file, or ``""``. ``kind`` names the rule that was broken (a
+    ``domain.schema.SchemaErrorKind`` value, which is a ``str``; ``""`` when unclassified):
+    callers branch on it, never on the message.
     """
 
-    def __init__(self, reason: str, *, line: int | None = None, file: str = "") -> None:
+    def __init__(
+        self, reason: str, *, line: int | None = None, file: str = "", kind: str = ""
+    ) -> None:
         where = f"{file}:{line}: " if file and line else (f"line {line}: " if line else "")
         super().__init__(f"{where}{reason}", reason=reason)
         self.line = line
         self.file = file
+        self.kind = kind
 
 
 class SourceError(InvalidInputError):
