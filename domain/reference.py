@@ -1,15 +1,23 @@
-"""Image references with go-containerregistry's exact semantics.
+"""Image references, parsed exactly as go-containerregistry's ``name.ParseReference`` does.
 
-``parse_ref`` follows ``name.ParseReference`` of go-containerregistry (which Cog's ``ParseRef``
-wraps), rule for rule as written in REFERENCES.md: the text is used verbatim (no trimming, no
-lower-casing); tag parsing is tried before digest parsing; a first path segment is a registry
-only when it is ``localhost`` or contains ``.`` or ``:``; ``docker.io`` becomes
-``index.docker.io`` and single-segment Docker Hub names gain ``library/``; the default tag is
-``latest`` and never applies to digest references; ``repo:tag@digest`` is a digest reference
-whose tag is dropped.
+Cog's ``ParseRef`` wraps ``name.ParseReference`` (go-containerregistry HEAD, where a repository may
+be one character long). The rules, each mirrored from ``pkg/name`` (REFERENCES.md lists them):
 
-Equality and hashing consider only what names the image (registry, repository, tag, digest):
-the ``original`` spelling, the ``scheme`` and the Replicate host are not part of it, so
+* The text is used verbatim: no trimming, no lower-casing.
+* Text with an ``@`` can only be a digest reference and text without one only a tag reference (no
+  part of a tag reference admits ``@``), so Go's "tag first, then digest" is a dispatch on ``@``.
+* A tag is what follows the last ``:`` unless that contains ``/``; 1-128 of ``[A-Za-z0-9_.-]``.
+* The part before the first ``/`` is a registry when it is ``localhost`` or contains ``.`` or
+  ``:``. A registry must survive Go's ``url.Parse("//" + registry).Host == registry``
+  (:func:`domain.registry_host.registry_problem`). The repository is 1-255 of ``[a-z0-9_./-]``,
+  counted before ``library/`` is added; its structure (``a//b``, ``-a``) is not checked.
+* ``docker.io`` becomes ``index.docker.io``; a Docker Hub repository without ``/`` gains
+  ``library/``. The defaults (registry ``index.docker.io``, tag ``latest``) are used verbatim.
+* A digest is ``sha256:`` and 64 lower-case hex characters. In ``repo:tag@digest`` the tag is
+  checked and dropped, and the name is re-parsed through Go's ``Name()``.
+
+Equality and hashing consider only what names the image (registry, repository, tag, digest), never
+the ``original`` spelling, the ``scheme`` or the Replicate host, so
 ``parse_ref("ubuntu") == parse_ref("index.docker.io/library/ubuntu:latest")``.
 
 >>> str(parse_ref("ubuntu"))
@@ -20,13 +28,13 @@ the ``original`` spelling, the ``scheme`` and the Replicate host are not part of
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Final
 
 from domain.digest import Digest
 from domain.errors import InvalidReferenceError
+from domain.registry_host import registry_problem, registry_scheme
 
 DOCKER_HUB: Final = "index.docker.io"
 DOCKER_HUB_ALIAS: Final = "docker.io"
@@ -35,15 +43,14 @@ DEFAULT_TAG: Final = "latest"
 
 _TAG_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 _REPO_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-./")
-_SHA256_HEX: Final = re.compile(r"[a-f0-9]{64}")
-_LOCALHOST_SUFFIX: Final = re.compile(r".*\.localhost(?::\d{1,5})?$")
-_LOOPBACK: Final = re.compile(r"127\.0\.0\.1(?::\d+)?")
-_IPV6_LOOPBACK: Final = re.compile(r"::1|\[::1\](?::\d+)?")
-# Characters Go's url.Parse("//" + host) keeps in the host unchanged (RFC 3986 sub-delims,
-# unreserved, ':' and brackets, plus '<', '>' and '"' which Go tolerates). Non-ASCII passes.
-_REGISTRY_ASCII: Final = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:[]<>\""
-)
+_HEX64: Final = re.compile(r"[a-f0-9]{64}").fullmatch
+# The fast path: shapes that are unambiguous and valid by construction. Anything else goes through
+# the literal transcription of Go below, which is the reference (tests compare the two).
+_FAST_REGISTRY: Final = re.compile(r"[A-Za-z0-9.-]*(?::[0-9]*)?").fullmatch
+_FAST_REST: Final = re.compile(  # possessive: nothing here ever needs to backtrack
+    r"([a-z0-9_./-]{1,255}+)(?::([A-Za-z0-9_.-]{1,128}+))?+(?:@sha256:([a-f0-9]{64}))?+"
+).fullmatch
+_CACHE_SIZE: Final = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,13 +78,15 @@ class ParsedRef:
     def __str__(self) -> str:
         """The fully qualified canonical name (Go's ``Name()``)."""
         if self.digest is not None:
-            return f"{self.registry}/{self.repository}@{self.digest}"
-        return f"{self.registry}/{self.repository}:{self.tag}"
+            return f"{self.name}@{self.digest}"
+        return self.name if self.tag is None else f"{self.name}:{self.tag}"
 
     @property
     def name(self) -> str:
         """``registry/repository``, without tag or digest (Go's ``Context().Name()``)."""
-        return f"{self.registry}/{self.repository}"
+        # Go's Repository.Name() drops the '/' when the registry is empty, which only an
+        # explicitly empty default registry can cause.
+        return f"{self.registry}/{self.repository}" if self.registry else self.repository
 
     @property
     def is_tag(self) -> bool:
@@ -109,12 +118,15 @@ def parse_ref(
     Args:
         text: the reference, used verbatim.
         insecure: use ``http`` for this registry whatever its name (changes only ``scheme``).
-        default_registry: registry for names without one. Default: ``index.docker.io``.
-        default_tag: tag for tag references without one. Default: ``latest``.
+        default_registry: registry for names without one, used verbatim. Default:
+            ``index.docker.io``.
+        default_tag: tag for tag references without one, used verbatim. Default: ``latest``.
         strict: require an explicit registry, an explicit tag (digests need none) and a
             ``/`` in Docker Hub repositories.
         replicate_host: the host :attr:`ParsedRef.is_replicate` compares with (Cog reads it
             from ``COG_REGISTRY_HOST`` at the edge). Default: ``r8.im``.
+
+    Results for the default options are memoised (a ParsedRef is immutable).
 
     >>> r = parse_ref("nginx:v1@sha256:" + "0" * 64)
     >>> (r.repository, r.tag, r.is_digest)
@@ -123,35 +135,30 @@ def parse_ref(
     Raises:
         InvalidReferenceError: ``text`` breaks the grammar; ``reason`` names the bad part.
     """
-    opts = _Options(
-        insecure=insecure,
-        default_registry=DOCKER_HUB if default_registry is None else default_registry,
-        default_tag=DEFAULT_TAG if default_tag is None else default_tag,
-        strict=strict,
-    )
-    try:
-        registry, repository, tag = _new_tag(text, opts)
-    except _BadNameError as tag_error:
-        try:
-            registry, repository, digest = _new_digest(text, opts)
-        except _BadNameError as digest_error:
-            raise InvalidReferenceError(text, _pick_reason(text, tag_error, digest_error)) from None
-        return ParsedRef(
-            registry=registry,
-            repository=repository,
-            digest=digest,
-            scheme=_scheme(registry, insecure=insecure),
-            replicate_host=replicate_host,
-            original=text,
+    if (
+        insecure
+        or strict
+        or default_registry is not None
+        or default_tag is not None
+        or replicate_host != REPLICATE_HOST
+    ):
+        return _parse(
+            text,
+            _Options(
+                insecure=insecure,
+                default_registry=DOCKER_HUB if default_registry is None else default_registry,
+                default_tag=DEFAULT_TAG if default_tag is None else default_tag,
+                strict=strict,
+                replicate_host=replicate_host,
+            ),
         )
-    return ParsedRef(
-        registry=registry,
-        repository=repository,
-        tag=tag,
-        scheme=_scheme(registry, insecure=insecure),
-        replicate_host=replicate_host,
-        original=text,
-    )
+    ref = _CACHE.get(text)
+    if ref is None:
+        ref = _parse_fast(text) or _parse(text, _DEFAULTS)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()  # cheaper than LRU bookkeeping on every miss; refills in one pass
+        _CACHE[text] = ref
+    return ref
 
 
 # --------------------------------------------------------------------------- internals
@@ -163,169 +170,204 @@ class _Options:
     default_registry: str
     default_tag: str
     strict: bool
+    replicate_host: str
 
 
-class _BadNameError(Exception):
-    """A rejection inside one parsing attempt; becomes InvalidReferenceError at the top."""
+_DEFAULTS: Final = _Options(
+    insecure=False,
+    default_registry=DOCKER_HUB,
+    default_tag=DEFAULT_TAG,
+    strict=False,
+    replicate_host=REPLICATE_HOST,
+)
+_CACHE: dict[str, ParsedRef] = {}
+_SCHEMES: dict[str, str] = {}
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+# A private constructor: ParsedRef's generated __init__ goes through the frozen __setattr__ guard
+# field by field; writing the slots directly is the same result at less than half the cost.
+_new = object.__new__
+_str_new = str.__new__
+_set_registry = ParsedRef.__dict__["registry"].__set__
+_set_repository = ParsedRef.__dict__["repository"].__set__
+_set_tag = ParsedRef.__dict__["tag"].__set__
+_set_digest = ParsedRef.__dict__["digest"].__set__
+_set_scheme = ParsedRef.__dict__["scheme"].__set__
+_set_replicate_host = ParsedRef.__dict__["replicate_host"].__set__
+_set_original = ParsedRef.__dict__["original"].__set__
 
 
-def _pick_reason(text: str, tag_error: _BadNameError, digest_error: _BadNameError) -> str:
-    # Go tries a tag first and a digest second and reports neither. The more useful reason is
-    # the digest's when the text has an '@' (the user meant a digest), else the tag's.
-    return digest_error.reason if "@" in text else tag_error.reason
+def _make(  # noqa: PLR0917 - positional on purpose: this is the hot path
+    registry: str,
+    repository: str,
+    tag: str | None,
+    digest: Digest | None,
+    scheme: str,
+    replicate_host: str,
+    original: str,
+) -> ParsedRef:
+    ref: ParsedRef = _new(ParsedRef)
+    _set_registry(ref, registry)
+    _set_repository(ref, repository)
+    _set_tag(ref, tag)
+    _set_digest(ref, digest)
+    _set_scheme(ref, scheme)
+    _set_replicate_host(ref, replicate_host)
+    _set_original(ref, original)
+    return ref
 
 
-def _new_tag(name: str, opts: _Options) -> tuple[str, str, str]:
+def _parse_fast(text: str) -> ParsedRef | None:
+    """The common shapes under default options, or None to take the general path."""
+    registry = DOCKER_HUB
+    rest = text
+    slash = text.find("/")
+    if slash >= 0:
+        first = text[:slash]
+        if "." in first or ":" in first or first == "localhost":
+            if _FAST_REGISTRY(first) is None:
+                return None
+            registry = DOCKER_HUB if first == DOCKER_HUB_ALIAS else first
+            rest = text[slash + 1 :]
+    match = _FAST_REST(rest)
+    if match is None:
+        return None
+    repository, tag, hex_digest = match.groups()
+    if registry == DOCKER_HUB:
+        scheme = "https"
+        if "/" not in repository:
+            repository = "library/" + repository
+    else:
+        scheme = _SCHEMES.get(registry) or _remember_scheme(registry)
+    if hex_digest is not None:
+        if len(repository) > 255:  # Go re-parses Name(), where 'library/' counts
+            return None
+        tag = None
+        digest = _str_new(Digest, text[-71:])  # 'sha256:' + 64 hex, checked by the regex
+    else:
+        tag = tag or DEFAULT_TAG
+        digest = None
+    # _make(), inlined: this function is the hot path.
+    ref: ParsedRef = _new(ParsedRef)
+    _set_registry(ref, registry)
+    _set_repository(ref, repository)
+    _set_tag(ref, tag)
+    _set_digest(ref, digest)
+    _set_scheme(ref, scheme)
+    _set_replicate_host(ref, REPLICATE_HOST)
+    _set_original(ref, text)
+    return ref
+
+
+def _remember_scheme(registry: str) -> str:
+    # Few registries recur across many references; their scheme is a pure function of the name.
+    if len(_SCHEMES) >= _CACHE_SIZE:
+        _SCHEMES.clear()
+    scheme = _SCHEMES[registry] = registry_scheme(registry)
+    return scheme
+
+
+def _parse(text: str, opts: _Options) -> ParsedRef:
+    """The general path: Go's ParseReference, statement for statement."""
+    parsed = _new_digest(text, opts) if "@" in text else _new_tag(text, opts)
+    if isinstance(parsed, str):
+        raise InvalidReferenceError(text, parsed)
+    registry, repository, tag, digest = parsed
+    scheme = "http" if opts.insecure else registry_scheme(registry)
+    return _make(registry, repository, tag, digest, scheme, opts.replicate_host, text)
+
+
+# Each step returns its result or, as a plain string, the reason it rejects the text: Go's
+# NewDigest tries NewTag and falls back on failure, which is ordinary control flow, not an error.
+_Parsed = tuple[str, str, str | None, Digest | None]
+
+
+def _new_tag(name: str, opts: _Options) -> _Parsed | str:
     base, tag = name, ""
-    parts = name.split(":")
-    if len(parts) > 1 and "/" not in parts[-1]:
-        base = ":".join(parts[:-1])
-        tag = parts[-1]
+    colon = name.rfind(":")
+    # Go splits on every ':' and takes the last piece as the tag unless it contains '/'.
+    if colon >= 0 and "/" not in name[colon + 1 :]:
+        base, tag = name[:colon], name[colon + 1 :]
         if not tag:
-            raise _BadNameError("the tag after ':' is empty")
-    if tag or opts.strict:
-        _check_tag(tag)
-    if not tag:
+            return "the tag after ':' is empty"
+    if tag:
+        problem = _tag_problem(tag)
+        if problem:
+            return problem
+    elif opts.strict:
+        return "strict mode requires an explicit tag"
+    else:
         tag = opts.default_tag
-    registry, repository = _new_repository(base, opts)
-    return registry, repository, tag
+    repository = _new_repository(base, opts)
+    if isinstance(repository, str):
+        return repository
+    return repository[0], repository[1], tag, None
 
 
-def _new_digest(name: str, opts: _Options) -> tuple[str, str, Digest]:
+def _new_digest(name: str, opts: _Options) -> _Parsed | str:
     parts = name.split("@")
     if len(parts) != 2:
-        raise _BadNameError("a digest reference contains exactly one '@'")
+        return f"a digest reference contains exactly one '@', not {len(parts) - 1}"
     base, dig = parts
     if not dig.startswith("sha256:"):
-        raise _BadNameError(
-            f"digest {dig!r} must start with 'sha256:' (the only algorithm accepted)"
-        )
-    if not _SHA256_HEX.fullmatch(dig[7:]):
-        raise _BadNameError(f"digest {dig!r} must have exactly 64 lower-case hex characters")
-    try:
-        registry, repository, _ = _new_tag(base, opts)
-        base = f"{registry}/{repository}"
-    except _BadNameError:
-        pass
-    registry, repository = _new_repository(base, opts)
-    return registry, repository, Digest(dig)
+        return f"the digest {dig!r} must start with 'sha256:' (the only algorithm accepted)"
+    if _HEX64(dig[7:]) is None:
+        return f"the digest {dig!r} must have exactly 64 lower-case hex characters after 'sha256:'"
+    tagged = _new_tag(base, opts)
+    if not isinstance(tagged, str):
+        # Go re-parses the tag reference's Name() ('library/' and defaults included).
+        base = f"{tagged[0]}/{tagged[1]}" if tagged[0] else tagged[1]
+    repository = _new_repository(base, opts)
+    if isinstance(repository, str):
+        # The tag parse's reason names the first real problem ('nginx:bad!@…' has a bad tag).
+        return tagged if isinstance(tagged, str) else repository
+    return repository[0], repository[1], None, _str_new(Digest, dig)
 
 
-def _new_repository(name: str, opts: _Options) -> tuple[str, str]:
+def _new_repository(name: str, opts: _Options) -> tuple[str, str] | str:
     if not name:
-        raise _BadNameError("the repository is empty")
-    registry = ""
-    repository = name
-    first, slash, rest = name.partition("/")
-    if slash and (first == "localhost" or "." in first or ":" in first):
-        registry, repository = first, rest
-    _check_repository(repository)
+        return "the repository is empty"
+    registry, repository = "", name
+    slash = name.find("/")
+    if slash >= 0:
+        first = name[:slash]
+        if first == "localhost" or "." in first or ":" in first:
+            registry, repository = first, name[slash + 1 :]
+    problem = _repository_problem(repository)
+    if problem:
+        return problem
     if opts.strict and not registry:
-        raise _BadNameError("strict mode requires an explicit registry")
-    _check_registry(registry)
+        return "strict mode requires an explicit registry"
+    problem = registry_problem(registry)
+    if problem:
+        return f"the registry {registry!r} {problem}"
     if not registry:
         registry = opts.default_registry
     if registry == DOCKER_HUB_ALIAS:
         registry = DOCKER_HUB
     if registry == DOCKER_HUB and "/" not in repository:
         if opts.strict:
-            raise _BadNameError(
-                "strict mode requires the full repository path (missing 'library/')"
-            )
-        repository = f"library/{repository}"
+            return "strict mode requires the full Docker Hub repository path ('library/…')"
+        repository = "library/" + repository
     return registry, repository
 
 
-def _check_tag(tag: str) -> None:
-    if not tag:
-        raise _BadNameError("the tag is empty")
+def _tag_problem(tag: str) -> str | None:
     if len(tag) > 128:
-        raise _BadNameError(f"the tag is {len(tag)} characters long (at most 128)")
+        return f"the tag is {len(tag)} characters long (at most 128)"
     bad = next((c for c in tag if c not in _TAG_CHARS), None)
     if bad is not None:
-        raise _BadNameError(
-            f"the tag {tag!r} contains {bad!r} (allowed: letters, digits, '_', '-', '.')"
-        )
+        return f"the tag {tag!r} contains {bad!r} (allowed: A-Z a-z 0-9 _ . -)"
+    return None
 
 
-def _check_repository(repository: str) -> None:
+def _repository_problem(repository: str) -> str | None:
+    # Go counts runes; a Python str holds code points, which is the same count.
     if not repository:
-        raise _BadNameError("the repository is empty")
+        return "the repository is empty"
     if len(repository) > 255:
-        raise _BadNameError(f"the repository is {len(repository)} characters long (at most 255)")
+        return f"the repository is {len(repository)} characters long (at most 255)"
     bad = next((c for c in repository if c not in _REPO_CHARS), None)
     if bad is not None:
-        hint = " (upper case is not allowed)" if bad.isupper() else ""
-        raise _BadNameError(
-            f"the repository {repository!r} contains {bad!r}{hint} "
-            "(allowed: a-z, 0-9, '_', '-', '.', '/')"
-        )
-
-
-def _check_registry(registry: str) -> None:
-    """Go's ``url.Parse("//" + registry).Host == registry``."""
-    if not registry:
-        return
-    for c in registry:
-        if c.isascii() and c not in _REGISTRY_ASCII:
-            raise _BadNameError(f"the registry {registry!r} contains {c!r}")
-    if "[" in registry:
-        _check_bracketed_host(registry)
-        return
-    _, colon, port = registry.rpartition(":")
-    if (colon and port and not port.isascii()) or (colon and not port.isdigit() and port):
-        raise _BadNameError(f"the registry port {port!r} is not a number")
-    if "]" in registry:
-        raise _BadNameError(f"the registry {registry!r} has ']' without '['")
-
-
-def _check_bracketed_host(registry: str) -> None:
-    if not registry.startswith("["):
-        raise _BadNameError(f"the registry {registry!r} may only start with '['")
-    end = registry.find("]")
-    if end < 0:
-        raise _BadNameError(f"the registry {registry!r} has '[' without ']'")
-    host, after = registry[1:end], registry[end + 1 :]
-    try:
-        ipaddress.IPv6Address(host)
-    except ValueError:
-        raise _BadNameError(
-            f"the registry {registry!r} brackets something that is not an IPv6 address"
-        ) from None
-    if after and not (
-        after.startswith(":") and (after[1:] == "" or (after[1:].isdigit() and after[1:].isascii()))
-    ):
-        raise _BadNameError(f"the registry {registry!r} has a bad port after ']'")
-
-
-def _scheme(registry: str, *, insecure: bool) -> str:
-    if insecure:
-        return "http"
-    if _is_rfc1918(registry.split(":", 1)[0]):
-        return "http"
-    if registry.startswith("localhost:"):
-        return "http"
-    if _LOCALHOST_SUFFIX.match(registry):
-        return "http"
-    if _LOOPBACK.fullmatch(registry) or _IPV6_LOOPBACK.fullmatch(registry):
-        return "http"
-    return "https"
-
-
-def _is_rfc1918(host: str) -> bool:
-    try:
-        address = ipaddress.IPv4Address(host)
-    except ValueError:
-        return False
-    return any(address in net for net in _RFC1918)
-
-
-_RFC1918: Final = (
-    ipaddress.IPv4Network("10.0.0.0/8"),
-    ipaddress.IPv4Network("172.16.0.0/12"),
-    ipaddress.IPv4Network("192.168.0.0/16"),
-)
+        hint = ", no upper case" if bad.isupper() else ""
+        return f"the repository {repository!r} contains {bad!r} (allowed: a-z 0-9 _ . - /{hint})"
+    return None
