@@ -1,0 +1,161 @@
+"""A lazily opened connection to one Docker Engine, and the registry credentials Docker keeps.
+
+:class:`DockerEngine` decides *which* engine (``host`` if given, else ``DOCKER_HOST``, else the
+default unix socket; ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` for TLS; ``ssh://`` hosts go
+through the ``ssh`` command as the docker CLI does) when it is constructed, and opens the
+connection on first use: constructing one never touches the network, so the composition root can
+build adapters eagerly. docker-py's client negotiates the API version when it is created, so the
+first call costs one extra round trip.
+
+Registry credentials come from Docker's ``config.json`` in ``$DOCKER_CONFIG`` (else
+``~/.docker``), read again at every pull and push so that a ``docker login`` made meanwhile
+counts. Unlike docker-py's own lookup, a ``$DOCKER_CONFIG`` without a config file does not fall
+back to ``~/.docker``: that is what the docker CLI does.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, Self
+
+import docker
+import docker.auth
+import docker.errors
+import docker.utils
+
+from adapters.docker.errors import BACKEND, engine_errors
+from domain.errors import AuthenticationError
+
+DEFAULT_HOST: Final = "unix:///var/run/docker.sock"
+DEFAULT_TIMEOUT: Final = 60.0
+
+
+class DockerEngine:
+    """One Docker Engine, connected on first use. Thread-safe; ``close()`` may be reopened.
+
+    Args:
+        host: the engine address (``unix://…``, ``tcp://…``, ``ssh://…``). Default:
+            ``$DOCKER_HOST``, else ``unix:///var/run/docker.sock``.
+        timeout: seconds to wait for any single answer (streams: between two messages).
+            Default: 60.
+        config_dir: the Docker config directory holding ``config.json``. Default:
+            ``$DOCKER_CONFIG``, else ``~/.docker``.
+        environ: the environment to read these defaults from. Default: ``os.environ``, as it is
+            at construction.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        config_dir: str | os.PathLike[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = dict(os.environ if environ is None else environ)
+        self._host = host or env.get("DOCKER_HOST") or DEFAULT_HOST
+        env["DOCKER_HOST"] = self._host
+        self._environ: Mapping[str, str] = env
+        if config_dir is not None:
+            self._config_dir = Path(config_dir)
+        elif env.get("DOCKER_CONFIG"):
+            self._config_dir = Path(env["DOCKER_CONFIG"])
+        else:
+            self._config_dir = Path.home() / ".docker"
+        self._timeout = timeout
+        self._api: docker.APIClient | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def host(self) -> str:
+        """The engine address, as given or found in ``DOCKER_HOST``."""
+        return self._host
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for any single answer."""
+        return self._timeout
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """The environment a docker CLI needs to reach this same engine (``DOCKER_HOST`` set)."""
+        return self._environ
+
+    @property
+    def config_dir(self) -> Path:
+        """The Docker config directory credentials are read from."""
+        return self._config_dir
+
+    @property
+    def api(self) -> docker.APIClient:
+        """docker-py's low-level client, created on first use.
+
+        Raises:
+            BackendUnavailableError: the engine cannot be reached.
+        """
+        with self._lock:
+            if self._api is None:
+                with engine_errors(self._host):
+                    self._api = docker.APIClient(
+                        base_url=self._host,
+                        version="auto",
+                        timeout=int(self._timeout),
+                        tls=self._tls() or False,
+                        use_ssh_client=self._host.startswith("ssh://"),
+                    )
+            return self._api
+
+    def ping(self) -> None:
+        """Check that the engine answers.
+
+        Raises:
+            BackendUnavailableError: it does not.
+        """
+        api = self.api
+        with engine_errors(self._host):
+            api.ping()
+
+    def registry_auth(self, registry: str) -> dict[str, Any]:
+        """The credentials Docker's config holds for ``registry``, or ``{}`` (anonymous).
+
+        Credential helpers and stores named in the config are run as the docker CLI runs them.
+
+        Raises:
+            AuthenticationError: the config file or a credential helper failed.
+        """
+        path = self._config_dir / "config.json"
+        if not path.is_file():
+            return {}
+        try:
+            config = docker.auth.load_config(config_path=str(path), credstore_env=self._environ)
+            found = config.resolve_authconfig(registry)
+        except docker.errors.DockerException as exc:
+            raise AuthenticationError(
+                BACKEND, f"cannot read credentials from {path}: {exc}", registry=registry
+            ) from exc
+        return dict(found or {})
+
+    def close(self) -> None:
+        """Drop the connection (a later call opens a new one)."""
+        with self._lock:
+            api, self._api = self._api, None
+        if api is not None:
+            api.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"DockerEngine(host={self._host!r})"
+
+    def _tls(self) -> docker.tls.TLSConfig | None:
+        if not (self._environ.get("DOCKER_TLS_VERIFY") or self._environ.get("DOCKER_CERT_PATH")):
+            return None
+        tls = docker.utils.kwargs_from_env(environment=dict(self._environ)).get("tls")
+        return tls if isinstance(tls, docker.tls.TLSConfig) else None

@@ -1,0 +1,318 @@
+"""DockerContainerRunner: containers on a Docker Engine, never left behind.
+
+Every container gets a fresh name (``cogmodel-<random>``) *before* it is created, so that if
+creating or starting it fails, or the caller is interrupted (``KeyboardInterrupt``) half-way,
+it can be removed by that name even when its id never came back. A started container is a
+:class:`DockerRunningContainer`: leaving its ``with`` block, calling ``stop()`` or the end of
+:meth:`DockerContainerRunner.run` stops it (SIGTERM, then SIGKILL after the grace period) and
+removes it with its anonymous volumes, whatever exception is on its way out.
+
+Ports are published on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
+:meth:`DockerRunningContainer.host_port` reports. :meth:`DockerRunningContainer.wait_for_http`
+is the readiness helper: with Docker's userland proxy a published port accepts connections
+before anything listens inside, so readiness is an HTTP answer, not an open port.
+
+Failures: a missing image is ``ImageNotFoundError`` (404 on create); any other failure to
+create or start is ``ContainerError``; an unreachable engine is ``BackendUnavailableError``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from types import TracebackType
+from typing import Any, Final, Self
+
+import docker
+import docker.errors
+import docker.types
+import requests
+
+from adapters.docker.client import DockerEngine
+from adapters.docker.errors import engine_errors
+from adapters.docker.names import daemon_name
+from application.ports.container_runner import ContainerRunner, ContainerSpec, RunResult
+from domain.errors import (
+    BackendUnavailableError,
+    CogModelError,
+    ContainerError,
+    ImageNotFoundError,
+    InvalidInputError,
+)
+from domain.reference import ParsedRef
+
+_log = logging.getLogger(__name__)
+_LOOPBACK: Final = "127.0.0.1"
+_RUN_GRACE: Final = 2.0
+
+
+class DockerContainerRunner:
+    """:class:`~application.ports.container_runner.ContainerRunner` on a Docker Engine.
+
+    Args:
+        engine: the engine to run on. Default: a :class:`DockerEngine` from the environment.
+    """
+
+    def __init__(self, *, engine: DockerEngine | None = None) -> None:
+        self._engine = engine if engine is not None else DockerEngine()
+
+    def start(self, spec: ContainerSpec) -> DockerRunningContainer:
+        """See :meth:`application.ports.container_runner.ContainerRunner.start`."""
+        api = self._engine.api
+        name = f"cogmodel-{uuid.uuid4().hex[:16]}"
+        image = daemon_name(spec.image) if isinstance(spec.image, ParsedRef) else str(spec.image)
+        try:
+            with _container_errors(self._engine, subject=str(spec.image)):
+                created = api.create_container(
+                    image,
+                    command=list(spec.command) if spec.command is not None else None,
+                    environment=dict(spec.env),
+                    ports=list(spec.ports),
+                    working_dir=spec.workdir,
+                    name=name,
+                    detach=True,
+                    host_config=_host_config(api, spec),
+                )
+                api.start(created["Id"])
+        except BaseException:
+            _remove(self._engine, name, quietly=True)
+            raise
+        return DockerRunningContainer(self._engine, str(created["Id"]))
+
+    def run(self, spec: ContainerSpec, *, timeout: float | None = None) -> RunResult:
+        """See :meth:`application.ports.container_runner.ContainerRunner.run`."""
+        container = self.start(spec)
+        try:
+            exit_code = container.wait(timeout)
+            stdout, stderr = container.output()
+        finally:
+            container.stop(_RUN_GRACE)  # short: an interrupted caller should not wait long
+        return RunResult(exit_code=exit_code, stdout=stdout, stderr=stderr)
+
+    def close(self) -> None:
+        """Close the engine connection (a later call reopens it)."""
+        self._engine.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class DockerRunningContainer:
+    """A started container (see the module docstring). Use it as a context manager."""
+
+    def __init__(self, engine: DockerEngine, container_id: str) -> None:
+        self._engine = engine
+        self._id = container_id
+        self._removed = False
+
+    @property
+    def id(self) -> str:
+        """The engine's container id."""
+        return self._id
+
+    def host_port(self, container_port: int) -> int:
+        """The 127.0.0.1 port ``container_port`` (tcp) is published on.
+
+        Raises:
+            InvalidInputError: that port was not published.
+        """
+        bindings = self._inspect_existing()["NetworkSettings"]["Ports"] or {}
+        for binding in bindings.get(f"{container_port}/tcp") or ():
+            if binding.get("HostIp") in (_LOOPBACK, "") and binding.get("HostPort"):
+                return int(binding["HostPort"])
+        raise InvalidInputError(
+            f"container port {container_port} is not published", reason="port not published"
+        )
+
+    def is_running(self) -> bool:
+        """Whether the container is running (``False`` once removed)."""
+        answer = None if self._removed else self._inspect()
+        return answer is not None and bool(answer["State"]["Running"])
+
+    def logs(self) -> str:
+        """Everything written so far, stdout and stderr interleaved."""
+        api = self._engine.api
+        with _container_errors(self._engine):
+            data = api.logs(self._id, stdout=True, stderr=True)
+        return data.decode("utf-8", "replace")
+
+    def output(self) -> tuple[str, str]:
+        """Everything written so far, as ``(stdout, stderr)``."""
+        api = self._engine.api
+        with _container_errors(self._engine):
+            out = api.logs(self._id, stdout=True, stderr=False)
+            err = api.logs(self._id, stdout=False, stderr=True)
+        return out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+    def follow_logs(self) -> Iterator[str]:
+        """Output lines (stdout and stderr) as they come, until the container stops."""
+        api = self._engine.api
+        pending = b""
+        with _container_errors(self._engine):
+            for chunk in api.logs(self._id, stream=True, follow=True):
+                *lines, pending = (pending + chunk).split(b"\n")
+                yield from (line.decode("utf-8", "replace") for line in lines)
+        if pending:
+            yield pending.decode("utf-8", "replace")
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the container to exit; return its exit code.
+
+        Raises:
+            BackendUnavailableError: ``timeout`` seconds passed first, or the engine is gone.
+        """
+        api = self._engine.api
+        try:
+            with _container_errors(self._engine):
+                answer = api.wait(
+                    self._id, timeout=math.ceil(timeout) if timeout is not None else None
+                )
+        except BackendUnavailableError as exc:
+            if isinstance(exc.__cause__, requests.Timeout):
+                raise BackendUnavailableError(
+                    "docker", f"container {self._id[:12]} did not exit within {timeout}s"
+                ) from exc.__cause__
+            raise
+        return int(answer["StatusCode"])
+
+    def wait_for_http(
+        self,
+        container_port: int,
+        path: str = "/",
+        *,
+        timeout: float = 30.0,
+        ready: Callable[[int], bool] = lambda status: status < 500,
+    ) -> int:
+        """Poll ``GET path`` on the published ``container_port`` until ``ready(status)``.
+
+        Returns the status that was ready.
+
+        Raises:
+            ContainerError: the container exited first, or ``timeout`` seconds passed.
+        """
+        port = self.host_port(container_port)
+        deadline = time.monotonic() + timeout
+        while True:
+            status = _http_status(port, path)
+            if status is not None and ready(status):
+                return status
+            if not self.is_running():
+                raise ContainerError(
+                    f"container {self._id[:12]} exited before port {container_port} was ready",
+                    exit_code=self.wait(5),
+                    log_tail=self.logs().splitlines()[-30:],
+                )
+            if time.monotonic() > deadline:
+                raise ContainerError(
+                    f"container {self._id[:12]} port {container_port} not ready in {timeout}s",
+                    log_tail=self.logs().splitlines()[-30:],
+                )
+            time.sleep(0.1)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop (SIGTERM, then SIGKILL after ``timeout`` seconds) and remove. Idempotent."""
+        if self._removed:
+            return
+        api = self._engine.api
+        try:
+            with _container_errors(self._engine), suppress(ImageNotFoundError):
+                api.stop(self._id, timeout=max(0, math.ceil(timeout)))
+        finally:
+            _remove(self._engine, self._id, quietly=False)
+            self._removed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _inspect(self) -> dict[str, Any] | None:
+        """The engine's view of the container, or ``None`` once it is gone (a 404)."""
+        api = self._engine.api
+        try:
+            with _container_errors(self._engine, subject=self._id):
+                answer: dict[str, Any] = api.inspect_container(self._id)
+        except ImageNotFoundError:  # errors.py's name for any 404; here the container's
+            return None
+        return answer
+
+    def _inspect_existing(self) -> dict[str, Any]:
+        answer = self._inspect()
+        if answer is None:
+            raise ContainerError(f"container {self._id[:12]} no longer exists")
+        return answer
+
+
+@contextmanager
+def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[None]:
+    """``errors.py``'s table, except that failures other than a miss or an outage are
+    ``ContainerError``: the port's promise for containers that cannot be created or started.
+    """
+    try:
+        with engine_errors(engine.host, subject=subject):
+            yield
+    except (ImageNotFoundError, BackendUnavailableError):
+        raise
+    except CogModelError as exc:
+        raise ContainerError(str(exc)) from exc
+
+
+def _host_config(api: docker.APIClient, spec: ContainerSpec) -> dict[str, Any]:
+    gpus = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if spec.gpus else None
+    config: dict[str, Any] = api.create_host_config(
+        port_bindings={port: (_LOOPBACK, host) for port, host in spec.ports.items()},
+        binds={
+            mount.host_path: {
+                "bind": mount.container_path,
+                "mode": "ro" if mount.read_only else "rw",
+            }
+            for mount in spec.volumes
+        },
+        device_requests=gpus,
+    )
+    return config
+
+
+def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:
+    """Force-remove a container and its anonymous volumes; a missing one is fine.
+
+    ``quietly`` logs failures instead of raising them (cleanup while another error is on its way).
+    """
+    try:
+        with engine_errors(engine.host), suppress(ImageNotFoundError):
+            engine.api.remove_container(name_or_id, force=True, v=True)
+    except CogModelError as exc:
+        # 409: a removal is already under way, which is what we want.
+        if isinstance(exc.__cause__, docker.errors.APIError) and exc.__cause__.status_code == 409:
+            return
+        if not quietly:
+            raise
+        _log.warning("could not remove container %s: %s", name_or_id, exc)
+
+
+def _http_status(port: int, path: str) -> int | None:
+    connection = http.client.HTTPConnection(_LOOPBACK, port, timeout=2)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        connection.close()
+
+
+_: type[ContainerRunner] = DockerContainerRunner

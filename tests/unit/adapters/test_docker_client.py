@@ -1,0 +1,93 @@
+"""DockerEngine: which engine, no I/O before first use, and credentials from $DOCKER_CONFIG."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from adapters.docker import (
+    BuildKitImageBuilder,
+    DockerContainerRunner,
+    DockerEngine,
+    DockerImageBuilder,
+    DockerLocalImages,
+)
+from adapters.docker.client import DEFAULT_HOST
+from domain.errors import AuthenticationError
+
+DEAD = "unix:///nonexistent/cogmodel-test.sock"
+
+
+def write_config(directory: Path, auths: dict[str, object]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "config.json").write_text(json.dumps({"auths": auths}))
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"auth": base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_host_comes_from_the_argument_then_docker_host_then_the_default() -> None:
+    assert DockerEngine(host="tcp://1.2.3.4:2375", environ={}).host == "tcp://1.2.3.4:2375"
+    assert DockerEngine(environ={"DOCKER_HOST": "ssh://me@box"}).host == "ssh://me@box"
+    assert DockerEngine(environ={}).host == DEFAULT_HOST
+
+
+def test_cli_environment_names_the_same_engine() -> None:
+    engine = DockerEngine(host="tcp://1.2.3.4:2375", environ={"DOCKER_HOST": "unix:///x"})
+    assert engine.environ["DOCKER_HOST"] == "tcp://1.2.3.4:2375"
+
+
+def test_constructing_adapters_on_a_dead_engine_does_no_io() -> None:
+    engine = DockerEngine(host=DEAD, environ={})
+    for adapter in (
+        DockerLocalImages(engine=engine),
+        DockerImageBuilder(engine=engine),
+        BuildKitImageBuilder(engine=engine, cli="/nonexistent/docker"),
+        DockerContainerRunner(engine=engine),
+    ):
+        with adapter:
+            pass  # entering and closing never connects either
+
+
+def test_credentials_come_from_docker_config(tmp_path: Path) -> None:
+    write_config(tmp_path / "cfg", {"127.0.0.1:5000": basic("alice", "s3cret")})
+    engine = DockerEngine(environ={"DOCKER_CONFIG": str(tmp_path / "cfg")})
+    auth = engine.registry_auth("127.0.0.1:5000")
+    assert (auth["username"], auth["password"]) == ("alice", "s3cret")
+    assert engine.registry_auth("127.0.0.1:6000") == {}
+
+
+def test_hub_credentials_are_found_under_dockers_index_key(tmp_path: Path) -> None:
+    write_config(tmp_path, {"https://index.docker.io/v1/": basic("bob", "pw")})
+    engine = DockerEngine(config_dir=tmp_path, environ={})
+    assert engine.registry_auth("index.docker.io")["username"] == "bob"
+
+
+def test_docker_config_without_a_file_means_anonymous(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docker-py alone would fall back to ~/.docker/config.json; the docker CLI does not.
+    home = tmp_path / "home"
+    write_config(home / ".docker", {"127.0.0.1:5000": basic("home", "user")})
+    monkeypatch.setenv("HOME", str(home))
+    engine = DockerEngine(environ={"DOCKER_CONFIG": str(tmp_path / "empty")})
+    assert engine.registry_auth("127.0.0.1:5000") == {}
+
+
+def test_a_broken_config_is_an_authentication_error(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {"x": "not an object"}}))
+    engine = DockerEngine(config_dir=tmp_path, environ={})
+    with pytest.raises(AuthenticationError) as info:
+        engine.registry_auth("x")
+    assert info.value.registry == "x"
+
+
+def test_credentials_are_read_at_each_call(tmp_path: Path) -> None:
+    engine = DockerEngine(config_dir=tmp_path, environ={})
+    assert engine.registry_auth("127.0.0.1:5000") == {}
+    write_config(tmp_path, {"127.0.0.1:5000": basic("late", "login")})
+    assert engine.registry_auth("127.0.0.1:5000")["username"] == "late"
