@@ -1,1 +1,21 @@
-"""OCI registry adapter on oras-py: inspect images without pulling them."""
+"""OCI registry adapter on oras-py: inspect images without pulling them.
+
+:class:`OrasRemoteImages` implements :class:`~application.ports.remote_images.RemoteImages`;
+:class:`RegistryOptions` configures it (timeouts, size caps, insecure registries, caching);
+:class:`DockerCredentials` finds credentials the way the docker CLI does; :class:`DigestCache`
+keeps verified content by digest. See docs/decisions/0002-registry-adapter-on-oras.md.
+"""
+
+from adapters.registry.cache import DigestCache, default_cache_dir
+from adapters.registry.credentials import Credential, DockerCredentials
+from adapters.registry.options import RegistryOptions
+from adapters.registry.remote_images import OrasRemoteImages
+
+__all__ = [
+    "Credential",
+    "DigestCache",
+    "DockerCredentials",
+    "OrasRemoteImages",
+    "RegistryOptions",
+    "default_cache_dir",
+]

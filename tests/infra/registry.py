@@ -25,6 +25,9 @@ The public face of a :class:`DistributionRegistry`:
   :class:`PushedIndex` (the children are pushed by digest, then the index under a tag);
 - ``push_blob(repository, data)`` / ``push_manifest(repository, reference, body, media_type)``
   for hand-made content;
+- ``write_docker_config(directory)`` → ``directory/config.json`` holding this registry's
+  credentials (point ``DOCKER_CONFIG`` at ``directory``); :func:`docker_auth_entry` makes one
+  ``auths`` entry by hand;
 - ``access_log()`` → every request the registry served, as :class:`AccessLogEntry` (method,
   path, status, user agent); ``log_mark()`` + ``requests_since(mark)`` count the requests a
   piece of code made. The log is read after it settles, so counts are exact.
@@ -36,6 +39,7 @@ as a context manager.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -190,6 +194,12 @@ class AccessLogEntry:
     path: str
     status: int
     user_agent: str
+
+
+def docker_auth_entry(host: str, username: str, password: str) -> dict[str, dict[str, str]]:
+    """The ``auths`` entry of a Docker config.json for ``host``."""
+    encoded = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {host: {"auth": encoded}}
 
 
 def replace_digest(ref: ParsedRef, digest: Digest) -> ParsedRef:
@@ -393,6 +403,16 @@ class DistributionRegistry:
             media_type=media_type,
             images=images,
         )
+
+    def write_docker_config(self, directory: Path) -> Path:
+        """Write ``directory/config.json`` with this registry's credentials (if any)."""
+        auths = {}
+        if self.username is not None and self.password is not None:
+            auths = docker_auth_entry(self.host, self.username, self.password)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "config.json"
+        path.write_text(json.dumps({"auths": auths}))
+        return path
 
     # ------------------------------------------------------------------ access log
 
