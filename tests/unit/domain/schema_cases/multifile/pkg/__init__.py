@@ -1,0 +1,6 @@
+from cog import BaseModel
+
+
+class Box(BaseModel):
+    x: int
+    y: int
