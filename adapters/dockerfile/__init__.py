@@ -1,1 +1,31 @@
-"""The Dockerfile build backend: Cog-compatible Dockerfiles, build contexts and labels."""
+"""The Dockerfile build backend: Cog's generated Dockerfile, its build context, its labels.
+
+:class:`DockerfileFactory` implements the ``ModelFactory`` port on the ``ImageBuilder``,
+``LocalImages`` and ``ContainerRunner`` ports. :func:`generate` is the pure generator behind it.
+"""
+
+from adapters.dockerfile.factory import DockerfileFactory
+from adapters.dockerfile.generator import (
+    BaseImage,
+    DockerfilePlan,
+    DockerfileRequest,
+    HermeticWheels,
+    Target,
+    generate,
+)
+from adapters.dockerfile.hermetic import HostPip, WheelTarget
+from adapters.dockerfile.runtime import DEFAULT_COG_VERSION, CogRuntime
+
+__all__ = [
+    "DEFAULT_COG_VERSION",
+    "BaseImage",
+    "CogRuntime",
+    "DockerfileFactory",
+    "DockerfilePlan",
+    "DockerfileRequest",
+    "HermeticWheels",
+    "HostPip",
+    "Target",
+    "WheelTarget",
+    "generate",
+]

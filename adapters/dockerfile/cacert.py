@@ -1,0 +1,109 @@
+"""Cog's ``COG_CA_CERT``: an extra CA certificate to trust inside the image.
+
+The value is, tried in this order: a file path, a directory (every ``*.crt`` and ``*.pem`` in it,
+concatenated in name order), an inline PEM block (starts with ``-----BEGIN``), or base64 of a PEM
+block. Each certificate text must start with ``-----BEGIN CERTIFICATE-----`` and contain
+``-----END CERTIFICATE-----``; it is trimmed and ends with one newline. This is what lets a build
+reach a package index through a TLS-intercepting proxy, as on machines whose outbound HTTPS is
+re-signed by a local CA.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Final
+
+from domain.errors import InvalidInputError
+
+CA_CERT_ENV: Final = "COG_CA_CERT"
+CA_CERT_FILENAME: Final = "cog-ca-cert.crt"
+
+_BEGIN: Final = "-----BEGIN CERTIFICATE-----"
+_END: Final = "-----END CERTIFICATE-----"
+
+
+def read_ca_cert(value: str | None) -> bytes | None:
+    """The certificate bytes ``COG_CA_CERT`` names, or ``None`` when it is unset or empty.
+
+    Raises:
+        InvalidInputError: the value is none of the accepted forms, a file cannot be read, a
+            directory holds no certificate, or a certificate is not a PEM certificate.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    path = Path(text)
+    if _exists(path):
+        return _read_directory(path) if path.is_dir() else _validated(_read(path), str(path))
+    if text.startswith("-----BEGIN"):
+        return _validated(text.encode(), "the inline value")
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if decoded.startswith(b"-----BEGIN"):
+        return _validated(decoded, "the base64 value")
+    raise InvalidInputError(
+        f"{CA_CERT_ENV}: invalid value - must be a file path, directory, PEM certificate, "
+        "or base64-encoded PEM",
+        reason="unrecognised COG_CA_CERT value",
+    )
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a PEM block too long to be a file name
+        return False
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(
+            f"{CA_CERT_ENV}: failed to read file {path}: {exc.strerror or exc}",
+            reason="unreadable COG_CA_CERT file",
+        ) from exc
+
+
+def _read_directory(directory: Path) -> bytes:
+    try:
+        names = sorted(p for p in directory.iterdir() if p.is_file())
+    except OSError as exc:
+        raise InvalidInputError(
+            f"{CA_CERT_ENV}: failed to read directory {directory}: {exc.strerror or exc}",
+            reason="unreadable COG_CA_CERT directory",
+        ) from exc
+    certs = b""
+    for path in names:
+        if path.suffix.lower() not in (".crt", ".pem"):
+            continue
+        data = _read(path)
+        _validated(data, str(path))
+        if certs and not certs.endswith(b"\n"):
+            certs += b"\n"
+        certs += data
+    if not certs:
+        raise InvalidInputError(
+            f"{CA_CERT_ENV}: no .crt or .pem files found in directory {directory}",
+            reason="no certificate in the COG_CA_CERT directory",
+        )
+    return certs
+
+
+def _validated(data: bytes, where: str) -> bytes:
+    content = data.decode("utf-8", errors="replace").strip()
+    if not content.startswith(_BEGIN):
+        raise InvalidInputError(
+            f"{CA_CERT_ENV}: {where} is not a PEM certificate: it must start with '{_BEGIN}'",
+            reason="invalid PEM",
+        )
+    if _END not in content:
+        raise InvalidInputError(
+            f"{CA_CERT_ENV}: {where} is not a PEM certificate: it must contain '{_END}'",
+            reason="invalid PEM",
+        )
+    return (content + "\n").encode()

@@ -1,0 +1,155 @@
+"""The build context a generated Dockerfile is built from, staged in ``.cog/tmp/build<ts>/``.
+
+Cog builds with the project directory itself as the context and writes its generated files
+into ``<project>/.cog/tmp/build<ts>/``, so ``COPY . /src`` also copies them into the image, and a
+``.dockerignore`` that excludes ``.cog`` breaks the build. cogmodel stages a context instead
+(docs/decisions/0007): ``<project>/.cog/tmp/build<ts>/`` holds
+
+* ``src/`` — the project, as hard links (a copy where a link cannot be made), without the
+  project's own ``.cog/`` directory, as Cog HEAD leaves it out;
+* ``cog/`` — the generated files (requirements.txt, the CA certificate, wheels, the schema);
+* ``.dockerignore`` — the project's patterns moved under ``src/``, so the engine excludes exactly
+  the files it excluded before, and never a generated file.
+
+Linking costs one directory walk and no data copy; directories that the project's
+``.dockerignore`` excludes outright are not walked. :class:`StagedContext` removes the staging
+directory when closed (removing links never touches the project's files).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+from types import TracebackType
+from typing import Final, Self
+
+from adapters.dockerfile.dockerignore import (
+    IgnorePattern,
+    can_skip_directory,
+    parse_patterns,
+    rewrite_under,
+)
+from adapters.dockerfile.generator import SOURCE_DIR
+from domain.errors import BuildError
+
+_log = logging.getLogger(__name__)
+
+COG_DIR: Final = ".cog"
+DOCKERIGNORE: Final = ".dockerignore"
+
+
+class StagedContext:
+    """A staged build context directory; ``close()`` (or leaving ``with``) removes it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.copied_files = 0  # files that could not be hard-linked and were copied
+
+    def close(self) -> None:
+        """Remove the staging directory. Idempotent; never fails."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def staging_dir(project_dir: Path, now: datetime | None = None) -> Path:
+    """``<project>/.cog/tmp/build<YYYYmmddHHMMSS.ffffff>``, as Cog names its temp directory."""
+    moment = now or datetime.now(UTC)
+    return project_dir / COG_DIR / "tmp" / f"build{moment.strftime('%Y%m%d%H%M%S.%f')}"
+
+
+def stage_context(
+    project_dir: Path,
+    files: Mapping[str, bytes | PurePath],
+    *,
+    include_source: bool,
+    now: datetime | None = None,
+) -> StagedContext:
+    """Stage a build context for ``project_dir`` holding ``files`` (context path → content).
+
+    With ``include_source`` the project is mirrored under ``src/`` and its ``.dockerignore``
+    patterns are moved there. A file given as a path is hard-linked (or copied) in.
+
+    Raises:
+        BuildError: the staging directory cannot be written or the project cannot be read.
+    """
+    path = staging_dir(project_dir, now)
+    staged = StagedContext(path)
+    try:
+        path.mkdir(parents=True)
+        if include_source:
+            patterns = _project_patterns(project_dir)
+            if patterns:
+                (path / DOCKERIGNORE).write_text(rewrite_under(patterns, SOURCE_DIR))
+            _mirror(project_dir, path / SOURCE_DIR, patterns, staged)
+        for name, content in files.items():
+            target = path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                _link_or_copy(Path(content), target, staged)
+    except OSError as exc:
+        staged.close()
+        raise BuildError(
+            f"cannot stage the build context in {path}: {exc.strerror or exc}",
+            step="build context",
+        ) from exc
+    if staged.copied_files:
+        _log.info("copied %d files that could not be hard-linked", staged.copied_files)
+    return staged
+
+
+def _project_patterns(project_dir: Path) -> tuple[IgnorePattern, ...]:
+    ignore = project_dir / DOCKERIGNORE
+    return parse_patterns(ignore.read_text(errors="replace")) if ignore.is_file() else ()
+
+
+def _mirror(
+    source: Path, target: Path, patterns: Sequence[IgnorePattern], staged: StagedContext
+) -> None:
+    """Recreate ``source`` under ``target``: directories, hard-linked files, symlinks."""
+    target.mkdir()
+    pending: list[tuple[Path, Path, str]] = [(source, target, "")]
+    while pending:
+        directory, mirror, relative = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = f"{relative}{entry.name}"
+                if name == COG_DIR:
+                    continue  # generated state and caches; the schema is added explicitly
+                destination = mirror / entry.name
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), destination)
+                elif entry.is_dir():
+                    if can_skip_directory(patterns, name):
+                        continue
+                    destination.mkdir()
+                    os.chmod(destination, stat.S_IMODE(entry.stat().st_mode))
+                    pending.append((Path(entry.path), destination, f"{name}/"))
+                elif entry.is_file():
+                    _link_or_copy(Path(entry.path), destination, staged)
+                # sockets, FIFOs and devices cannot go into an image layer: left out
+
+
+def _link_or_copy(source: Path, target: Path, staged: StagedContext) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        # Another filesystem, or a filesystem without hard links: copy (slower, same result).
+        shutil.copy2(source, target)
+        staged.copied_files += 1

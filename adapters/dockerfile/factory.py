@@ -1,0 +1,290 @@
+"""``DockerfileFactory``: Cog's build backend on the builder, image and container ports.
+
+A model build, in order (docs/decisions/0008 explains the counts):
+
+1. the OpenAPI schema, statically from the source (or ``--openapi-schema``/``COG_OPENAPI_SCHEMA``),
+   also written to ``<project>/.cog/openapi_schema.json`` for dev runs that mount the project;
+2. the labels that do not need the image (config, schema, version, has_init, git, annotations);
+3. ONE engine build of the generated Dockerfile with them; ``run.cog.pip_freeze`` is then
+   proved or fixed by :class:`~adapters.dockerfile.settle.LabelSettler` (0 or 1 run, and a
+   second, fully cached build only when the freeze label changed);
+4. the result is inspected by image id.
+
+``--dockerfile`` builds the user's Dockerfile verbatim and adds the schema and labels in a
+one-line second build; ``build_base`` builds the dev image (no ``/src``, no labels) in one build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import platformdirs
+
+from adapters.dockerfile import planning
+from adapters.dockerfile.base_image import BaseImageChooser
+from adapters.dockerfile.cacert import CA_CERT_ENV, read_ca_cert
+from adapters.dockerfile.context import COG_DIR, stage_context
+from adapters.dockerfile.generator import (
+    BaseImage,
+    DockerfileRequest,
+    HermeticWheels,
+    Target,
+    generate,
+)
+from adapters.dockerfile.hermetic import HostPip, WheelTarget
+from adapters.dockerfile.labels import LabelInputs, git_labels, schema_json
+from adapters.dockerfile.runtime import CogRuntime, resolve_runtime, without_managed_packages
+from adapters.dockerfile.settle import LabelSettler
+from adapters.dockerfile.user_dockerfile import build_user_dockerfile
+from application.ports.container_runner import ContainerRunner
+from application.ports.image_builder import BuildRequest, ImageBuilder
+from application.ports.local_images import LocalImages
+from application.ports.model_factory import ModelFactory
+from application.ports.remote_images import RemoteImages
+from domain.config import CogConfig
+from domain.digest import Digest, ImageId
+from domain.errors import BuildError, InvalidInputError, SchemaError
+from domain.image import Image
+from domain.image_source import ImageSource
+from domain.options import BuildBaseOptions, BuildOptions, docker_image_name
+from domain.progress import ProgressSink
+from domain.reference import ParsedRef, parse_ref
+from domain.source import Source
+
+_log = logging.getLogger(__name__)
+SCHEMA_ENV = "COG_OPENAPI_SCHEMA"
+
+
+class DockerfileFactory:
+    """Builds Cog model images from a project with a generated Dockerfile."""
+
+    def __init__(
+        self,
+        *,
+        builder: ImageBuilder,
+        local: LocalImages,
+        runner: ContainerRunner,
+        remote: RemoteImages | None = None,
+        runtime: CogRuntime | None = None,
+        host_pip: HostPip | None = None,
+        environ: Mapping[str, str] | None = None,
+        registry_host: str = "r8.im",
+        progress: ProgressSink | None = None,
+        run_timeout: float = 300.0,
+    ) -> None:
+        """Wire the factory to its ports.
+
+        ``remote`` lets it find ``r8.im/cog-base`` images in their registry (without it, only
+        local ones are used). ``runtime`` is the Cog runtime installed unless cog.yaml pins
+        ``build.sdk_version``. Default: ``cog`` 0.23.1. ``host_pip`` downloads wheels for
+        hermetic builds. Default: this Python's pip, cached in the user cache directory.
+        ``environ`` is where ``COG_CA_CERT``, ``COG_OPENAPI_SCHEMA``, ``GITHUB_SHA`` and
+        ``GITHUB_REF_NAME`` are read. Default: the process environment, at build time.
+        """
+        self._builder = builder
+        self._local = local
+        self._runtime = runtime or CogRuntime()
+        self._host_pip = host_pip
+        self._environ = environ
+        self._progress = progress
+        self._bases = BaseImageChooser(local=local, remote=remote, registry_host=registry_host)
+        self.settler = LabelSettler(
+            builder=builder, local=local, runner=runner, run_timeout=run_timeout
+        )
+
+    @property
+    def name(self) -> str:
+        """``dockerfile``."""
+        return "dockerfile"
+
+    def build(self, source: Source, options: BuildOptions) -> Image:
+        """See :meth:`application.ports.model_factory.ModelFactory.build`."""
+        config, project = _config(source), Path(source.project_dir)
+        name = parse_ref(options.image_name or docker_image_name(project))
+        environ = self._env()
+        if options.secrets and not self._builder.supports_mounts:
+            raise InvalidInputError(
+                f"build secrets need a BuildKit builder; the {self._builder.name} builder "
+                "cannot pass them",
+                reason="secrets need BuildKit",
+            )
+        schema = self._schema(source, options, environ)
+        runtime = resolve_runtime(config.build.sdk_version, self._runtime)
+        inputs = LabelInputs(
+            version=runtime.version,
+            config_json=planning.config_json(config),
+            schema_json=schema,
+            git=git_labels(project, environ),
+            annotations=options.annotations,
+        )
+        if options.dockerfile_file:
+            image_id = build_user_dockerfile(
+                builder=self._builder,
+                local=self._local,
+                settler=self.settler,
+                project=project,
+                name=name,
+                options=options,
+                inputs=replace(inputs, has_init=False),  # its entrypoint is the user's
+                progress=self._progress,
+            )
+            return self._finish(image_id, name)
+        base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
+        if base.cog_base:
+            inputs = replace(inputs, cog_base_image=base.name)
+        request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
+        plan = generate(
+            replace(
+                request,
+                use_cuda_base_image=options.use_cuda_base_image != "false",
+                schema=schema.encode() if schema else None,
+                strip=options.strip,
+                precompile=options.precompile,
+            )
+        )
+        previous = self.settler.previous(name)
+        with stage_context(project, plan.files, include_source=True) as context:
+            build = BuildRequest(
+                context_dir=context.path,
+                dockerfile=plan.dockerfile,
+                tags=(name,),
+                secrets=options.secrets,
+                no_cache=options.no_cache,
+                progress=self._progress,
+            )
+            image_id = self.settler.settle(build, inputs, previous)
+        return self._finish(image_id, name)
+
+    def build_base(self, source: Source, options: BuildBaseOptions) -> Image:
+        """See :meth:`application.ports.model_factory.ModelFactory.build_base`."""
+        config, project = _config(source), Path(source.project_dir)
+        name = parse_ref(options.image_name or f"{docker_image_name(project)}-base")
+        environ = self._env()
+        try:
+            self._schema(source, BuildOptions(), environ)
+        except SchemaError as exc:  # the dev image itself does not need it
+            _log.warning("no OpenAPI schema for dev runs: %s", exc)
+        runtime = (
+            resolve_runtime(config.build.sdk_version, self._runtime)
+            if options.requires_cog
+            else None
+        )
+        base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
+        request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
+        plan = generate(
+            replace(
+                request,
+                target=Target.BASE,
+                use_cuda_base_image=options.use_cuda_base_image != "false",
+            )
+        )
+        with stage_context(project, plan.files, include_source=False) as context:
+            self.settler.builds += 1
+            image_id = self._builder.build(
+                BuildRequest(
+                    context_dir=context.path,
+                    dockerfile=plan.dockerfile,
+                    tags=(name,),
+                    progress=self._progress,
+                )
+            )
+        return self._finish(image_id, name)
+
+    # ------------------------------------------------------------------ steps
+
+    def _env(self) -> Mapping[str, str]:
+        return dict(os.environ) if self._environ is None else self._environ
+
+    def _choose(self, source: Source, use_cog_base: bool | None, use_cuda: str) -> BaseImage:
+        return self._bases.choose(
+            source, use_cog_base_image=use_cog_base, use_cuda_base_image=use_cuda
+        )
+
+    def _schema(self, source: Source, options: BuildOptions, environ: Mapping[str, str]) -> str:
+        """The schema JSON text (``""`` without predict/train), also written under ``.cog``."""
+        given = options.schema_file or environ.get(SCHEMA_ENV, "")
+        if given:
+            schema = _read_schema_file(Path(given))
+        else:
+            generated = planning.static_schema(source)
+            if generated is None:
+                return ""
+            schema = dict(generated)
+        text = schema_json(schema)
+        target = Path(source.project_dir) / COG_DIR / "openapi_schema.json"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write {target}: {exc.strerror or exc}", step="schema"
+            ) from exc
+        return text
+
+    def _request(
+        self,
+        source: Source,
+        base: BaseImage,
+        runtime: CogRuntime | None,
+        environ: Mapping[str, str],
+        *,
+        hermetic: bool,
+    ) -> DockerfileRequest:
+        config = _config(source)
+        requirements = without_managed_packages(planning.requirements_text(source))
+        wheels = self._wheels(config, requirements, runtime) if hermetic else None
+        return DockerfileRequest(
+            config=config,
+            base=base,
+            requirements=requirements,
+            runtime=runtime,
+            mounts=self._builder.supports_mounts,
+            config_filename=source.config_filename,
+            ca_cert=read_ca_cert(environ.get(CA_CERT_ENV)),
+            wheels=wheels,
+        )
+
+    def _wheels(
+        self, config: CogConfig, requirements: str, runtime: CogRuntime | None
+    ) -> HermeticWheels:
+        pip = self._host_pip or HostPip(
+            cache_dir=Path(platformdirs.user_cache_dir("cogmodel")) / "wheels"
+        )
+        target = WheelTarget(python_version=config.build.python_version)
+        found = pip.download(requirements, target) if requirements.strip() else ()
+        runtime_wheels: tuple[Path, ...] = ()
+        if runtime is not None:
+            spec = ("--pre\n" if runtime.pip_flags else "") + runtime.requirement
+            runtime_wheels = pip.download(spec, target)
+        return HermeticWheels(requirements=found, runtime=runtime_wheels)
+
+    def _finish(self, image_id: Digest, name: ParsedRef) -> Image:
+        image = self._local.inspect_id(ImageId(image_id))
+        return replace(image, reference=name, source=ImageSource.BUILD)
+
+
+def _config(source: Source) -> CogConfig:
+    return source.config if source.config is not None else CogConfig()
+
+
+def _read_schema_file(path: Path) -> dict[str, object]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(
+            f"cannot read the OpenAPI schema file {path}: {exc}", reason="unreadable schema file"
+        ) from exc
+    if not isinstance(value, dict):
+        raise InvalidInputError(
+            f"the OpenAPI schema file {path} does not hold a JSON object",
+            reason="schema is not an object",
+        )
+    return value
+
+
+_: type[ModelFactory] = DockerfileFactory
