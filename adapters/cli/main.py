@@ -1,26 +1,212 @@
-"""Entry point of the ``cogmodel`` command (foundation stub: prints help)."""
+"""Entry point of the ``cogmodel`` command: parse, dispatch, and map errors to exit codes.
+
+The contract (DESIGN.md, "Command line contract"): results on stdout, one ``error: …`` line on
+stderr for a failure, never a traceback, and an exit code chosen by the error's TYPE:
+
+====  =====================================================================================
+0     success
+1     unexpected internal error (any exception that is not a cogmodel error)
+2     usage or invalid input: ``InvalidInputError`` (bad reference, cog.yaml, platform, …)
+3     not found: ``ImageNotFoundError`` (image, tag, repository, or the asked platform)
+4     not a Cog model: ``NotCogModelError``, ``InvalidLabelError``
+5     authentication or permission denied: ``AuthenticationError``
+6     backend unavailable or failed: ``BackendError`` (engine down, registry 5xx, timeout,
+      malformed answer, build failure, model container failure)
+7     integrity: ``IntegrityError`` (content does not match its digest)
+130   interrupted (Ctrl-C); any container started is stopped and removed first
+====  =====================================================================================
+
+``--debug`` adds the chain of causes (``raise … from``) and, for internal errors, the
+traceback. Only ``argparse`` and the standard library are imported before a command is chosen;
+each command module is imported when it runs.
+"""
 
 from __future__ import annotations
 
-import argparse
+import importlib
+import signal
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from adapters.cli.parser import UsageError, build_parser
+
+if TYPE_CHECKING:
+    import argparse
+
+    from adapters.cli.context import Context
+    from adapters.container import Container
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_NOT_COG = 4
+EXIT_AUTH = 5
+EXIT_BACKEND = 6
+EXIT_INTEGRITY = 7
+EXIT_INTERRUPTED = 130
+
+# command name -> module under adapters.cli.commands that has ``run(ctx, args) -> int``
+_COMMANDS = {
+    "build": "build",
+    "push": "build",
+    "inspect": "inspect",
+    "pull": "inspect",
+    "predict": "predict",
+    "train": "predict",
+    "run": "run",
+    "serve": "run",
+    "ref": "ref",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``cogmodel``."""
-    parser = argparse.ArgumentParser(
-        prog="cogmodel",
-        description="Build, push, inspect, pull and run Cog model images.",
+def exit_code_for(error: BaseException) -> int:
+    """The documented exit code for ``error``, chosen by its type (never its text)."""
+    if isinstance(error, UsageError):
+        return EXIT_USAGE
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    # Imported here: domain.errors is small, but `--help` should not need it.
+    from domain import errors
+
+    table: tuple[tuple[type[BaseException], int], ...] = (
+        (errors.InvalidInputError, EXIT_USAGE),
+        (errors.ImageNotFoundError, EXIT_NOT_FOUND),
+        (errors.NotCogModelError, EXIT_NOT_COG),
+        (errors.InvalidLabelError, EXIT_NOT_COG),
+        (errors.AuthenticationError, EXIT_AUTH),
+        (errors.BackendError, EXIT_BACKEND),
+        (errors.IntegrityError, EXIT_INTEGRITY),
     )
-    return parser
+    for kind, code in table:
+        if isinstance(error, kind):
+            return code
+    return EXIT_INTERNAL
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run ``cogmodel`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    parser = build_parser()
-    parser.parse_args(sys.argv[1:] if argv is None else argv)
-    parser.print_help()
-    return 0
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    context: Context | None = None,
+    container: Container | None = None,
+) -> int:
+    """Run ``cogmodel`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code.
+
+    Args:
+        argv: the arguments, without the program name.
+        context: the world to run in (tests); default: this process's environment and streams.
+        container: a ready composition root (tests: ``create_container({"backend": "memory"})``).
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    stderr = context.stderr if context is not None else sys.stderr
+    debug = "--debug" in args_list[: _first_command_index(args_list)]
+    try:
+        args = build_parser().parse_args(args_list)
+        debug = args.debug
+        if args.version:
+            return _print_version(context)
+        if args.command is None:
+            out = context.stdout if context is not None else sys.stdout
+            build_parser().print_help(out)
+            return EXIT_OK
+        ctx = context or _default_context(args, container)
+        if context is not None and args.registry:
+            ctx.replicate_host = args.registry
+        return _dispatch(ctx, args)
+    except SystemExit as exc:  # argparse's --help, or a command asking to stop
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except BaseException as exc:
+        return _report(exc, stderr, debug=debug)
+
+
+def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
+    module = importlib.import_module(f"adapters.cli.commands.{_COMMANDS[args.command]}")
+    run: Callable[[Context, argparse.Namespace], int] = module.run
+    with _sigterm_as_interrupt():
+        return run(ctx, args)
+
+
+def _default_context(args: argparse.Namespace, container: Container | None) -> Context:
+    from adapters.cli.context import default_context
+
+    return default_context(replicate_host=args.registry, container=container)
+
+
+def _print_version(context: Context | None) -> int:
+    from importlib import metadata
+
+    try:
+        version = metadata.version("cogmodel")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    out = context.stdout if context is not None else sys.stdout
+    out.write(f"cogmodel {version}\n")
+    return EXIT_OK
+
+
+def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
+    code = exit_code_for(exc)
+    write = stderr.write
+    if code == EXIT_INTERRUPTED:
+        write("error: interrupted\n")
+        return code
+    write(f"error: {_one_line(exc)}\n")
+    if debug:
+        cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        while cause is not None:
+            write(f"  caused by: {type(cause).__module__}.{type(cause).__qualname__}: ")
+            write(f"{_one_line(cause)}\n")
+            cause = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
+        if code == EXIT_INTERNAL:
+            import traceback
+
+            write("".join(traceback.format_exception(exc)))
+    elif code == EXIT_INTERNAL:
+        write("error: this is a bug in cogmodel; run again with --debug for details\n")
+    return code
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if exit_code_for(exc) == EXIT_INTERNAL:
+        text = f"{type(exc).__name__}: {text}"
+    return text
+
+
+def _first_command_index(args: list[str]) -> int:
+    """Index of the command word (so ``run CMD --debug`` is the command's, not ours).
+
+    Only used when parsing fails, to decide whether ``--debug`` was asked for.
+    """
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg == "--registry":
+            skip = True
+        elif not arg.startswith("-"):
+            return index
+    return len(args)
+
+
+class _sigterm_as_interrupt:  # noqa: N801 - used as a context manager, reads as a statement
+    """Treat SIGTERM like Ctrl-C while a command runs, so cleanup (`with` blocks) happens."""
+
+    def __enter__(self) -> None:
+        self._previous: object = None
+        try:
+            self._previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        except ValueError:  # not the main thread (tests calling main() from a thread)
+            self._previous = None
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""``cogmodel inspect REF`` and ``cogmodel pull REF``: look a model up, or bring it to the engine.
+
+``inspect`` asks the Resolver where the flags say (default: the Resolver's default order,
+prefer-local as in Cog's PR); ``--remote`` never pulls. A ``sha256:<64 hex>`` argument is an
+image id and is looked up in the local engine by id. ``pull`` always asks the registry, like
+``docker pull``, and reports the model the engine now has.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from adapters.cli.context import Context
+from adapters.cli.output import model_document, print_json, print_model
+from adapters.cli.progress import progress_sink
+from application.resolver import Preference
+from domain.model import Model
+from domain.platform import Platform, parse_platform
+
+_PREFERENCE = {
+    None: None,
+    "local": Preference.LOCAL_ONLY,
+    "remote": Preference.REMOTE_ONLY,
+    "prefer-remote": Preference.PREFER_REMOTE,
+}
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    """Run ``inspect`` or ``pull`` (see the module docstring).
+
+    Raises:
+        InvalidReferenceError, InvalidPlatformError, InvalidDigestError: bad arguments.
+        ImageNotFoundError, NotCogModelError, InvalidLabelError, AuthenticationError,
+        BackendError, IntegrityError: from the Resolver.
+    """
+    platform = _platform(args.platform)
+    model = _pull(ctx, args, platform) if args.command == "pull" else _inspect(ctx, args, platform)
+    if args.json:
+        print_json(ctx, model_document(model))
+    elif args.command == "pull":
+        ctx.out(f"Pulled {model.image.display_name}")
+        ctx.out(f"Image ID: {model.image.image_id}")
+    else:
+        print_model(ctx, model)
+    return 0
+
+
+def _inspect(ctx: Context, args: argparse.Namespace, platform: Platform | None) -> Model:
+    resolver = ctx.resolver()
+    if args.ref.startswith("sha256:"):
+        # An image id names a local image; a registry has no look-up by image id.
+        return resolver.inspect_by_id(args.ref)
+    ref = ctx.parse_ref(args.ref)
+    return resolver.inspect(ref, prefer=_PREFERENCE[args.where], platform=platform)
+
+
+def _pull(ctx: Context, args: argparse.Namespace, platform: Platform | None) -> Model:
+    ref = ctx.parse_ref(args.ref)
+    resolver = ctx.resolver()
+    with progress_sink(ctx, args.progress) as sink:
+        return resolver.pull(ref, prefer=Preference.REMOTE_ONLY, platform=platform, progress=sink)
+
+
+def _platform(text: str | None) -> Platform | None:
+    return None if text is None else parse_platform(text)

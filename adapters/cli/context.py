@@ -1,0 +1,149 @@
+"""What every command gets: the environment, the output streams, and the backends on demand.
+
+The composition root (``adapters.container``) is imported only when a command first asks for a
+backend, so commands that need none (``ref``, ``--help``) never import dependency_injector,
+pydantic, docker-py or oras. Tests hand in a ready container (``backend: memory``) instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from adapters.container import Container
+    from application.ports.container_runner import ContainerRunner
+    from application.resolver import Resolver
+    from domain.reference import ParsedRef
+    from domain.source import Source
+
+REPLICATE_HOST_ENV = "COG_REGISTRY_HOST"
+DEFAULT_REPLICATE_HOST = "r8.im"
+
+SourceLoader = Callable[[str, Path], "Source"]
+
+
+class Context:
+    """The world a command runs in.
+
+    Args:
+        env: the environment variables (``COG_REGISTRY_HOST``, ``DOCKER_HOST``, …).
+        stdout: where results go.
+        stderr: where progress, notes and errors go.
+        cwd: the directory the command runs in (the project is looked up from here).
+        replicate_host: ``--registry``, overriding ``COG_REGISTRY_HOST``.
+        container: a ready composition root; ``None`` builds the real one on first use.
+        load_source: reads a project (``filename``, ``start_dir``); default
+            ``adapters.filesystem.load_source``.
+    """
+
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str],
+        stdout: TextIO,
+        stderr: TextIO,
+        cwd: Path,
+        replicate_host: str | None = None,
+        container: Container | None = None,
+        load_source: SourceLoader | None = None,
+    ) -> None:
+        self.env = env
+        self.stdout = stdout
+        self.stderr = stderr
+        self.cwd = cwd
+        # Cog reads COG_REGISTRY_HOST at the edge (global.ReplicateRegistryHost); so do we.
+        self.replicate_host = (
+            replicate_host or env.get(REPLICATE_HOST_ENV) or DEFAULT_REPLICATE_HOST
+        )
+        self._container = container
+        self._load_source = load_source
+        self._overrides: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ output
+
+    def out(self, line: str = "") -> None:
+        """Write a result line to stdout."""
+        self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def note(self, line: str) -> None:
+        """Write a progress or status line to stderr (never mixed into results)."""
+        self.stderr.write(line + "\n")
+        self.stderr.flush()
+
+    # ------------------------------------------------------------------ backends
+
+    def configure(self, **overrides: Any) -> None:
+        """Container configuration a command's flags ask for (``builder="buildkit"``, …).
+
+        Must be called before the first backend is asked for; ignored for a container that
+        was handed in ready-made.
+        """
+        self._overrides.update({k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def container(self) -> Container:
+        """The composition root, built on first use."""
+        if self._container is None:
+            from adapters.container import create_container
+
+            config: dict[str, Any] = {"replicate_host": self.replicate_host, **self._overrides}
+            host = self.env.get("DOCKER_HOST")
+            if host:
+                config["docker"] = {"host": host}
+            self._container = create_container(config)
+        return self._container
+
+    def resolver(self) -> Resolver:
+        """The Resolver, wired by the container."""
+        resolver: Resolver = self.container.resolver()
+        return resolver
+
+    def runner(self) -> ContainerRunner:
+        """The container runner, wired by the container."""
+        runner: ContainerRunner = self.container.container_runner()
+        return runner
+
+    # ------------------------------------------------------------------ domain helpers
+
+    def parse_ref(self, text: str) -> ParsedRef:
+        """Parse an image reference with this run's Replicate host.
+
+        Raises:
+            InvalidReferenceError: ``text`` is not a valid reference.
+        """
+        from domain.reference import parse_ref
+
+        return parse_ref(text, replicate_host=self.replicate_host)
+
+    def load_source(self, filename: str) -> Source:
+        """The project around :attr:`cwd` whose config file is ``filename``.
+
+        Raises:
+            ConfigNotFoundError: no such file here or in a parent directory.
+            ConfigError: the file is not a valid Cog config.
+        """
+        if self._load_source is None:
+            from adapters.filesystem import load_source
+
+            return load_source(filename, self.cwd)
+        return self._load_source(filename, self.cwd)
+
+
+def default_context(
+    *, replicate_host: str | None = None, container: Container | None = None
+) -> Context:
+    """A context on the real process: ``os.environ``, ``sys.stdout``/``stderr``, the cwd."""
+    import sys
+
+    return Context(
+        env=os.environ,
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+        cwd=Path.cwd(),
+        replicate_host=replicate_host,
+        container=container,
+    )

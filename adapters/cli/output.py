@@ -1,0 +1,145 @@
+"""How results look: aligned ``Key  value`` tables for people, one JSON object for ``--json``.
+
+The JSON object of a model (``inspect --json``, ``pull --json``) is fixed by DESIGN.md's command
+line contract: ``reference`` (canonical, or null for an image looked up by id), ``digest`` (the
+image id, i.e. the config blob's digest, the same value locally and remotely),
+``manifest_digest`` (or null), ``source``, ``platform`` ({os, architecture, variant} of the image
+actually inspected, or null), ``cog_version`` (or null), ``config`` (the ``run.cog.config`` label
+as an object), ``openapi_schema`` (object or null) and ``labels``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from adapters.cli.schema_view import describe_inputs, describe_output
+
+if TYPE_CHECKING:
+    from adapters.cli.context import Context
+    from domain.image import Image
+    from domain.model import Model
+    from domain.platform import Platform
+
+_WHERE = {
+    "local": "local engine",
+    "remote": "registry (not pulled)",
+    "build": "build",
+}
+
+
+def print_json(ctx: Context, document: object) -> None:
+    """Write ``document`` as indented JSON, one object, to stdout."""
+    ctx.out(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def print_table(ctx: Context, rows: Sequence[tuple[str, str]]) -> None:
+    """Write ``rows`` as two aligned columns to stdout."""
+    width = max((len(key) for key, _ in rows), default=0) + 2
+    for key, value in rows:
+        ctx.out(f"{key:<{width}}{value}".rstrip())
+
+
+def model_document(model: Model) -> dict[str, object]:
+    """The JSON object of ``model`` (the command line contract's inspect object)."""
+    image = model.image
+    platform = image.platform
+    return {
+        "reference": str(image.reference) if image.reference is not None else None,
+        "digest": image.image_id,
+        "manifest_digest": manifest_digest(image),
+        "source": image.source.value,
+        "platform": _platform(platform),
+        "cog_version": model.cog_version or None,
+        "config": _config_object(model),
+        "openapi_schema": _plain(model.schema) if model.schema is not None else None,
+        "labels": dict(image.labels),
+    }
+
+
+def model_rows(model: Model) -> list[tuple[str, str]]:
+    """The human description of ``model``: identity first, then what the model is."""
+    image = model.image
+    build = model.config.build
+    rows = [
+        ("Image", image.display_name),
+        ("Image ID", image.image_id or "-"),
+        ("Found", _WHERE.get(image.source.value, image.source.value)),
+    ]
+    digest = manifest_digest(image)
+    if digest:
+        rows.append(("Manifest digest", digest))
+    rows += [
+        ("Platform", str(image.platform) if image.platform else "-"),
+        ("Cog version", model.cog_version or "-"),
+        ("GPU", "yes" if build.gpu else "no"),
+        ("Python version", build.python_version or "-"),
+        ("Predictor", model.config.predict or "-"),
+    ]
+    if model.config.train:
+        rows.append(("Trainer", model.config.train))
+    return rows
+
+
+def print_model(ctx: Context, model: Model) -> None:
+    """The human ``inspect`` output: the table, then the schema's inputs and output."""
+    print_table(ctx, model_rows(model))
+    schema = model.schema
+    if schema is None:
+        ctx.out("Schema".ljust(17) + "none (the image has no run.cog.openapi_schema label)")
+        return
+    inputs = describe_inputs(schema)
+    ctx.out("Inputs" + ("" if inputs else "".ljust(11) + "none"))
+    for line in inputs:
+        ctx.out(f"  {line}")
+    ctx.out("Output".ljust(17) + describe_output(schema))
+
+
+def manifest_digest(image: Image) -> str | None:
+    """The manifest digest the image was read through, or the engine's record of it.
+
+    Remotely it is the manifest actually read. Locally, the engine remembers the digest an
+    image was pulled or pushed with (``RepoDigests``); the entry for the reference's repository
+    is that manifest's digest.
+    """
+    if image.manifest_digest is not None:
+        return image.manifest_digest
+    if image.reference is None or not image.repo_digests:
+        return None
+    from domain.errors import InvalidReferenceError
+    from domain.reference import parse_ref
+
+    for entry in image.repo_digests:
+        try:
+            recorded = parse_ref(entry)
+        except InvalidReferenceError:
+            continue
+        if recorded.name == image.reference.name and recorded.digest is not None:
+            return recorded.digest
+    return None
+
+
+def _platform(platform: Platform | None) -> dict[str, str | None] | None:
+    if platform is None:
+        return None
+    return {"os": platform.os, "architecture": platform.architecture, "variant": platform.variant}
+
+
+def _config_object(model: Model) -> object:
+    raw = model.image.config
+    if raw:
+        try:
+            return json.loads(raw)
+        except ValueError:  # Model.from_image already parsed it; a build model carries none
+            pass
+    return model.config.model_dump(mode="json", exclude_defaults=True)
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready copy (read-only mappings become dicts)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

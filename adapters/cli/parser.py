@@ -1,0 +1,325 @@
+"""The ``cogmodel`` argument grammar: every command, its arguments and flags.
+
+Only ``argparse`` is imported here, so ``cogmodel --help`` and ``cogmodel ref`` start fast; each
+command's module is imported by :mod:`adapters.cli.main` only when that command runs.
+
+A usage error never prints argparse's two-line usage block and exits 2 on its own: the parser
+raises :class:`UsageError`, which the entry point reports as one ``error:`` line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+PROGRESS_CHOICES = ("auto", "plain", "tty", "quiet")
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (unknown flag, missing argument, bad choice)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cogmodel``: global flags and one sub-parser per command."""
+    parser = _Parser(
+        prog="cogmodel",
+        description="Build, push, inspect, pull and run Cog model images.",
+        epilog="Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, "
+        "4 not a Cog model, 5 authentication, 6 backend failure, 7 integrity. "
+        "See docs/cli.md.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the chained causes of an error")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--registry",
+        metavar="HOST",
+        help="the Replicate registry host (default: $COG_REGISTRY_HOST, else r8.im)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_build(commands)
+    _add_push(commands)
+    _add_inspect(commands)
+    _add_pull(commands)
+    _add_predict(commands, train=False)
+    _add_predict(commands, train=True)
+    _add_run(commands)
+    _add_serve(commands)
+    _add_ref(commands)
+    return parser
+
+
+# --------------------------------------------------------------------------- shared flag groups
+
+
+def _add_config_flag(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "-f",
+        "--file",
+        default="cog.yaml",
+        metavar="FILE",
+        help="the config file name, looked for here and in parent directories (default cog.yaml)",
+    )
+
+
+def _add_engine_flags(cmd: argparse.ArgumentParser) -> None:
+    """Flags of every command that builds the project (dev image or model image)."""
+    cmd.add_argument(
+        "--progress",
+        choices=PROGRESS_CHOICES,
+        default=None,
+        help="build output: auto (bars on a terminal), plain, tty or quiet "
+        "(default $BUILDKIT_PROGRESS, else auto; plain when TERM=dumb)",
+    )
+    cmd.add_argument(
+        "--builder",
+        choices=("classic", "buildkit"),
+        default=None,
+        help="the engine builder (default classic; buildkit goes through the docker CLI)",
+    )
+    cmd.add_argument(
+        "--use-cuda-base-image",
+        choices=("auto", "true", "false"),
+        default=None,
+        help="use an nvidia/cuda base image for GPU models (default auto)",
+    )
+    cmd.add_argument(
+        "--use-cog-base-image",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="use an r8.im/cog-base image (default: when one exists)",
+    )
+    cmd.add_argument("--dockerfile", metavar="FILE", help="build this Dockerfile verbatim instead")
+    cmd.add_argument(
+        "--hermetic",
+        action="store_true",
+        help="download Python packages on the host; no network inside the build",
+    )
+    _add_config_flag(cmd)
+
+
+def _add_build_flags(cmd: argparse.ArgumentParser) -> None:
+    """Flags of the commands that build the model image (build, push)."""
+    _add_engine_flags(cmd)
+    cmd.add_argument("--no-cache", action="store_true", help="ignore the engine's layer cache")
+    cmd.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="id=ID,src=PATH",
+        help="a build secret (repeatable; BuildKit only)",
+    )
+    cmd.add_argument(
+        "--openapi-schema", metavar="FILE", help="use this OpenAPI schema instead of generating it"
+    )
+    cmd.add_argument(
+        "--annotation",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an extra image label (repeatable)",
+    )
+
+
+def _add_container_flags(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "-e",
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the container (repeatable)",
+    )
+    cmd.add_argument(
+        "--gpus",
+        metavar="GPUS",
+        help="GPUs to give the container ('all'; default: all when the model asks for a GPU)",
+    )
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _add_build(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "build",
+        help="build the model in the current directory into an image",
+        description="Build the Cog project in the current directory into a model image. "
+        "Image name: -t, else cog.yaml's image:, else cog-<directory>.",
+    )
+    cmd.add_argument("-t", "--tag", metavar="IMAGE", help="the image name")
+    _add_build_flags(cmd)
+
+
+def _add_push(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "push",
+        help="build the model and push it to a registry",
+        description="Build the project and push the image. Image name: the argument, else "
+        "cog.yaml's image:. Prints the pushed manifest digest.",
+    )
+    cmd.add_argument("image", nargs="?", metavar="IMAGE", help="where to push")
+    _add_build_flags(cmd)
+
+
+def _add_lookup_flags(cmd: argparse.ArgumentParser) -> None:
+    where = cmd.add_mutually_exclusive_group()
+    where.add_argument(
+        "--local",
+        dest="where",
+        action="store_const",
+        const="local",
+        help="look only in the local engine",
+    )
+    where.add_argument(
+        "--remote",
+        dest="where",
+        action="store_const",
+        const="remote",
+        help="look only in the registry (nothing is pulled)",
+    )
+    where.add_argument(
+        "--prefer-remote",
+        dest="where",
+        action="store_const",
+        const="prefer-remote",
+        help="look in the registry first, then the local engine",
+    )
+    cmd.add_argument(
+        "--platform", metavar="OS/ARCH[/VARIANT]", help="the platform to inspect in an index"
+    )
+
+
+def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "inspect",
+        help="show what a model image is: config, schema, where it was found",
+        description="Inspect a Cog model image locally or in its registry without pulling "
+        "it. Default: the local engine first, then the registry. REF may be a full image id "
+        "(sha256:...) to inspect a local image by id.",
+    )
+    cmd.add_argument("ref", metavar="REF", help="an image reference or sha256: image id")
+    _add_lookup_flags(cmd)
+    cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_pull(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "pull",
+        help="pull a model image into the local engine",
+        description="Pull a Cog model image into the local engine (always asks the registry).",
+    )
+    cmd.add_argument("ref", metavar="REF", help="an image reference")
+    cmd.add_argument(
+        "--platform", metavar="OS/ARCH[/VARIANT]", help="the platform to pull from an index"
+    )
+    cmd.add_argument(
+        "--progress", choices=PROGRESS_CHOICES, default=None, help="how to show progress"
+    )
+    cmd.add_argument("--json", action="store_true", help="print the pulled model as JSON")
+
+
+def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) -> None:
+    name = "train" if train else "predict"
+    what = "training" if train else "prediction"
+    cmd = commands.add_parser(
+        name,
+        help=f"run a {what} on a model",
+        description=f"Run a {what}. With IMAGE: use that model image (pulled if the engine "
+        "does not have it). Without: build the project in the current directory first. "
+        "The container is stopped and removed on every exit, Ctrl-C included.",
+    )
+    cmd.add_argument("image", nargs="?", metavar="IMAGE", help="a model image")
+    cmd.add_argument(
+        "-i",
+        "--input",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an input (repeatable); NAME=@FILE sends a file",
+    )
+    cmd.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="weights" if train else None,
+        help="where to write the output" + (" (default weights)" if train else ""),
+    )
+    cmd.add_argument("--json", action="store_true", help=f"print the whole {what} response as JSON")
+    cmd.add_argument(
+        "--setup-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long the model may take to become ready (default 300)",
+    )
+    _add_container_flags(cmd)
+    _add_engine_flags(cmd)
+
+
+def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "run",
+        help="run a command in the model's environment",
+        description="Run a command in the project's environment (its dev image) with the "
+        "project mounted at /src. Exits with the command's own exit code.",
+    )
+    cmd.add_argument(
+        "-p",
+        "--publish",
+        action="append",
+        type=_port,
+        default=[],
+        metavar="PORT",
+        help="publish this container port on the same 127.0.0.1 port (repeatable)",
+    )
+    _add_container_flags(cmd)
+    _add_engine_flags(cmd)
+    cmd.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command")
+
+
+def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "serve",
+        help="serve the model's HTTP API on a local port",
+        description="Build the project's dev image and run Cog's HTTP server with the "
+        "project mounted, published on 127.0.0.1:PORT, until Ctrl-C.",
+    )
+    cmd.add_argument(
+        "-p",
+        "--port",
+        type=_port,
+        default=8393,
+        metavar="PORT",
+        help="the 127.0.0.1 port (default 8393)",
+    )
+    _add_container_flags(cmd)
+    _add_engine_flags(cmd)
+
+
+def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = commands.add_parser(
+        "ref",
+        help="show how an image reference parses",
+        description="Show how REF parses (go-containerregistry's rules, as Cog uses them).",
+    )
+    cmd.add_argument("ref", metavar="REF", help="an image reference")
+    cmd.add_argument("--insecure", action="store_true", help="treat the registry as plain HTTP")
+    cmd.add_argument("--strict", action="store_true", help="require registry and tag")
+    cmd.add_argument("--default-registry", metavar="HOST", help="registry for bare names")
+    cmd.add_argument("--default-tag", metavar="TAG", help="tag for names without one")
+    cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"port out of range (1-65535): {port}")
+    return port
