@@ -35,7 +35,7 @@ ACCEPT: Final = ", ".join((OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER
 
 def _digest(value: object) -> Digest:
     if not isinstance(value, str):
-        raise TypeError("a digest is a string")
+        raise ValueError("a digest is a string")  # pydantic turns only ValueError into errors
     return Digest.parse(value)
 
 

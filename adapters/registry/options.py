@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from domain.errors import InvalidInputError
+
 MIB: Final = 1024 * 1024
+_POSITIVE: Final = (
+    "connect_timeout",
+    "read_timeout",
+    "deadline",
+    "max_retry_wait",
+    "max_manifest_bytes",
+    "max_config_bytes",
+    "max_connections",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,10 +77,11 @@ class RegistryOptions:
     user_agent: str = "cogmodel (oras-py)"
 
     def __post_init__(self) -> None:
+        """Raises: InvalidInputError: a bound that is not positive."""
         # A zero or negative bound would silently mean "no bound" somewhere down the stack.
-        for name in ("connect_timeout", "read_timeout", "deadline", "max_retry_wait"):
+        for name in _POSITIVE:
             if getattr(self, name) <= 0:
-                raise ValueError(f"RegistryOptions.{name} must be positive")
-        if self.max_manifest_bytes <= 0 or self.max_config_bytes <= 0:
-            raise ValueError("RegistryOptions size caps must be positive")
+                raise InvalidInputError(
+                    f"registry option {name} must be positive", reason=f"{name} is not positive"
+                )
         object.__setattr__(self, "insecure_registries", frozenset(self.insecure_registries))

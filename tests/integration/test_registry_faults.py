@@ -323,3 +323,21 @@ def test_a_retry_after_beyond_what_we_wait_fails_at_once(
     with pytest.raises(BackendUnavailableError):
         remote.inspect(image.ref)
     assert time.monotonic() - started < 1
+
+
+def test_oras_retrying_request_path_is_never_taken(
+    fault: FaultRegistry, remote: OrasRemoteImages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # oras-py's do_request/get_manifest retry any failure five times with sleeps of 3-83 s.
+    import oras.provider
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("oras' retrying request path was used")
+
+    monkeypatch.setattr(oras.provider.Registry, "do_request", refuse)
+    monkeypatch.setattr(oras.provider.Registry, "get_manifest", refuse)
+    image = fault.serve_image()
+    assert remote.inspect(image.ref).labels == {"k": "v"}
+    fault.routes[image.manifest_path] = html_error(500)
+    with pytest.raises(BackendUnavailableError):
+        remote.inspect(image.ref)
