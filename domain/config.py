@@ -1,71 +1,74 @@
-"""cog.yaml and the ``run.cog.config`` label, as frozen pydantic models.
+"""cog.yaml and the ``run.cog.config`` label: reading, checking and writing a :class:`CogConfig`.
 
-NOTE: this is the foundation version (models + label reader/writer). ``parse_config`` — the
-full cog.yaml pipeline with Cog's validation and CUDA completion — is being built on top of it.
+:func:`parse_config` is step 1 of Cog's pipeline (``FromYAML`` at 0447eb11): read the YAML,
+check it against the schema (:mod:`domain.config_schema`), decode it onto the defaults (a CPU
+build on Python 3.13). Two quirks are kept: an empty file gives the defaults, and ``build:`` with
+no value skips the schema check altogether and gives the default build. Step 2 (requirements,
+CUDA completion, environment) is :func:`domain.config_validation.validate_and_complete`.
+
+The label is the completed config as Go's ``encoding/json`` writes Cog's struct: compact, keys
+in struct order, empty values omitted (``build`` always present), HTML-escaped. Reading a label
+is lenient: unknown keys are ignored, so labels of any Cog version parse.
+
+>>> config = parse_config("build:\\n  python_version: 3.10\\npredict: predict.py:Predictor\\n")
+>>> config.build.python_version
+'3.10'
+>>> config_to_label(config)
+'{"build":{"python_version":"3.10"},"predict":"predict.py:Predictor"}'
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from domain.errors import ConfigError, InvalidLabelError
+from domain.config_decode import decode_config, json_document
+from domain.config_models import (
+    BuildConfig,
+    CogConfig,
+    Concurrency,
+    RunItem,
+    RunMount,
+    WeightSource,
+    WeightSourceConfig,
+)
+from domain.config_schema import check_schema
+from domain.errors import InvalidLabelError
+from domain.go_json import go_json
 from domain.labels import LABEL_CONFIG
+from domain.yaml_nodes import YamlMapping
+from domain.yaml_text import parse_yaml
+
+__all__ = [
+    "BuildConfig",
+    "CogConfig",
+    "Concurrency",
+    "RunItem",
+    "RunMount",
+    "WeightSource",
+    "WeightSourceConfig",
+    "config_document",
+    "config_from_label",
+    "config_to_label",
+    "parse_config",
+]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+def parse_config(yaml_text: str) -> CogConfig:
+    """Parse cog.yaml text into a config, checked against Cog's schema (not yet completed).
 
-
-class RunMount(_Frozen):
-    """A ``--mount`` of a ``build.run`` item (only ``type: secret`` is emitted)."""
-
-    type: str
-    id: str
-    target: str
-
-
-class RunItem(_Frozen):
-    """One ``build.run`` item: a command and its mounts."""
-
-    command: str
-    mounts: tuple[RunMount, ...] = ()
-
-
-class Concurrency(_Frozen):
-    """``concurrency``: how many predictions run at once."""
-
-    max: int
-
-
-class BuildConfig(_Frozen):
-    """The ``build`` section of cog.yaml."""
-
-    gpu: bool = False
-    python_version: str = "3.13"
-    python_requirements: str = ""
-    python_packages: tuple[str, ...] = ()
-    run: tuple[RunItem, ...] = ()
-    system_packages: tuple[str, ...] = ()
-    pre_install: tuple[str, ...] = ()
-    cuda: str = ""
-    cudnn: str = ""
-    fast: bool = False
-    cog_runtime: bool | None = None
-    python_overrides: str = ""
-    sdk_version: str = ""
-
-
-class CogConfig(_Frozen):
-    """A whole cog.yaml (or the ``run.cog.config`` label)."""
-
-    build: BuildConfig = Field(default_factory=BuildConfig)
-    image: str = ""
-    predict: str = ""
-    train: str = ""
-    concurrency: Concurrency | None = None
-    environment: tuple[str, ...] = ()
+    Raises:
+        ConfigError: a YAML syntax error (``reason`` names the line), or the most specific
+            schema violation (``field`` is its dotted path, ``reason`` Cog's description).
+    """
+    root = parse_yaml(yaml_text)
+    if root is None:
+        return CogConfig()
+    build = root.get("build") if isinstance(root, YamlMapping) else None
+    if not (build is not None and getattr(build, "is_null", False)):
+        check_schema(json_document(root))
+    return decode_config(root)
 
 
 def config_from_label(raw: str, *, ref: str = "") -> CogConfig:
@@ -80,16 +83,72 @@ def config_from_label(raw: str, *, ref: str = "") -> CogConfig:
         raise InvalidLabelError(LABEL_CONFIG, _first_error(exc), ref=ref) from exc
 
 
-def parse_config(yaml_text: str) -> CogConfig:
-    """Parse cog.yaml text. (Foundation version: JSON-compatible YAML only.)
+def config_to_label(config: CogConfig) -> str:
+    """The exact ``run.cog.config`` label text Cog writes for ``config``.
 
-    Raises:
-        ConfigError: the text is not a valid config.
+    >>> config_to_label(CogConfig(build=BuildConfig(gpu=True, cuda="11.8", cudnn="8")))
+    '{"build":{"gpu":true,"python_version":"3.13","cuda":"11.8","cudnn":"8"}}'
     """
-    try:
-        return CogConfig.model_validate(json.loads(yaml_text or "{}"))
-    except (ValueError, ValidationError) as exc:
-        raise ConfigError("", str(exc)) from exc
+    return go_json(config_document(config))
+
+
+def config_document(config: CogConfig) -> dict[str, Any]:
+    """``config`` as the JSON object Go marshals from Cog's struct (order and omissions)."""
+    build = config.build
+    document: dict[str, Any] = {
+        "build": _present(
+            gpu=build.gpu,
+            python_version=build.python_version,
+            python_requirements=build.python_requirements,
+            python_packages=list(build.python_packages),
+            run=[
+                _present(command=r.command, mounts=[_present(**m.model_dump()) for m in r.mounts])
+                for r in build.run
+            ],
+            system_packages=list(build.system_packages),
+            pre_install=list(build.pre_install),
+            cuda=build.cuda,
+            cudnn=build.cudnn,
+            fast=build.fast,
+            cog_runtime=build.cog_runtime,  # a pointer in Go: false is written, absent is not
+            python_overrides=build.python_overrides,
+            sdk_version=build.sdk_version,
+        ),
+    }
+    concurrency = None if config.concurrency is None else _present(max=config.concurrency.max)
+    document |= _present(
+        image=config.image,
+        model=config.model,
+        predict=config.predict,
+        train=config.train,
+        concurrency=concurrency,
+        environment=list(config.environment),
+        weights=[_weight(weight) for weight in config.weights],
+    )
+    return document
+
+
+def _weight(weight: WeightSource) -> dict[str, Any]:
+    sources = [_present(**source.model_dump()) for source in weight.source]
+    # Cog HEAD writes a single source as an object and several as a list (none: null).
+    return {
+        "name": weight.name,
+        "target": weight.target,
+        "source": sources[0] if len(sources) == 1 else (sources or None),
+    }
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """Go's ``omitempty``: drop false, zero, empty and absent values (``None``), keep the rest."""
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in fields.items()
+        if _non_empty(value) or (key == "cog_runtime" and value is False)
+    }
+
+
+def _non_empty(value: Any) -> bool:
+    return value is not None and value is not False and value != 0 and value not in ("", [], ())
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -1,0 +1,104 @@
+"""Loose ``major.minor[.patch][+modifier]`` versions, compared the way Cog compares them.
+
+Cog's ``pkg/util/version`` is used for CUDA, cuDNN, torch and Python versions alike. Its rules,
+kept here: at most three numeric parts, a missing minor is 0, a missing patch is "absent" (it
+compares as 0 but :func:`matches` ignores it), anything after the first ``+`` is a modifier
+(``1.13.1+cu116``) that only :func:`equal` looks at. Where Cog panics on text that is not a
+version (``MustVersion``), these functions answer "no match" instead: :func:`parse_version`
+returns ``None`` and every comparison with ``None`` is false.
+
+>>> matches("12.4", "12.4.1"), matches("12.4.0", "12.4.1")
+(True, False)
+>>> greater("11.10", "11.8")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Version:
+    """A parsed loose version. ``patch`` is ``None`` when the text had no patch part."""
+
+    major: int
+    minor: int
+    patch: int | None
+    modifier: str
+
+    @property
+    def patch_number(self) -> int:
+        """The patch, 0 when absent."""
+        return self.patch or 0
+
+    def key(self) -> tuple[int, int, int]:
+        """The ordering key: major, minor, patch (absent patch = 0); the modifier is ignored."""
+        return (self.major, self.minor, self.patch_number)
+
+
+def parse_version(text: str) -> Version | None:
+    """Parse ``text`` as Go's ``version.NewVersion`` does, or ``None`` where Go errors."""
+    number, plus, modifier = text.partition("+")
+    parts = number.split(".")
+    if len(parts) > 3 or not all(_NUMBER.fullmatch(part) for part in parts):
+        return None
+    values = [int(part) for part in parts]
+    return Version(
+        major=values[0],
+        minor=values[1] if len(values) > 1 else 0,
+        patch=values[2] if len(values) > 2 else None,
+        modifier=modifier if plus else "",
+    )
+
+
+def matches(a: str, b: str) -> bool:
+    """Same major and minor; patches must agree only when both sides have one."""
+    va, vb = parse_version(a), parse_version(b)
+    if va is None or vb is None or (va.major, va.minor) != (vb.major, vb.minor):
+        return False
+    return va.patch is None or vb.patch is None or va.patch == vb.patch
+
+
+def greater(a: str, b: str) -> bool:
+    """``a`` is strictly newer than ``b`` (modifiers ignored; absent patch = 0)."""
+    va, vb = parse_version(a), parse_version(b)
+    return va is not None and vb is not None and va.key() > vb.key()
+
+
+def equal(a: str, b: str) -> bool:
+    """Same major, minor, patch (absent = 0) and modifier."""
+    va, vb = parse_version(a), parse_version(b)
+    return va is not None and vb is not None and (va.key(), va.modifier) == (vb.key(), vb.modifier)
+
+
+def equal_minor(a: str, b: str) -> bool:
+    """Same major and minor."""
+    va, vb = parse_version(a), parse_version(b)
+    return va is not None and vb is not None and va.key()[:2] == vb.key()[:2]
+
+
+def greater_or_equal(a: str, b: str) -> bool:
+    """``a >= b`` as Cog's ``GreaterOrEqual``: unparsable sides compare as text equality.
+
+    Quirk kept from Cog: equality includes the modifier, so ``1.13.1+cu116`` is *not*
+    ``>= 1.13.1``.
+    """
+    va, vb = parse_version(a), parse_version(b)
+    if va is None or vb is None:
+        return a == b
+    return va.key() > vb.key() or (va.key(), va.modifier) == (vb.key(), vb.modifier)
+
+
+def strip_modifier(text: str) -> str:
+    """``text`` without its ``+modifier``."""
+    return text.partition("+")[0]
+
+
+def major_minor(text: str) -> str:
+    """``major.minor`` of ``text`` (Cog's ``StripPatch``), or ``text`` itself if unparsable."""
+    version = parse_version(text)
+    return f"{version.major}.{version.minor}" if version else text
