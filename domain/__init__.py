@@ -52,15 +52,23 @@ _EXPORTS: dict[str, str] = {
     "Source": "domain.source",
     "SourceError": "domain.errors",
     "TagRef": "domain.refs",
+    "cog_base_image_tag": "domain.cog_base",
     "config_from_label": "domain.config",
+    "config_to_label": "domain.config",
+    "cuda_base_image_tag": "domain.cuda",
     "docker_image_name": "domain.options",
     "from_build": "domain.refs",
     "from_local": "domain.refs",
     "from_remote": "domain.refs",
     "from_tag": "domain.refs",
     "parse_config": "domain.config",
+    "parse_environment": "domain.environment",
     "parse_platform": "domain.platform",
     "parse_ref": "domain.reference",
+    "parse_requirements_text": "domain.requirements",
+    "python_requirements_for_arch": "domain.requirements",
+    "validate_and_complete": "domain.config_validation",
+    "validate_python_version": "domain.config_validation",
     "with_defaults": "domain.options",
 }
 
@@ -106,15 +114,23 @@ __all__ = [
     "Source",
     "SourceError",
     "TagRef",
+    "cog_base_image_tag",
     "config_from_label",
+    "config_to_label",
+    "cuda_base_image_tag",
     "docker_image_name",
     "from_build",
     "from_local",
     "from_remote",
     "from_tag",
     "parse_config",
+    "parse_environment",
     "parse_platform",
     "parse_ref",
+    "parse_requirements_text",
+    "python_requirements_for_arch",
+    "validate_and_complete",
+    "validate_python_version",
     "with_defaults",
 ]
 
@@ -131,8 +147,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from domain.config import CogConfig, config_from_label, parse_config
+    from domain.cog_base import cog_base_image_tag
+    from domain.config import CogConfig, config_from_label, config_to_label, parse_config
+    from domain.config_validation import validate_and_complete, validate_python_version
+    from domain.cuda import cuda_base_image_tag
     from domain.digest import Digest, ImageId
+    from domain.environment import parse_environment
     from domain.errors import (
         AmbiguousImageIdError,
         AuthenticationError,
@@ -181,4 +201,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         from_remote,
         from_tag,
     )
+    from domain.requirements import parse_requirements_text, python_requirements_for_arch
     from domain.source import Source
