@@ -7,7 +7,9 @@ it can be removed by that name even when its id never came back. A started conta
 :meth:`DockerContainerRunner.run` stops it (SIGTERM, then SIGKILL after the grace period) and
 removes it with its anonymous volumes, whatever exception is on its way out.
 
-Ports are published on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
+Containers run with Docker's init (``--init``) as PID 1: a shell or server that installs no
+SIGTERM handler then stops at once instead of after the whole grace period. Ports are published
+on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
 :meth:`DockerRunningContainer.host_port` reports. :meth:`DockerRunningContainer.wait_for_http`
 is the readiness helper: with Docker's userland proxy a published port accepts connections
 before anything listens inside, so readiness is an HTTP answer, not an open port.
@@ -124,7 +126,13 @@ class DockerRunningContainer:
         Raises:
             InvalidInputError: that port was not published.
         """
-        bindings = self._inspect_existing()["NetworkSettings"]["Ports"] or {}
+        answer = self._inspect_existing()
+        if not answer["State"]["Running"]:
+            raise ContainerError(
+                f"container {self._id[:12]} is not running, so it publishes no ports",
+                exit_code=answer["State"].get("ExitCode"),
+            )
+        bindings = answer["NetworkSettings"]["Ports"] or {}
         for binding in bindings.get(f"{container_port}/tcp") or ():
             if binding.get("HostIp") in (_LOOPBACK, "") and binding.get("HostPort"):
                 return int(binding["HostPort"])
@@ -198,13 +206,16 @@ class DockerRunningContainer:
         Raises:
             ContainerError: the container exited first, or ``timeout`` seconds passed.
         """
-        port = self.host_port(container_port)
         deadline = time.monotonic() + timeout
+        port: int | None = None
         while True:
-            status = _http_status(port, path)
+            running = self.is_running()
+            if running and port is None:
+                port = self.host_port(container_port)
+            status = _http_status(port, path) if port is not None else None
             if status is not None and ready(status):
                 return status
-            if not self.is_running():
+            if not running:
                 raise ContainerError(
                     f"container {self._id[:12]} exited before port {container_port} was ready",
                     exit_code=self.wait(5),
@@ -274,6 +285,7 @@ def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[No
 def _host_config(api: docker.APIClient, spec: ContainerSpec) -> dict[str, Any]:
     gpus = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if spec.gpus else None
     config: dict[str, Any] = api.create_host_config(
+        init=True,  # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly
         port_bindings={port: (_LOOPBACK, host) for port, host in spec.ports.items()},
         binds={
             mount.host_path: {

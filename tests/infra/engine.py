@@ -11,8 +11,9 @@ Fixtures (session-scoped):
     that process (by its PID) and nothing else. Otherwise the tests call
     :func:`tests.infra.unavailable` (skip locally, fail in CI).
 ``docker_client``
-    A docker-py ``DockerClient`` for that engine, for test set-up and checks (the adapters
-    under test get their own ``DockerEngine``).
+    A docker-py ``DockerClient`` for that engine, for test set-up and checks.
+``docker_engine_client``
+    cogmodel's :class:`adapters.docker.DockerEngine` for that engine, to give the adapters.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import docker.errors
 import pytest
 import requests
 
+from adapters.docker.client import DockerEngine
 from tests.infra import unavailable
 
 DEFAULT_HOST: Final = "unix:///var/run/docker.sock"
@@ -120,3 +122,10 @@ def docker_client(docker_engine: EngineUnderTest) -> Iterator[docker.DockerClien
     client = docker.DockerClient(base_url=docker_engine.host, version="auto", timeout=120)
     with contextlib.closing(client):
         yield client
+
+
+@pytest.fixture(scope="session")
+def docker_engine_client(docker_engine: EngineUnderTest) -> Iterator[DockerEngine]:
+    """cogmodel's DockerEngine for the engine under test (what the adapters are given)."""
+    with DockerEngine(host=docker_engine.host) as engine:
+        yield engine

@@ -13,12 +13,18 @@ Fixtures (session-scoped):
     ``httpd``, ``wget``, …), ``/tmp``, ``/etc/passwd``; ``PATH=/bin``, ``CMD ["sh"]``. A
     :class:`~domain.reference.ParsedRef`.
 
+``local_names`` (function-scoped)
+    A :class:`LocalNames`: fresh local image names for one test (``fresh(kind)``), and any
+    name registered with ``add``, are removed from the engine when the test ends.
+
 To add another base image (a Python one, say), write a :class:`Recipe` and a fixture calling
-:func:`cached_image`; see ``busybox_image`` below.
+:func:`cached_image`; see ``busybox_image`` below. :func:`labelled_image` builds a one-line
+child of a base image with given labels under a given name (for seeding tests).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -26,7 +32,8 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +83,53 @@ def cached_image(client: docker.DockerClient, recipe: Recipe) -> ParsedRef:
         if not _exists(client, name):
             _import(client, name, recipe)
     return parse_ref(name)
+
+
+def labelled_image(
+    client: docker.DockerClient, base: ParsedRef, name: str, labels: Mapping[str, str]
+) -> ParsedRef:
+    """Build ``FROM base`` with ``labels`` (classic builder, no context), tagged ``name``."""
+    dockerfile = io.BytesIO(f"FROM {base}\n".encode())
+    for message in client.api.build(
+        fileobj=dockerfile, tag=name, labels=dict(labels), rm=True, decode=True
+    ):
+        if "error" in message:
+            raise RuntimeError(f"building {name} failed: {message['error']}")
+    return parse_ref(name)
+
+
+class LocalNames:
+    """Local image names one test made; removed (with their images, if last) at its end."""
+
+    def __init__(self, client: docker.DockerClient, prefix: str = "cogmodel-test-local") -> None:
+        self._client = client
+        self._prefix = prefix
+        self._names: list[str] = []
+
+    def add(self, name: str) -> str:
+        """Remove ``name`` at the end of the test; return it."""
+        self._names.append(name)
+        return name
+
+    def fresh(self, kind: str) -> str:
+        """A new ``prefix/kind-<random>:t`` name, removed at the end of the test."""
+        return self.add(f"{self._prefix}/{kind}-{uuid.uuid4().hex[:10]}:t")
+
+    def remove_all(self) -> None:
+        for name in reversed(self._names):
+            with contextlib.suppress(docker.errors.NotFound):
+                self._client.api.remove_image(name, force=True)
+        self._names.clear()
+
+
+@pytest.fixture
+def local_names(docker_client: docker.DockerClient) -> Iterator[LocalNames]:
+    """Fresh local image names, removed when the test ends (see :class:`LocalNames`)."""
+    names = LocalNames(docker_client)
+    try:
+        yield names
+    finally:
+        names.remove_all()
 
 
 def _exists(client: docker.DockerClient, name: str) -> bool:
@@ -153,3 +207,76 @@ def busybox_recipe() -> Recipe:
 def busybox_image(docker_client: docker.DockerClient) -> ParsedRef:
     """A local busybox image with /bin/sh and every applet (see the module docstring)."""
     return cached_image(docker_client, busybox_recipe())
+
+
+# --------------------------------------------------------------------------- python:3.11-slim
+
+PYTHON_SLIM: Final = "python:3.11-slim"
+STAND_IN_LABEL: Final = "org.cogmodel.test.stand-in"
+_DEBIAN_MIRROR: Final = "http://deb.debian.org/debian"
+_DEBOOTSTRAP_INCLUDE: Final = "python3,python3-pip,python3-venv"
+
+
+def _populate_python(root: Path) -> None:
+    """Debian 12 (bookworm, Python 3.11) made to behave like the official python:3.11-slim."""
+    argv = [
+        "debootstrap",
+        "--variant=minbase",
+        f"--include={_DEBOOTSTRAP_INCLUDE}",
+        "bookworm",
+        str(root),
+        _DEBIAN_MIRROR,
+    ]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    if result.returncode != 0:
+        unavailable(f"debootstrap failed: {(result.stdout + result.stderr)[-500:]}")
+    # The official image has `python` and `pip` on PATH and no PEP 668 guard.
+    (root / "usr/local/bin/python").symlink_to("/usr/bin/python3")
+    if not (root / "usr/bin/pip").exists():
+        (root / "usr/local/bin/pip").symlink_to("/usr/bin/pip3")
+    (root / "usr/lib/python3.11/EXTERNALLY-MANAGED").unlink(missing_ok=True)
+    for leftovers in ("var/lib/apt/lists", "var/cache/apt/archives"):
+        for path in (root / leftovers).glob("*"):
+            if path.is_file():
+                path.unlink()
+
+
+def python_slim_recipe() -> Recipe:
+    """A stand-in for ``python:3.11-slim`` (needs root, Debian's ``debootstrap``, the mirror)."""
+    if shutil.which("debootstrap") is None:
+        unavailable("debootstrap not found: apt-get install debootstrap")
+    return Recipe(
+        name="python-3.11-slim",
+        version="1",
+        key=f"bookworm minbase {_DEBOOTSTRAP_INCLUDE} {_DEBIAN_MIRROR}".encode(),
+        populate=_populate_python,
+        changes=(
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "ENV LANG=C.UTF-8",
+            f"LABEL {STAND_IN_LABEL}=python-3.11-slim",
+            'CMD ["python3"]',
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def python_slim_image(docker_client: docker.DockerClient) -> ParsedRef:
+    """``python:3.11-slim`` in the engine: a real one if present, else the stand-in, tagged so.
+
+    The stand-in is made once per machine (about a minute: debootstrap of Debian 12 with
+    python3, python3-pip and python3-venv) and cached as ``cogmodel-test/python-3.11-slim:<key>``;
+    ``python:3.11-slim`` is (re)pointed at it unless that name holds an image that is not a
+    stand-in, which is then used as it is.
+    """
+    try:
+        current = docker_client.api.inspect_image(PYTHON_SLIM)
+    except docker.errors.NotFound:
+        current = None
+    if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
+        return parse_ref(PYTHON_SLIM)  # a real python:3.11-slim: better than any stand-in
+    stand_in = cached_image(docker_client, python_slim_recipe())
+    wanted = docker_client.api.inspect_image(str(stand_in))["Id"]
+    if current is None or current["Id"] != wanted:
+        repository, tag = PYTHON_SLIM.split(":")
+        docker_client.api.tag(wanted, repository, tag)
+    return parse_ref(PYTHON_SLIM)
