@@ -53,7 +53,7 @@ class BaseImageChooser:
         config = source.config or CogConfig()
         if use_cog_base_image is not False:
             try:
-                return self._cog_base(config, source)
+                return self._cog_base(source)
             except (InvalidInputError, ImageNotFoundError, BackendError) as exc:
                 if use_cog_base_image:
                     if isinstance(exc, BackendError):
@@ -65,11 +65,11 @@ class BaseImageChooser:
                     exc,
                 )
         if config.build.gpu and use_cuda_base_image != "false":
-            return BaseImage(name=planning.cuda_base_image(config))
+            return BaseImage(name=planning.cuda_image(config))
         return BaseImage(name=f"python:{config.build.python_version}-slim")
 
-    def _cog_base(self, config: CogConfig, source: Source) -> BaseImage:
-        name = f"{self._registry_host}/cog-base:{planning.cog_base_image_tag(config, source)}"
+    def _cog_base(self, source: Source) -> BaseImage:
+        name = f"{self._registry_host}/cog-base:{planning.cog_base_tag(source)}"
         ref = parse_ref(name)
         try:
             self._local.inspect(ref)

@@ -37,7 +37,7 @@ from adapters.dockerfile.generator import (
     generate,
 )
 from adapters.dockerfile.hermetic import HostPip, WheelTarget
-from adapters.dockerfile.labels import LabelInputs, git_labels, schema_json
+from adapters.dockerfile.labels import LabelInputs, git_labels
 from adapters.dockerfile.runtime import CogRuntime, resolve_runtime, without_managed_packages
 from adapters.dockerfile.settle import LabelSettler
 from adapters.dockerfile.user_dockerfile import build_user_dockerfile
@@ -113,8 +113,8 @@ class DockerfileFactory:
                 "cannot pass them",
                 reason="secrets need BuildKit",
             )
-        schema = self._schema(source, options, environ)
         runtime = resolve_runtime(config.build.sdk_version, self._runtime)
+        schema = self._schema(source, options, environ, runtime.version)
         inputs = LabelInputs(
             version=runtime.version,
             config_json=planning.config_json(config),
@@ -165,15 +165,15 @@ class DockerfileFactory:
         config, project = _config(source), Path(source.project_dir)
         name = parse_ref(options.image_name or f"{docker_image_name(project)}-base")
         environ = self._env()
-        try:
-            self._schema(source, BuildOptions(), environ)
-        except SchemaError as exc:  # the dev image itself does not need it
-            _log.warning("no OpenAPI schema for dev runs: %s", exc)
         runtime = (
             resolve_runtime(config.build.sdk_version, self._runtime)
             if options.requires_cog
             else None
         )
+        try:
+            self._schema(source, BuildOptions(), environ, runtime.version if runtime else "")
+        except SchemaError as exc:  # the dev image itself does not need it
+            _log.warning("no OpenAPI schema for dev runs: %s", exc)
         base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
         request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
         plan = generate(
@@ -205,26 +205,30 @@ class DockerfileFactory:
             source, use_cog_base_image=use_cog_base, use_cuda_base_image=use_cuda
         )
 
-    def _schema(self, source: Source, options: BuildOptions, environ: Mapping[str, str]) -> str:
-        """The schema JSON text (``""`` without predict/train), also written under ``.cog``."""
+    def _schema(
+        self, source: Source, options: BuildOptions, environ: Mapping[str, str], version: str
+    ) -> str:
+        """The schema JSON text (``""`` without predict/train), also written under ``.cog``.
+
+        A given schema file is used byte for byte, as Cog uses it.
+        """
         given = options.schema_file or environ.get(SCHEMA_ENV, "")
         if given:
-            schema = _read_schema_file(Path(given))
+            data = _read_schema_file(Path(given))
         else:
-            generated = planning.static_schema(source)
+            generated = planning.static_schema(source, version=version or "0.1.0")
             if generated is None:
                 return ""
-            schema = dict(generated)
-        text = schema_json(schema)
+            data = generated
         target = Path(source.project_dir) / COG_DIR / "openapi_schema.json"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(data)
         except OSError as exc:
             raise BuildError(
                 f"cannot write {target}: {exc.strerror or exc}", step="schema"
             ) from exc
-        return text
+        return data.decode("utf-8")
 
     def _request(
         self,
@@ -272,9 +276,10 @@ def _config(source: Source) -> CogConfig:
     return source.config if source.config is not None else CogConfig()
 
 
-def _read_schema_file(path: Path) -> dict[str, object]:
+def _read_schema_file(path: Path) -> bytes:
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        value = json.loads(data)
     except (OSError, ValueError) as exc:
         raise InvalidInputError(
             f"cannot read the OpenAPI schema file {path}: {exc}", reason="unreadable schema file"
@@ -284,7 +289,7 @@ def _read_schema_file(path: Path) -> dict[str, object]:
             f"the OpenAPI schema file {path} does not hold a JSON object",
             reason="schema is not an object",
         )
-    return value
+    return data
 
 
 _: type[ModelFactory] = DockerfileFactory

@@ -224,8 +224,11 @@ def _requirements(request: DockerfileRequest, files: dict[str, bytes | PurePath]
         if not request.wheels.requirements:
             return []
         where = _place(request.wheels.requirements, "requirements", files)
+        # Exact pins of what was downloaded: the same set, and pip records no direct URL (so
+        # `pip freeze` shows `name==version`, as after an install from an index).
+        pins = " ".join(_pin(wheel) for wheel in request.wheels.requirements)
         target = f"{_WHEELS}/requirements"
-        return stanzas.wheel_install(f"{target}/*.whl", target, where, mounts=mounts, strip=strip)
+        return stanzas.wheel_install(pins, target, where, mounts=mounts, strip=strip)
     files[f"{GENERATED_DIR}/requirements.txt"] = request.requirements.encode()
     copy = f"COPY {GENERATED_DIR}/requirements.txt /tmp/requirements.txt"
     if mounts:
@@ -256,6 +259,12 @@ def _place(wheels: Sequence[PurePath], group: str, files: dict[str, bytes | Pure
     for wheel in wheels:
         files[f"{where}/{wheel.name}"] = wheel
     return where
+
+
+def _pin(wheel: PurePath) -> str:
+    """``name==version`` from a wheel file name (``name-version[-build]-py-abi-platform.whl``)."""
+    name, version = wheel.name.split("-")[:2]
+    return f"{name}=={version}"
 
 
 def _run_commands(config: CogConfig, *, mounts: bool) -> list[str]:

@@ -1,8 +1,8 @@
 """The image labels of a model built by cogmodel (cog-spec §4), byte-compatible with Cog's.
 
-JSON label values are written as Go's ``encoding/json`` writes them (:mod:`domain.gojson`):
-``run.cog.config`` keeps the config's field order, ``run.cog.openapi_schema`` sorts keys at every
-level (Cog marshals the schema as a Go map), both compact with ``<``, ``>``, ``&`` escaped.
+JSON label values are the bytes Cog writes (Go's ``encoding/json``, :mod:`domain.gojson`):
+``run.cog.config`` from :mod:`domain.config`, ``run.cog.openapi_schema`` exactly the bytes of
+``/src/.cog/openapi_schema.json`` (:mod:`domain.schema`'s encoding, or a given file verbatim).
 
 ``run.cog.version`` carries the version of the Cog runtime installed in the image (``0.23.1``),
 not cogmodel's version: Cog's CLI and SDK share one version line, tools compare this label as a
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from domain.gojson import dumps
 from domain.labels import (
     LABEL_COG_BASE_IMAGE_NAME,
     LABEL_CONFIG,
@@ -59,11 +58,6 @@ class LabelInputs:
     cog_base_image: str = ""
     git: Mapping[str, str] | None = None
     annotations: Mapping[str, str] | None = None
-
-
-def schema_json(schema: Mapping[str, object]) -> str:
-    """The schema as Cog writes it to the label and to ``.cog/openapi_schema.json``."""
-    return dumps(dict(schema), sort_keys=True)
 
 
 def model_labels(inputs: LabelInputs, *, pip_freeze: str | None = None) -> dict[str, str]:

@@ -1,73 +1,77 @@
-"""What a build needs from the domain: requirements, base image tags, config label, schema.
+"""What a build needs from the domain: requirements, base image names, config label, schema.
 
-These are domain rules (cog-spec §1.5, §3.2, §4, §5) implemented in ``domain.config`` and
-``domain.schema``; this module is the one place the Dockerfile backend calls them, so the
-factory reads as a sequence of steps.
+These are domain rules (cog-spec §1.5, §3.2, §3.8, §4, §5.2) implemented in ``domain``; this
+module is the one place the Dockerfile backend calls them, so the factory reads as a sequence
+of steps.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Final
 
-from domain import gojson
-from domain.config import CogConfig
-from domain.errors import ConfigError, SchemaError
+from domain.cog_base import check_cog_base_image
+from domain.config import CogConfig, config_to_label
+from domain.cuda import cuda_base_image
+from domain.errors import SchemaError
+from domain.requirements import (
+    effective_requirements,
+    package_version,
+    python_requirements_for_arch,
+)
+from domain.schema import generate_for_config
 from domain.source import Source
 
-
-def _domain(module: str, name: str) -> Callable[..., Any] | None:
-    # Interim while domain.config / domain.schema grow these functions in parallel work:
-    # look them up at call time so this backend plugs in as soon as they land.
-    return cast("Callable[..., Any] | None", getattr(importlib.import_module(module), name, None))
+_INCLUDED: Final = ("torch", "torchvision", "torchaudio", "tensorflow")
 
 
 def requirements_text(source: Source) -> str:
-    """The ``requirements.txt`` Cog writes into the build context (linux/amd64)."""
+    """The ``requirements.txt`` Cog writes into the build context (for linux/amd64).
+
+    The frameworks present (torch, torchvision, torchaudio, tensorflow) are passed as Cog's
+    include packages, so their matrix rewrite (index URLs, ``+cpu`` builds) applies.
+    """
     config = _config(source)
-    regenerate = _domain("domain.config", "python_requirements_for_arch")
-    if regenerate is not None:
-        return str(regenerate(config, source.requirements, "linux", "amd64"))
-    return "\n".join(line for line in source.requirements if line.strip())
+    lines = effective_requirements(config, source.requirements)
+    include = []
+    for name in _INCLUDED:
+        version = package_version(lines, name)
+        if version is not None:
+            include.append(f"{name}=={version}")
+    return python_requirements_for_arch(
+        config, lines, goos="linux", goarch="amd64", include=include
+    )
 
 
-def cuda_base_image(config: CogConfig) -> str:
+def cuda_image(config: CogConfig) -> str:
     """``nvidia/cuda:<tag>`` for a GPU config.
 
     Raises:
         ConfigError: no CUDA base image matches the config's CUDA and cuDNN.
     """
-    tag = _domain("domain.config", "cuda_base_image_tag")
-    if tag is None:
-        raise ConfigError("build.cuda", "CUDA base images are not available in this build")
-    return f"nvidia/cuda:{tag(config)}"
+    return cuda_base_image(config.build.cuda, config.build.cudnn)
 
 
-def cog_base_image_tag(config: CogConfig, source: Source) -> str:
-    """The ``cog-base`` tag for a config (``python3.12``, ``cuda12.1-python3.10-torch2.1.2``).
+def cog_base_tag(source: Source) -> str:
+    """The ``cog-base`` tag for the project (``python3.12``, ``cuda12.1-python3.10-torch2.1.2``).
 
     Raises:
         ConfigError: the combination is not one Cog publishes base images for.
     """
-    tag = _domain("domain.config", "cog_base_image_tag")
-    if tag is None:
-        raise ConfigError("build", "no cog-base image rule available")
-    return str(tag(config, source.requirements))
+    config = _config(source)
+    torch = package_version(effective_requirements(config, source.requirements), "torch")
+    return check_cog_base_image(config.build.cuda, config.build.python_version, torch or "")
 
 
 def config_json(config: CogConfig) -> str:
     """The ``run.cog.config`` label value, byte-compatible with Cog's."""
-    to_label = _domain("domain.config", "config_to_label")
-    if to_label is not None:
-        return str(to_label(config))
-    dumped = config.model_dump(mode="json", exclude_defaults=True)
-    return gojson.dumps(dumped)
+    return config_to_label(config)
 
 
-def static_schema(source: Source) -> Mapping[str, object] | None:
-    """The OpenAPI schema of the project's predictor/trainer, statically; ``None`` if neither.
+def static_schema(source: Source, *, version: str) -> bytes | None:
+    """The OpenAPI schema bytes Cog writes for the project; ``None`` without predict/train.
+
+    ``version`` becomes ``info.version`` (Cog HEAD writes its own version there).
 
     Raises:
         SchemaError: the predictor cannot be turned into a schema (names the file and line).
@@ -75,28 +79,19 @@ def static_schema(source: Source) -> Mapping[str, object] | None:
     config = _config(source)
     if not config.predict and not config.train:
         return None
-    generate = _domain("domain.schema", "openapi_schema")
-    if generate is None:
-        raise SchemaError("static schema generation is not available in this build")
-    documents = []
-    for reference, mode in ((config.predict, "predict"), (config.train, "train")):
-        if reference:
-            text, name = _read_reference(Path(source.project_dir), reference)
-            documents.append(cast("Mapping[str, object]", generate(text, name, mode=mode)))
-    if len(documents) == 1:
-        return documents[0]
-    combine = _domain("domain.schema", "combined_schema")
-    if combine is None:
-        raise SchemaError("combining predict and train schemas is not available in this build")
-    return cast("Mapping[str, object]", combine(*documents))
+    project = Path(source.project_dir)
 
+    def read_source(path: str) -> str | None:
+        try:
+            return (project / path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", file=path) from exc
 
-def _read_reference(project_dir: Path, reference: str) -> tuple[str, str]:
-    path, _, name = reference.partition(":")
-    try:
-        return (project_dir / path).read_text(encoding="utf-8"), name
-    except OSError as exc:
-        raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", file=path) from exc
+    return generate_for_config(
+        config.predict or None, config.train or None, read_source, version=version
+    )
 
 
 def _config(source: Source) -> CogConfig:
