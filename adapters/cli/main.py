@@ -34,8 +34,7 @@ from adapters.cli.parser import UsageError, build_parser
 if TYPE_CHECKING:
     import argparse
 
-    from adapters.cli.context import Context
-    from adapters.container import Container
+    from adapters.cli.context import Container, Context
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -151,27 +150,26 @@ def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
     if code == EXIT_INTERRUPTED:
         write("error: interrupted\n")
         return code
-    write(f"error: {_one_line(exc)}\n")
+    if code == EXIT_INTERNAL:
+        hint = "" if debug else " (an internal error; --debug shows the traceback)"
+        write(f"error: {type(exc).__name__}: {_one_line(exc)}{hint}\n")
+    else:
+        write(f"error: {_one_line(exc)}\n")
     if debug:
         cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
         while cause is not None:
-            write(f"  caused by: {type(cause).__module__}.{type(cause).__qualname__}: ")
-            write(f"{_one_line(cause)}\n")
+            kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
+            write(f"  caused by: {kind}: {_one_line(cause)}\n")
             cause = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
         if code == EXIT_INTERNAL:
             import traceback
 
             write("".join(traceback.format_exception(exc)))
-    elif code == EXIT_INTERNAL:
-        write("error: this is a bug in cogmodel; run again with --debug for details\n")
     return code
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if exit_code_for(exc) == EXIT_INTERNAL:
-        text = f"{type(exc).__name__}: {text}"
-    return text
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _first_command_index(args: list[str]) -> int:

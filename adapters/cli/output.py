@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from domain.model import Model
     from domain.platform import Platform
 
+_WIDTH = len("Manifest digest  ")
 _WHERE = {
     "local": "local engine",
     "remote": "registry (not pulled)",
@@ -34,9 +35,9 @@ def print_json(ctx: Context, document: object) -> None:
     ctx.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def print_table(ctx: Context, rows: Sequence[tuple[str, str]]) -> None:
-    """Write ``rows`` as two aligned columns to stdout."""
-    width = max((len(key) for key, _ in rows), default=0) + 2
+def print_table(ctx: Context, rows: Sequence[tuple[str, str]], *, width: int | None = None) -> None:
+    """Write ``rows`` as two aligned columns to stdout (``width``: of the first column)."""
+    width = width or max((len(key) for key, _ in rows), default=0) + 2
     for key, value in rows:
         ctx.out(f"{key:<{width}}{value}".rstrip())
 
@@ -84,16 +85,16 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
 
 def print_model(ctx: Context, model: Model) -> None:
     """The human ``inspect`` output: the table, then the schema's inputs and output."""
-    print_table(ctx, model_rows(model))
+    print_table(ctx, model_rows(model), width=_WIDTH)
     schema = model.schema
     if schema is None:
-        ctx.out("Schema".ljust(17) + "none (the image has no run.cog.openapi_schema label)")
+        print_table(ctx, [("Schema", "none (no run.cog.openapi_schema label)")], width=_WIDTH)
         return
     inputs = describe_inputs(schema)
-    ctx.out("Inputs" + ("" if inputs else "".ljust(11) + "none"))
+    print_table(ctx, [("Inputs", "" if inputs else "none")], width=_WIDTH)
     for line in inputs:
         ctx.out(f"  {line}")
-    ctx.out("Output".ljust(17) + describe_output(schema))
+    print_table(ctx, [("Output", describe_output(schema))], width=_WIDTH)
 
 
 def manifest_digest(image: Image) -> str | None:

@@ -193,7 +193,7 @@ def _save_one(item: object, destination: Path, written: list[Path]) -> object:
     assert isinstance(item, str)
     content, media_type = decode_data_url(item)
     path = destination
-    if not path.suffix:
+    if not path.suffix or path.suffix[1:].isdigit():  # 'out.0' is numbered, not typed (Cog)
         path = path.with_name(path.name + (mimetypes.guess_extension(media_type) or ""))
     write_file(path, content)
     written.append(path)

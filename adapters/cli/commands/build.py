@@ -34,13 +34,13 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         AuthenticationError: the registry refused the push (exit 5).
     """
     source = project.load(ctx, args)
-    assert source.config is not None  # load_source always parses one
+    configured = source.config.image if source.config is not None else ""
     if args.command == "push":
-        name = args.image or source.config.image
+        name = args.image or configured
         if not name:
             raise InvalidInputError(_PUSH_NEEDS_A_NAME, reason="no image name to push")
     else:
-        name = args.tag or source.config.image or None
+        name = args.tag or configured or None
     target = ctx.parse_ref(name) if name else None  # a bad name fails before any build
     build_model(ctx, args, source, image_name=name)
     if args.command == "push" and target is not None:

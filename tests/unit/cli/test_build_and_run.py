@@ -1,0 +1,172 @@
+"""`cogmodel build`, `push`, `run` and `serve` against the in-memory backends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from dependency_injector import providers
+
+from adapters.cli.commands.run import SERVE_COMMAND
+from adapters.memory import InMemoryContainerRunner
+from application.ports.container_runner import ContainerSpec, RunResult, VolumeMount
+from domain.config import CogConfig
+from domain.labels import LABEL_OPENAPI_SCHEMA
+from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, simple_loader
+from tests.unit.cli.fake_cog import CogServingRunner, FakeModel
+
+TARGET = "127.0.0.1:5000/acme/hello"
+
+
+def _config(**extra: object) -> CogConfig:
+    return CogConfig.model_validate(
+        {"build": {"python_version": "3.11"}, "predict": "predict.py:Predictor", **extra}
+    )
+
+
+def test_build_names_the_image_after_the_directory(cli: Cli) -> None:
+    run = cli("build")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == "Image built as cog-hello-model"
+    assert lines[1].startswith("Image ID: sha256:")
+    assert cli("inspect", "--local", "cog-hello-model").code == 0
+
+
+def test_build_tag_wins_over_the_config_image(cli: Cli) -> None:
+    cli.load_source = simple_loader(_config(image="from-config"))
+    assert cli("build").out.startswith("Image built as from-config\n")
+    assert cli("build", "-t", "from-flag:v1").out.startswith("Image built as from-flag:v1\n")
+
+
+def test_build_options_reach_the_factory(cli: Cli) -> None:
+    (cli.cwd / "schema.json").write_text(json.dumps(MODEL_SCHEMA))
+    run = cli(
+        "build",
+        "-t",
+        "annotated",
+        "--openapi-schema",
+        "schema.json",
+        "--annotation",
+        "org.example.team=vision",
+    )
+    assert run.code == 0, run.err
+    labels = cli("inspect", "--local", "annotated", "--json").json()["labels"]
+    assert labels["org.example.team"] == "vision"
+    assert json.loads(labels[LABEL_OPENAPI_SCHEMA]) == MODEL_SCHEMA
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--annotation", "no-equals"],
+        ["--secret", "src=only"],
+        ["--openapi-schema", "missing.json"],
+        ["--dockerfile", "Dockerfile", "--use-cog-base-image"],
+        ["--use-cuda-base-image", "maybe"],
+        ["-t", "Bad/Name"],
+    ],
+)
+def test_bad_build_flags_exit_2(cli: Cli, argv: list[str]) -> None:
+    (cli.cwd / "Dockerfile").write_text("FROM scratch\n")
+    run = cli("build", *argv)
+    assert run.code == 2, run.err
+    assert run.err.count("\n") == 1
+
+
+def test_a_failed_build_exits_6(cli: Cli) -> None:
+    from domain.errors import BuildError
+
+    cli.container.model_factory().fail_next(BuildError("RUN pip install failed", step="RUN"))
+    run = cli("build")
+    assert run.code == 6
+    assert "RUN pip install failed" in run.err
+
+
+def test_push_builds_and_pushes_and_prints_the_digest(cli: Cli) -> None:
+    run = cli("push", TARGET, "--progress", "plain")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == f"Image built as {TARGET}"
+    assert lines[2] == f"Pushed {TARGET}:latest"
+    digest = lines[3].removeprefix("Digest: ")
+    remote = cli("inspect", "--remote", TARGET, "--json").json()
+    assert remote["manifest_digest"] == digest
+
+
+def test_push_takes_the_name_from_the_config(cli: Cli) -> None:
+    cli.load_source = simple_loader(_config(image=TARGET))
+    assert cli("push").code == 0
+    assert cli("inspect", "--remote", TARGET).code == 0
+
+
+def test_push_without_a_name_is_invalid_input(cli: Cli) -> None:
+    run = cli("push")
+    assert run.code == 2
+    assert "set the 'image' option in cog.yaml" in run.err
+
+
+def test_push_to_replicate_prints_the_model_page(cli: Cli) -> None:
+    run = cli("push", "r8.im/acme/hello")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1] == "Run it at https://replicate.com/acme/hello"
+
+
+def _program(spec: ContainerSpec) -> RunResult:
+    return RunResult(exit_code=3, stdout="ran " + " ".join(spec.command or ()) + "\n", stderr="")
+
+
+def test_run_mounts_the_project_and_returns_the_command_exit_code(cli: Cli) -> None:
+    runner: InMemoryContainerRunner = cli.container.container_runner()
+    seen: list[ContainerSpec] = []
+    runner.program = lambda spec: (seen.append(spec), _program(spec))[1]
+    run = cli("run", "-p", "8888", "-e", "A=1", "python", "train.py", "--epochs", "2")
+    assert run.code == 3
+    assert run.out == "ran python train.py --epochs 2\n"
+    spec = seen[0]
+    assert spec.command == ("python", "train.py", "--epochs", "2")
+    assert spec.volumes == (VolumeMount(host_path=str(cli.cwd.resolve()), container_path="/src"),)
+    assert spec.workdir == "/src"
+    assert dict(spec.ports) == {8888: 8888}
+    assert spec.env["A"] == "1"
+    assert spec.env["COG_PREDICT_TYPE_STUB"] == "predict.py:Predictor"
+    assert cli("inspect", "--local", "cog-hello-model-base").code == 4  # the dev image: no labels
+
+
+def test_run_without_a_command_is_invalid_input(cli: Cli) -> None:
+    assert cli("run").code == 2
+
+
+def test_serve_publishes_the_port_and_runs_cog_server(cli: Cli) -> None:
+    runner = CogServingRunner(cli.local, FakeModel(logs=["serving on 5000"]))
+    cli.container.container_runner.override(providers.Object(runner))
+    run = cli("serve", "-p", "9000")
+    assert run.code == 0, run.err
+    spec = runner.specs[0]
+    assert dict(spec.ports) == {5000: 9000}
+    assert spec.command == SERVE_COMMAND
+    assert spec.workdir == "/src"
+    assert "http://127.0.0.1:9000" in run.err
+    assert runner.running == {}
+
+
+def test_ctrl_c_stops_serve_cleanly(cli: Cli) -> None:
+    def interrupted() -> Iterator[str]:
+        yield "serving"
+        raise KeyboardInterrupt
+
+    runner = CogServingRunner(cli.local)
+    cli.container.container_runner.override(providers.Object(runner))
+    runner.model.logs = []
+    original = runner.start
+
+    def start(spec: ContainerSpec):  # type: ignore[no-untyped-def]
+        served = original(spec)
+        served.follow_logs = interrupted  # type: ignore[method-assign]
+        return served
+
+    runner.start = start  # type: ignore[method-assign]
+    run = cli("serve")
+    assert run.code == 0
+    assert runner.running == {}

@@ -1,0 +1,236 @@
+"""`cogmodel predict` and `train`: container lifecycle, inputs, outputs, failures, Ctrl-C."""
+
+from __future__ import annotations
+
+import base64
+import signal
+import threading
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+
+from adapters.cli.commands.predict import TRAIN_COMMAND
+from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, model_labels
+from tests.unit.cli.fake_cog import CogServingRunner
+
+REF = "127.0.0.1:5000/acme/hello:1"
+PNG = b"\x89PNG\r\n\x1a\nfake"
+
+
+@pytest.fixture
+def runner(cli: Cli) -> CogServingRunner:
+    runner = CogServingRunner(cli.local)
+    cli.container.container_runner.override(providers.Object(runner))
+    return runner
+
+
+def _file_output(endpoint: str, inputs: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    url = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    return 200, {"status": "succeeded", "output": url}
+
+
+def test_predict_runs_the_image_and_prints_a_string_output(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    image = cli.add_local(REF, model_labels())
+    run = cli("predict", REF, "-i", "text=hi")
+    assert run.code == 0, run.err
+    assert run.out == 'predictions: {"text": "hi"}\n'
+    assert "Starting Docker image" in run.err
+    assert "setup: done" in run.err
+    assert runner.specs[0].image == image.image_id  # exactly the image that was inspected
+    assert runner.specs[0].command is None
+    assert runner.running == {}
+
+
+def test_inputs_are_typed_by_the_schema_and_files_sent_as_data_urls(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    (cli.cwd / "photo.png").write_bytes(PNG)
+    run = cli(
+        "predict",
+        REF,
+        "-i",
+        'text="hello there"',
+        "-i",
+        "times=3",
+        "-i",
+        "loud=true",
+        "-i",
+        "photo=@photo.png",
+    )
+    assert run.code == 0, run.err
+    endpoint, inputs = runner.model.received[0]
+    assert endpoint == "predictions"
+    assert inputs == {
+        "text": "hello there",
+        "times": 3,
+        "loud": True,
+        "photo": "data:image/png;base64," + base64.b64encode(PNG).decode(),
+    }
+
+
+def test_a_value_of_the_wrong_type_is_invalid_input(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    assert cli("predict", REF, "-i", "times=three").code == 2
+    assert runner.specs == []  # rejected before any container started
+
+
+def test_a_missing_input_file_is_invalid_input(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    assert cli("predict", REF, "-i", "photo=@nowhere.png").code == 2
+
+
+def test_a_file_output_is_written_to_disk(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = _file_output
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 0, run.err
+    assert (cli.cwd / "output.png").read_bytes() == PNG
+    assert run.out == ""
+    assert "Written output to:" in run.err
+    named = cli("predict", REF, "-i", "text=x", "-o", "result.bin")
+    assert named.code == 0
+    assert (cli.cwd / "result.bin").read_bytes() == PNG
+
+
+def test_json_prints_the_response_with_file_paths(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = _file_output
+    document = cli("predict", REF, "-i", "text=x", "--json").json()
+    assert document["status"] == "succeeded"
+    assert document["output"] == str(cli.cwd / "output.png")
+
+
+def test_rejected_inputs_exit_2_and_name_the_input(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = lambda endpoint, inputs: (
+        422,
+        {"detail": [{"loc": ["body", "input", "text"], "msg": "field required"}]},
+    )
+    run = cli("predict", REF)
+    assert run.code == 2
+    assert "text: field required" in run.err
+    assert runner.running == {}
+
+
+def test_a_failed_prediction_exits_6(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = lambda endpoint, inputs: (
+        200,
+        {"status": "failed", "error": "division by zero", "output": None},
+    )
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 6
+    assert run.err.splitlines()[-1].startswith("error: ")
+    assert "division by zero" in run.err
+    assert runner.running == {}
+
+
+def test_setup_failure_exits_6_and_removes_the_container(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.health = ["STARTING", "SETUP_FAILED"]
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 6
+    assert "setup failed" in run.err
+    assert runner.running == {}
+    assert all(served.stopped.is_set() for served in runner.served)
+
+
+def test_a_container_that_exits_during_setup_exits_6(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.exits_at_start = True
+    runner.model.logs = ["Traceback (most recent call last):", "ImportError: no torch"]
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 6
+    assert "ImportError: no torch" in run.err.splitlines()[-1]
+
+
+def test_a_slow_setup_times_out(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.health = ["STARTING"]
+    run = cli("predict", REF, "-i", "text=x", "--setup-timeout", "0.3")
+    assert run.code == 6
+    assert "not ready within 0.3 s" in run.err
+    assert runner.running == {}
+
+
+def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    release = threading.Event()
+
+    def slow(endpoint: str, inputs: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        main_thread = threading.main_thread().ident
+        assert main_thread is not None
+        # Ctrl-C is delivered to the main thread, which is blocked reading the response.
+        threading.Timer(0.2, signal.pthread_kill, args=(main_thread, signal.SIGINT)).start()
+        release.wait(5)
+        return 200, {"status": "succeeded", "output": "late"}
+
+    runner.model.respond = slow
+    try:
+        run = cli("predict", REF, "-i", "text=x")
+    finally:
+        release.set()
+    assert run.code == 130
+    assert run.err.splitlines()[-1] == "error: interrupted"
+    assert runner.running == {}
+    assert all(served.stopped.is_set() for served in runner.served)
+
+
+def test_an_image_name_with_equals_is_a_forgotten_dash_i(cli: Cli) -> None:
+    run = cli("predict", "text=hello")
+    assert run.code == 2
+    assert "Did you forget `-i`?" in run.err
+
+
+def test_predict_pulls_an_image_the_engine_does_not_have(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_remote(REF, model_labels())
+    assert cli("predict", REF, "-i", "text=x").code == 0
+    assert cli("inspect", "--local", REF).code == 0
+
+
+def test_a_gpu_model_asks_for_gpus_and_env_flags_reach_the_container(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
+    assert cli("predict", REF, "-i", "text=x", "-e", "DEBUG=1").code == 0
+    assert runner.specs[0].gpus is True
+    assert runner.specs[0].env == {"DEBUG": "1"}
+    assert cli("predict", REF, "-i", "text=x", "--gpus", "0").code == 0
+    assert runner.specs[1].gpus is False
+
+
+def test_predict_without_an_image_builds_the_project(cli: Cli, runner: CogServingRunner) -> None:
+    runner.model.schema = MODEL_SCHEMA
+    run = cli("predict", "-i", "text=x", "-i", "times=2")
+    assert run.code == 0, run.err
+    assert "Image built as cog-hello-model" in run.err
+    assert runner.model.received[0][1] == {"text": "x", "times": 2}  # typed by /openapi.json
+    assert cli("inspect", "--local", "cog-hello-model").code == 0
+
+
+def test_train_posts_to_trainings_in_train_mode(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels(train="train.py:train"))
+    runner.model.respond = _file_output
+    run = cli("train", REF, "-i", "text=x")
+    assert run.code == 0, run.err
+    assert runner.specs[0].command == TRAIN_COMMAND
+    assert runner.model.received[0][0] == "trainings"
+    assert (cli.cwd / "weights.png").read_bytes() == PNG
+
+
+def test_no_output_is_reported(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = lambda endpoint, inputs: (200, {"status": "succeeded", "output": None})
+    run = cli("predict", REF)
+    assert run.code == 0
+    assert "No output generated" in run.err
