@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from domain.schema.document import encode, merge_documents, openapi_document
-from domain.schema.inputs import InputField
 from domain.schema.kinds import SchemaErrorKind
 from domain.schema.module import ResolveImport
 from domain.schema.parser import PredictorInfo, predictor_info
@@ -30,7 +29,7 @@ from domain.schema.refs import (
     parse_predict_ref,
     project_source_path,
 )
-from domain.schema.types import InputType, OutputType, title_case
+from domain.schema.types import InputField, InputType, OutputType, title_case
 
 __all__ = [
     "InputField",

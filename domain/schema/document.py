@@ -15,9 +15,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.gojson import dumps
-from domain.schema.inputs import InputField
+from domain.schema.ordering import (
+    as_float64,
+    collapse_nullable_any_of,
+    drop_title_next_to_ref,
+    go_order,
+    plain,
+)
 from domain.schema.parser import PredictorInfo
-from domain.schema.types import Kind, Ordered, Prim, title_case
+from domain.schema.types import InputField, Kind, Ordered, Prim, title_case
 
 __all__ = ["encode", "merge_documents", "openapi_document"]
 
@@ -31,9 +37,9 @@ def _ok() -> dict[str, Any]:
 def openapi_document(info: PredictorInfo, *, version: str = "0.1.0") -> dict[str, Any]:
     """The single-mode document for ``info``, with ``info.version`` = ``version``."""
     document = _document(info, version)
-    _drop_title_next_to_ref(document)
-    _collapse_nullable_any_of(document)
-    result: dict[str, Any] = _go_order(document)
+    drop_title_next_to_ref(document)
+    collapse_nullable_any_of(document)
+    result: dict[str, Any] = go_order(document)
     return result
 
 
@@ -42,15 +48,15 @@ def merge_documents(predict: Mapping[str, Any], train: Mapping[str, Any]) -> dic
 
     Keys are sorted at every level, as after Cog's round trip through generic maps.
     """
-    merged = _plain(predict)
+    merged = plain(predict)
     for section, sub in (("paths", None), ("components", "schemas")):
         base, extra = merged.get(section), train.get(section)
         if sub is not None and isinstance(base, dict) and isinstance(extra, Mapping):
             base, extra = base.get(sub), extra.get(sub)
         if isinstance(base, dict) and isinstance(extra, Mapping):
             for key, value in extra.items():
-                base.setdefault(key, _plain(value))
-    result: dict[str, Any] = _go_order(merged, sort_all=True)
+                base.setdefault(key, plain(value))
+    result: dict[str, Any] = go_order(merged, sort_all=True)
     return result
 
 
@@ -58,7 +64,7 @@ def encode(document: Mapping[str, Any], *, merged: bool = False) -> bytes:
     """The bytes Cog writes: compact for one mode; for a merge, two-space indented with every
     number as a float64 (``1`` stays ``1``, an integer beyond 2**53 loses precision)."""
     if merged:
-        return dumps(_as_float64(document), indent=2, sort_keys=True).encode()
+        return dumps(as_float64(document), indent=2, sort_keys=True).encode()
     return dumps(document).encode()
 
 
@@ -235,65 +241,3 @@ def _json_response(component: str) -> dict[str, Any]:
 
 def _validation_response() -> dict[str, Any]:
     return {"description": "Validation Error", **_json_body("HTTPValidationError")}
-
-
-def _drop_title_next_to_ref(node: object) -> None:
-    """OpenAPI 3.0 allows no siblings next to ``$ref``; Cog drops ``title``."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            node.pop("title", None)
-        for child in node.values():
-            _drop_title_next_to_ref(child)
-    elif isinstance(node, list):
-        for child in node:
-            _drop_title_next_to_ref(child)
-
-
-def _collapse_nullable_any_of(node: object) -> None:
-    """``{"anyOf": [X, {"type": "null"}]}`` → X plus ``nullable: true`` (children first)."""
-    if isinstance(node, list):
-        for child in node:
-            _collapse_nullable_any_of(child)
-        return
-    if not isinstance(node, dict):
-        return
-    for child in node.values():
-        _collapse_nullable_any_of(child)
-    variants = node.get("anyOf")
-    if not isinstance(variants, list) or len(variants) != 2:
-        return
-    if not all(isinstance(v, dict) for v in variants):
-        return
-    others = [v for v in variants if v.get("type") != "null"]
-    if len(others) == 1:
-        del node["anyOf"]
-        node.update(others[0])
-        node["nullable"] = True
-
-
-def _go_order(node: object, *, sort_all: bool = False) -> Any:
-    """Plain dicts in Go's output order: ordered objects as built, the rest sorted."""
-    if isinstance(node, dict):
-        keys = node.keys() if isinstance(node, Ordered) and not sort_all else sorted(node)
-        return {key: _go_order(node[key], sort_all=sort_all) for key in keys}
-    if isinstance(node, list):
-        return [_go_order(item, sort_all=sort_all) for item in node]
-    return node
-
-
-def _plain(node: object) -> Any:
-    if isinstance(node, Mapping):
-        return {key: _plain(value) for key, value in node.items()}
-    if isinstance(node, list | tuple):
-        return [_plain(item) for item in node]
-    return node
-
-
-def _as_float64(node: object) -> Any:
-    if isinstance(node, Mapping):
-        return {key: _as_float64(value) for key, value in node.items()}
-    if isinstance(node, list | tuple):
-        return [_as_float64(item) for item in node]
-    if isinstance(node, int) and not isinstance(node, bool):
-        return float(node)
-    return node

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from domain.errors import InvalidInputError
 from domain.schema.annotations import annotation
-from domain.schema.inputs import InputField, extract_inputs
+from domain.schema.inputs import extract_inputs
 from domain.schema.kinds import SchemaErrorKind, fail
 from domain.schema.module import Project, ResolveImport
 from domain.schema.output_types import output_type
 from domain.schema.target import concurrency_max, find_target, is_streaming
-from domain.schema.types import Kind, OutputType
+from domain.schema.types import InputField, Kind, OutputType
 
 __all__ = ["MODES", "PredictorInfo", "predictor_info"]
 

@@ -28,6 +28,7 @@ from domain.schema.literals import JSONValue
 
 __all__ = [
     "PRIMITIVES",
+    "InputField",
     "InputType",
     "Kind",
     "Ordered",
@@ -121,6 +122,31 @@ class InputType:
         if self.nullable:
             result["nullable"] = True
         return result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputField:
+    """One input of the predictor as the schema shows it (``order`` is its ``x-order``).
+
+    ``has_default`` tells a ``None`` default from no default; ``choices`` come from
+    ``choices=`` or from a ``Literal`` type.
+    """
+
+    name: str
+    order: int
+    type: InputType
+    line: int
+    has_default: bool = False
+    default: JSONValue = None
+    description: str | None = None
+    ge: float | None = None
+    le: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    regex: str | None = None
+    choices: tuple[JSONValue, ...] | None = None
+    deprecated: bool | None = None
+    accept: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
