@@ -20,6 +20,7 @@ is added here, around its session rather than inside it:
 from __future__ import annotations
 
 import email.utils
+import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -31,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import oras.provider
 import requests
 import requests.adapters
-import requests.auth
+import requests.utils
 
 from adapters.registry.auth import Authenticator, TokenAnswer
 from adapters.registry.credentials import DockerCredentials
@@ -77,13 +78,6 @@ class Answer:
     body: bytes
 
 
-class _NoNetrc(requests.auth.AuthBase):
-    # With a session-level auth set, requests never reads ~/.netrc, which would otherwise
-    # overwrite our Authorization header with credentials from another source.
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        return r
-
-
 class _BoundedAdapter(requests.adapters.HTTPAdapter):
     """No urllib3 retries, and a timeout for any request (oras' own included) that has none."""
 
@@ -122,7 +116,7 @@ class RegistryClient:
         api_host = _API_HOSTS.get(registry, registry)
         self._base = f"{scheme}://{api_host}"
         self._origin = _origin(self._base)
-        self._verify: bool | str = options.ca_bundle or True
+        self._verify: bool | str = options.ca_bundle or _environ_ca_bundle() or True
         self._oras = oras.provider.Registry(
             hostname=api_host, insecure=scheme == "http", tls_verify=self._verify
         )
@@ -133,9 +127,13 @@ class RegistryClient:
         )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        session.auth = _NoNetrc()
+        # requests' trust_env would re-read proxy variables on every request (about a
+        # millisecond each) and let ~/.netrc overwrite our Authorization header; proxies are
+        # instead read once per origin (see _proxies), and the CA bundle once, above.
+        session.trust_env = False
         session.headers["User-Agent"] = options.user_agent
         self._session = session
+        self._proxy_cache: dict[tuple[str, str, int], dict[str, str]] = {}
         self.auth = Authenticator(registry, scheme=scheme, credentials=credentials)
         self._contacted = False
         self._probe = threading.Lock()
@@ -204,7 +202,9 @@ class RegistryClient:
                             status, body, target=target, ref=ref, registry=self.registry
                         )
                     else:
-                        body = b"" if head else self._read(response, cap, deadline, strict=True)
+                        # A HEAD answer announces the GET body's length: only GET bodies are
+                        # capped; reading the (empty) HEAD body returns the connection.
+                        body = self._read(response, cap, deadline, strict=not head)
                         return Answer(status=status, headers=response.headers, body=body)
                 finally:
                     response.close()
@@ -273,7 +273,16 @@ class RegistryClient:
                 allow_redirects=False,
                 timeout=timeout,
                 verify=self._verify,
+                proxies=self._proxies(url),
             )
+
+    def _proxies(self, url: str) -> dict[str, str]:
+        origin = _origin(url)
+        found = self._proxy_cache.get(origin)
+        if found is None:
+            # HTTP(S)_PROXY / NO_PROXY, as requests reads them.
+            found = self._proxy_cache[origin] = requests.utils.get_environ_proxies(url)
+        return found
 
     def _read(
         self, response: requests.Response, cap: int, deadline: Deadline, *, strict: bool
@@ -333,6 +342,11 @@ class RegistryClient:
         if wait > self._options.max_retry_wait or wait >= deadline.remaining():
             return None
         return wait
+
+
+def _environ_ca_bundle() -> str | None:
+    # What requests itself would use with trust_env: REQUESTS_CA_BUNDLE, then CURL_CA_BUNDLE.
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 def _parse_retry_after(header: str) -> float | None:

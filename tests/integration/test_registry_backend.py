@@ -173,6 +173,7 @@ def test_one_keep_alive_connection_serves_many_inspects(
     port = int(registry.host.rsplit(":", 1)[1])
     before = _connections_to(port)
     for image in pushed:
+        assert remote.exists(image.ref)
         remote.inspect(image.ref)
     assert _connections_to(port) - before == 1
     remote.close()
