@@ -139,7 +139,7 @@ def _input_schema(inputs: tuple[InputField, ...], title: str) -> tuple[dict[str,
             enums[field.name] = {
                 "title": field.name,
                 "description": "An enumeration.",
-                "enum": list(field.choices),
+                "enum": plain(field.choices),
                 "type": field.type.base.schema()["type"],
             }
             prop["allOf"] = [{"$ref": _REF + field.name}]
@@ -155,7 +155,8 @@ def _input_schema(inputs: tuple[InputField, ...], title: str) -> tuple[dict[str,
         if not has_default and (kind.kind is Kind.UNION or not kind.nullable):
             required.append(field.name)
         if has_default:
-            prop["default"] = field.default
+            # A copy: post-processing edits the document in place, never the PredictorInfo.
+            prop["default"] = plain(field.default)
         if nullable:
             prop["nullable"] = True
         for key, value in _constraints(field):

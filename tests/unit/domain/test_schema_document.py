@@ -10,7 +10,14 @@ from __future__ import annotations
 import json
 
 from domain.gojson import dumps
-from domain.schema import encode, generate_for_config, merge_documents, openapi_schema
+from domain.schema import (
+    encode,
+    generate_for_config,
+    merge_documents,
+    openapi_document,
+    openapi_schema,
+    predictor_info,
+)
 from tests.unit.domain.schema_cases import EXAMPLE, components, predictor, project_reader, schema
 
 SIMPLE = """\
@@ -242,3 +249,11 @@ def test_an_enum_named_like_a_fixed_component_keeps_its_place_but_loses_its_valu
         "canceled",
         "failed",
     ]
+
+
+def test_building_a_document_leaves_the_predictor_info_unchanged() -> None:
+    source = predictor('ref: dict = {"$ref": "#/x", "title": "T"}, c: str = Input(choices=["a"])')
+    info = predictor_info(source, "Predictor")
+    first = openapi_document(info)
+    assert info.inputs[0].default == {"$ref": "#/x", "title": "T"}
+    assert openapi_document(info) == first
