@@ -109,22 +109,27 @@ class SourceModule:
             self._link_import(local, entry)
         collect_models(self.tree, self.types)
 
-    def find_class(self, text: str) -> tuple[SourceModule, ast.ClassDef] | None:
-        """The class a base-class expression (``Base``, ``shared.Base``) names, if found."""
+    def find_class(
+        self, text: str, seen: frozenset[tuple[str, str]] = frozenset()
+    ) -> tuple[SourceModule, ast.ClassDef] | None:
+        """The class a base-class expression (``Base``, ``shared.Base``) names, if found.
+
+        A name a module itself imports (a package re-exporting a class) is followed.
+        """
         if text in self.classes:
             return self, self.classes[text]
         head, _, rest = text.partition(".")
         entry = self.imports.get(head)
-        if entry is None:
+        if entry is None or (self.path, text) in seen:
             return None
         if entry.is_module or rest:
             module = self.project.load(_join(entry, rest), self.path)
             name = rest.rpartition(".")[2] if rest else head
         else:
             module, name = self.project.load(entry.module, self.path), entry.original
-        if module is not None and name in module.classes:
-            return module, module.classes[name]
-        return None
+        if module is None or "." in name:
+            return None
+        return module.find_class(name, seen | {(self.path, text)})
 
     def _link_import(self, local: str, entry: Imported) -> None:
         models = self.types.models

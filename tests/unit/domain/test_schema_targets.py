@@ -206,3 +206,23 @@ def test_a_module_import_does_not_expose_unqualified_names() -> None:
     source = "import output_types\nclass P:\n    def predict(self) -> Caption: ...\n"
     error = schema_error(source, "P", file="predict.py", resolve_import=project_reader(MULTIFILE))
     assert error.kind == SchemaErrorKind.UNRESOLVABLE_TYPE
+
+
+def test_a_base_class_re_exported_by_a_package_is_followed() -> None:
+    files = {
+        "pkg/__init__.py": "from .base import Base\n",
+        "pkg/base.py": "class Base:\n    def run(self, n: int) -> int: ...\n",
+        "a.py": "from b import Loop\n",
+        "b.py": "from a import Loop\n",
+    }
+    source = """
+    from pkg import Base
+    from a import Loop
+    class P(Base):
+        pass
+    class Q(Loop):
+        pass
+    """
+    assert list(components(source, "P", resolve_import=files.get)["Input"]["properties"]) == ["n"]
+    error = schema_error(source, "Q", resolve_import=files.get)
+    assert error.kind == SchemaErrorKind.METHOD_NOT_FOUND
