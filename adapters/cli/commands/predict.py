@@ -43,6 +43,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     env = parse_env(args.env)
     model, image = _model(ctx, args)
     inputs = parse_inputs(args.input, model.schema, cwd=ctx.cwd, mode=mode)
+    # As Cog does: the runtime's own chatter only with --debug (a -e flag still wins).
+    env = {"COG_LOG_LEVEL": "debug" if args.debug else "warning", **env}
     spec = ContainerSpec(
         image=image,
         command=TRAIN_COMMAND if mode == "train" else None,

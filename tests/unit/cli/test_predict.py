@@ -204,7 +204,7 @@ def test_a_gpu_model_asks_for_gpus_and_env_flags_reach_the_container(
     cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
     assert cli("predict", REF, "-i", "text=x", "-e", "DEBUG=1").code == 0
     assert runner.specs[0].gpus is True
-    assert runner.specs[0].env == {"DEBUG": "1"}
+    assert runner.specs[0].env == {"COG_LOG_LEVEL": "warning", "DEBUG": "1"}
     assert cli("predict", REF, "-i", "text=x", "--gpus", "0").code == 0
     assert runner.specs[1].gpus is False
 
