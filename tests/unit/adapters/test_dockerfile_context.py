@@ -1,0 +1,162 @@
+"""Staging the build context: the project under src/, generated files under cog/, ignores moved."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+
+import pytest
+
+from adapters.dockerfile.context import stage_context, staging_dir
+from adapters.dockerfile.dockerignore import is_excluded, parse_patterns
+from adapters.dockerfile.hermetic import HostPip, WheelTarget
+from domain.errors import BuildError
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "model"
+    (root / "weights").mkdir(parents=True)
+    (root / "predict.py").write_text("print('hi')\n")
+    (root / "weights" / "w.bin").write_bytes(b"\0" * 1024)
+    (root / ".cog" / "cache").mkdir(parents=True)
+    (root / ".cog" / "cache" / "old.json").write_text("{}")
+    (root / "link.py").symlink_to("predict.py")
+    return root
+
+
+def test_the_staging_directory_is_named_as_cog_names_its_temp_directory(tmp_path: Path) -> None:
+    moment = datetime(2026, 1, 30, 12, 34, 56, 789, tzinfo=UTC)
+    assert staging_dir(tmp_path, moment) == tmp_path / ".cog/tmp/build20260130123456.000789"
+
+
+def test_the_project_is_mirrored_under_src_with_hard_links(project: Path) -> None:
+    with stage_context(project, {}, include_source=True) as context:
+        staged = context.path / "src"
+        assert (staged / "predict.py").read_text() == "print('hi')\n"
+        assert os.path.samefile(staged / "weights" / "w.bin", project / "weights" / "w.bin")
+        assert os.readlink(staged / "link.py") == "predict.py"
+        assert context.copied_files == 0
+
+
+def test_the_projects_own_cog_directory_stays_out(project: Path) -> None:
+    with stage_context(project, {}, include_source=True) as context:
+        assert not (context.path / "src" / ".cog").exists()
+
+
+def test_generated_files_land_under_their_context_paths(project: Path, tmp_path: Path) -> None:
+    wheel = tmp_path / "x-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    files: dict[str, bytes | PurePath] = {
+        "cog/requirements.txt": b"numpy",
+        "cog/wheels/runtime/x-1.0-py3-none-any.whl": wheel,
+    }
+    with stage_context(project, files, include_source=False) as context:
+        assert (context.path / "cog/requirements.txt").read_bytes() == b"numpy"
+        assert (context.path / "cog/wheels/runtime" / wheel.name).read_bytes() == b"wheel"
+        assert not (context.path / "src").exists()
+
+
+def test_closing_removes_the_staging_directory_and_never_the_project(project: Path) -> None:
+    with stage_context(project, {"cog/a": b"a"}, include_source=True) as context:
+        path = context.path
+    assert not path.exists()
+    assert (project / "weights" / "w.bin").read_bytes() == b"\0" * 1024
+    assert (project / "predict.py").exists()
+
+
+def test_the_projects_dockerignore_is_moved_under_src(project: Path) -> None:
+    (project / ".dockerignore").write_text("weights\n*.log\n!keep.log\n.cog\n")
+    with stage_context(project, {"cog/requirements.txt": b"x"}, include_source=True) as ctx:
+        patterns = parse_patterns((ctx.path / ".dockerignore").read_text())
+        assert is_excluded(patterns, "src/weights/w.bin")
+        assert is_excluded(patterns, "src/debug.log")
+        assert not is_excluded(patterns, "src/keep.log")
+        assert not is_excluded(patterns, "cog/requirements.txt")  # `.cog` cannot break a build
+
+
+def test_a_directory_the_project_excludes_outright_is_not_walked(project: Path) -> None:
+    (project / ".dockerignore").write_text("weights\n")
+    with stage_context(project, {}, include_source=True) as context:
+        assert not (context.path / "src" / "weights").exists()
+        assert (context.path / "src" / "predict.py").exists()
+
+
+def test_an_unwritable_project_is_a_build_error(project: Path) -> None:
+    (project / ".cog" / "tmp").parent.mkdir(exist_ok=True)
+    (project / ".cog" / "tmp").write_text("a file where a directory must go")
+    with pytest.raises(BuildError) as info:
+        stage_context(project, {}, include_source=True)
+    assert info.value.step == "build context"
+
+
+# --------------------------------------------------------------------------- hermetic wheels
+
+FAKE_PIP = """
+import pathlib, sys
+args = sys.argv[1:]
+pathlib.Path(sys.argv[0]).with_suffix(".log").open("a").write(" ".join(args) + "\\n")
+dest = next(a.split("=", 1)[1] for a in args if a.startswith("--dest="))
+requirements = pathlib.Path(args[args.index("--requirement") + 1]).read_text().split()
+if "missing" in requirements:
+    print("ERROR: No matching distribution found for missing", file=sys.stderr)
+    sys.exit(1)
+pathlib.Path(dest).mkdir(parents=True, exist_ok=True)
+for line in requirements:
+    name, _, version = line.partition("==")
+    (pathlib.Path(dest) / f"{name}-{version or '1.0'}-py3-none-any.whl").write_bytes(b"w")
+"""
+
+
+@pytest.fixture
+def fake_pip(tmp_path: Path) -> tuple[HostPip, Path]:
+    script = tmp_path / "pip.py"
+    script.write_text(FAKE_PIP)
+    return HostPip(cache_dir=tmp_path / "cache", command=(sys.executable, str(script))), (
+        script.with_suffix(".log")
+    )
+
+
+def test_wheels_are_downloaded_for_the_images_python_and_platform(
+    fake_pip: tuple[HostPip, Path],
+) -> None:
+    pip, log = fake_pip
+    wheels = pip.download("numpy==2.1.0\nrich", WheelTarget(python_version="3.11"))
+    assert [w.name for w in wheels] == ["numpy-2.1.0-py3-none-any.whl", "rich-1.0-py3-none-any.whl"]
+    call = log.read_text()
+    assert "--only-binary=:all:" in call
+    assert "--python-version=3.11" in call
+    assert "--platform=manylinux2014_x86_64" in call
+
+
+def test_an_unchanged_wheel_set_comes_from_the_cache_without_running_pip(
+    fake_pip: tuple[HostPip, Path],
+) -> None:
+    pip, log = fake_pip
+    target = WheelTarget(python_version="3.11")
+    first = pip.download("numpy==2.1.0", target)
+    assert pip.download("numpy==2.1.0", target) == first
+    assert len(log.read_text().splitlines()) == 1
+    pip.download("numpy==2.1.0", WheelTarget(python_version="3.12"))  # another key
+    pip.download("numpy==2.1.0", target, refresh=True)
+    assert len(log.read_text().splitlines()) == 3
+
+
+def test_a_failed_download_is_a_build_error_with_pips_last_lines(
+    fake_pip: tuple[HostPip, Path],
+) -> None:
+    pip, _ = fake_pip
+    with pytest.raises(BuildError) as info:
+        pip.download("missing", WheelTarget(python_version="3.11"))
+    assert info.value.step == "pip download"
+    assert any("missing" in line for line in info.value.log_tail)
+    assert pip.download("numpy==1", WheelTarget(python_version="3.11"))  # cache left usable
+
+
+def test_a_pip_that_cannot_start_is_a_build_error(tmp_path: Path) -> None:
+    pip = HostPip(cache_dir=tmp_path, command=(str(tmp_path / "no-such-pip"),))
+    with pytest.raises(BuildError) as info:
+        pip.download("numpy", WheelTarget(python_version="3.11"))
+    assert info.value.step == "pip download"

@@ -1,0 +1,212 @@
+"""Golden Dockerfiles: the generator's exact output for the cases Cog's own tests pin.
+
+Each case renders a :class:`DockerfileRequest` and compares the text with
+``golden/<case>.Dockerfile`` byte for byte. After an intended change, regenerate them with
+``COGMODEL_UPDATE_GOLDEN=1 pytest tests/unit/adapters/test_dockerfile_golden.py`` and review the
+diff: every line that moves is a change users see.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+
+import pytest
+
+from adapters.dockerfile import generate
+from adapters.dockerfile.generator import (
+    BaseImage,
+    DockerfilePlan,
+    DockerfileRequest,
+    HermeticWheels,
+    Target,
+)
+from domain.config import CogConfig
+
+GOLDEN = Path(__file__).parent / "golden"
+CA = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+# Cog's TestGenerateFullCPU config (cog-spec §3.6), Python 3.12.
+FULL = {
+    "build": {
+        "python_version": "3.12",
+        "system_packages": ["ffmpeg", "cowsay"],
+        "python_packages": ["torch==2.3.0", "pandas==1.2.0.12"],
+        "run": [{"command": "cowsay moo"}],
+    },
+    "predict": "predict.py:Predictor",
+}
+# What Cog's requirements rewrite makes of FULL's packages for CPU and for CUDA 11.8.
+CPU_REQUIREMENTS = (
+    "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.0\npandas==1.2.0.12"
+)
+GPU_REQUIREMENTS = (
+    "--extra-index-url https://download.pytorch.org/whl/cu118\ntorch==2.3.0\npandas==1.2.0.12"
+)
+SCHEMA = b'{"openapi":"3.0.2"}'
+
+
+def config(document: dict[str, object]) -> CogConfig:
+    return CogConfig.model_validate(document)
+
+
+def python(version: str = "3.12") -> BaseImage:
+    return BaseImage(name=f"python:{version}-slim")
+
+
+WHEELS = HermeticWheels(
+    requirements=(
+        PurePath("/cache/ab/pandas-1.2.0.12-cp312-cp312-manylinux_2_17_x86_64.whl"),
+        PurePath("/cache/ab/torch-2.3.0-cp312-cp312-manylinux1_x86_64.whl"),
+    ),
+    runtime=(
+        PurePath("/cache/cd/cog-0.23.1-py3-none-any.whl"),
+        PurePath("/cache/cd/coglet-0.23.1-cp310-abi3-manylinux_2_17_x86_64.whl"),
+    ),
+)
+
+CASES: dict[str, DockerfileRequest] = {
+    # Cog's worked example, on BuildKit: cache mounts everywhere Cog has them.
+    "cpu": DockerfileRequest(
+        config=config(FULL),
+        base=python(),
+        requirements=CPU_REQUIREMENTS,
+        mounts=True,
+        schema=SCHEMA,
+    ),
+    # The same on the classic builder: no --mount anywhere, pip caches kept out of layers.
+    "cpu-classic": DockerfileRequest(
+        config=config(FULL), base=python(), requirements=CPU_REQUIREMENTS, schema=SCHEMA
+    ),
+    # TestGenerateFullGPU: nvidia/cuda base, Python from pyenv, CUDA 11.8 torch index.
+    "gpu": DockerfileRequest(
+        config=config(
+            {**FULL, "build": {**FULL["build"], "gpu": True, "cuda": "11.8", "cudnn": "8"}}
+        ),
+        base=BaseImage(name="nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"),
+        requirements=GPU_REQUIREMENTS,
+        mounts=True,
+        schema=SCHEMA,
+    ),
+    # python_requirements from a file, a config file not named cog.yaml, environment, train,
+    # concurrency: the requirements are regenerated, never COPYed from the project.
+    "requirements-file": DockerfileRequest(
+        config=config(
+            {
+                "build": {"python_version": "3.11", "python_requirements": "requirements.txt"},
+                "predict": "predict.py:Predictor",
+                "train": "train.py:train",
+                "concurrency": {"max": 4},
+                "environment": ["TOKENIZERS_PARALLELISM=false", "HF_HOME=/src/.hf"],
+            }
+        ),
+        base=python("3.11"),
+        requirements="numpy==2.1.0\npillow",
+        mounts=True,
+        config_filename="configs/my-cog.yaml",
+        schema=SCHEMA,
+    ),
+    # run items with secret mounts (BuildKit); a non-secret mount is dropped, as Cog drops it.
+    "secrets": DockerfileRequest(
+        config=config(
+            {
+                "build": {
+                    "python_version": "3.12",
+                    "run": [
+                        {
+                            "command": "pip install -i https://$(cat /run/secrets/idx) private",
+                            "mounts": [
+                                {"type": "secret", "id": "idx", "target": "/run/secrets/idx"}
+                            ],
+                        },
+                        {
+                            "command": "echo cached",
+                            "mounts": [{"type": "cache", "id": "c", "target": "/c"}],
+                        },
+                        {"command": "  echo plain  "},
+                    ],
+                    "pre_install": ["echo legacy"],
+                },
+                "predict": "predict.py:Predictor",
+            }
+        ),
+        base=python(),
+        mounts=True,
+    ),
+    # r8.im/cog-base (path B): no preamble/tini/ldconfig, base packages left out of apt,
+    # the runtime before the requirements.
+    "cog-base": DockerfileRequest(
+        config=config(FULL),
+        base=BaseImage(name="r8.im/cog-base:python3.12-torch2.3.1", cog_base=True),
+        requirements=CPU_REQUIREMENTS,
+        mounts=True,
+        schema=SCHEMA,
+    ),
+    # Hermetic: wheels in the context, installed with --no-index; bind mounts on BuildKit...
+    "hermetic": DockerfileRequest(
+        config=config(FULL),
+        base=python(),
+        requirements=CPU_REQUIREMENTS,
+        mounts=True,
+        wheels=WHEELS,
+        schema=SCHEMA,
+    ),
+    # ...and a COPY of the wheels on the classic builder.
+    "hermetic-classic": DockerfileRequest(
+        config=config(FULL),
+        base=python(),
+        requirements=CPU_REQUIREMENTS,
+        wheels=WHEELS,
+        schema=SCHEMA,
+    ),
+    # COG_CA_CERT, strip and precompile.
+    "ca-cert": DockerfileRequest(
+        config=config({"build": {"python_version": "3.12"}, "predict": "predict.py:Predictor"}),
+        base=python(),
+        requirements="requests==2.32.3",
+        ca_cert=CA,
+        strip=True,
+        precompile=True,
+    ),
+    # The dev image (build_base): everything but /src.
+    "base": DockerfileRequest(
+        config=config(FULL),
+        base=python(),
+        requirements=CPU_REQUIREMENTS,
+        mounts=True,
+        target=Target.BASE,
+    ),
+}
+
+
+def check_golden(name: str, plan: DockerfilePlan) -> None:
+    path = GOLDEN / f"{name}.Dockerfile"
+    if os.environ.get("COGMODEL_UPDATE_GOLDEN") == "1":
+        path.write_text(plan.dockerfile + "\n")
+    assert plan.dockerfile + "\n" == path.read_text()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_generated_dockerfile_matches_its_golden_file(name: str) -> None:
+    check_golden(name, generate(CASES[name]))
+
+
+def test_requirements_go_into_the_context_not_the_project() -> None:
+    plan = generate(CASES["cpu"])
+    assert plan.files["cog/requirements.txt"] == CPU_REQUIREMENTS.encode()
+    assert plan.files["cog/openapi_schema.json"] == SCHEMA
+
+
+def test_hermetic_wheels_are_placed_by_file_name() -> None:
+    plan = generate(CASES["hermetic"])
+    assert plan.files["cog/wheels/runtime/cog-0.23.1-py3-none-any.whl"] == WHEELS.runtime[0]
+    assert "cog/requirements.txt" not in plan.files
+
+
+def test_the_ca_certificate_is_a_context_file() -> None:
+    assert generate(CASES["ca-cert"]).files["cog/cog-ca-cert.crt"] == CA
+
+
+def test_the_dev_image_has_no_source_and_no_schema() -> None:
+    plan = generate(CASES["base"])
+    assert "COPY src /src" not in plan.dockerfile
+    assert "cog/openapi_schema.json" not in plan.files
