@@ -29,9 +29,11 @@ from domain.schema.refs import (
     parse_predict_ref,
     project_source_path,
 )
+from domain.schema.sdk import MINIMUM_SDK_VERSION, check_sdk_version
 from domain.schema.types import InputField, InputType, OutputType, title_case
 
 __all__ = [
+    "MINIMUM_SDK_VERSION",
     "InputField",
     "InputType",
     "OutputType",
@@ -39,6 +41,7 @@ __all__ = [
     "ReadSource",
     "ResolveImport",
     "SchemaErrorKind",
+    "check_sdk_version",
     "encode",
     "generate_for_config",
     "merge_documents",

@@ -46,6 +46,8 @@ class SchemaErrorKind(StrEnum):
     SOURCE_NOT_FOUND = "source_not_found"
     NO_TARGET = "no_target"
     """Neither ``predict`` nor ``train`` is configured."""
+    SDK_TOO_OLD = "sdk_too_old"
+    """The build pins a Cog SDK older than 0.17.0, which static schemas do not describe."""
 
 
 def fail(

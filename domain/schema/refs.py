@@ -16,6 +16,7 @@ from collections.abc import Callable
 from domain.schema.document import encode, merge_documents, openapi_document
 from domain.schema.kinds import SchemaErrorKind, fail
 from domain.schema.parser import predictor_info
+from domain.schema.sdk import check_sdk_version
 
 __all__ = ["ReadSource", "generate_for_config", "parse_predict_ref", "project_source_path"]
 
@@ -62,16 +63,21 @@ def generate_for_config(
     read_source: ReadSource,
     *,
     version: str = "0.1.0",
+    sdk_version: str | None = None,
+    sdk_wheel: str | None = None,
 ) -> bytes:
     """The schema bytes for cog.yaml's ``predict`` and ``train`` references.
 
     One reference gives its mode's compact document; both give the merged document, indented
-    (Cog's ``GenerateCombined``). ``version`` becomes ``info.version``.
+    (Cog's ``GenerateCombined``). ``version`` becomes ``info.version``. ``sdk_version``
+    (``build.sdk_version``) and ``sdk_wheel`` (``$COG_SDK_WHEEL``) feed the SDK gate.
 
     Raises:
-        SchemaError: NO_TARGET when neither is set, SOURCE_NOT_FOUND when ``read_source``
-            returns None for a referenced file, and every error of ``openapi_schema``.
+        SchemaError: SDK_TOO_OLD, NO_TARGET when neither reference is set, SOURCE_NOT_FOUND
+            when ``read_source`` returns None for a referenced file, and every error of
+            ``openapi_schema``.
     """
+    check_sdk_version(sdk_version, sdk_wheel)
     refs = [(mode, ref) for mode, ref in (("predict", predict), ("train", train)) if ref]
     if not refs:
         fail(SchemaErrorKind.NO_TARGET, "no predict or train reference found in cog.yaml")

@@ -12,6 +12,7 @@ import pytest
 from domain.errors import InvalidInputError, SchemaError
 from domain.schema import (
     SchemaErrorKind,
+    check_sdk_version,
     generate_for_config,
     parse_predict_ref,
     predictor_info,
@@ -305,3 +306,47 @@ def test_an_error_in_an_imported_file_names_that_file() -> None:
         "types_.py",
         3,
     )
+
+
+# --------------------------------------------------------------------------- SDK gate
+
+
+@pytest.mark.parametrize(
+    ("sdk_version", "sdk_wheel"),
+    [
+        (None, None),
+        ("0.17.0", None),
+        ("0.17", None),
+        ("1.0.0rc1", None),
+        ("prerelease", None),
+        ("not-a-version", None),
+        ("0.16.12", "pypi:0.17.0"),  # the environment wins over cog.yaml
+        ("0.16.12", "/wheels/cog-0.16.0-py3-none-any.whl"),  # a file pins no version
+    ],
+)
+def test_sdk_versions_that_pass_the_gate(sdk_version: str | None, sdk_wheel: str | None) -> None:
+    check_sdk_version(sdk_version, sdk_wheel)
+
+
+@pytest.mark.parametrize(
+    ("sdk_version", "sdk_wheel"),
+    [
+        ("0.16.12", None),
+        ("0.16.12rc1", None),
+        (None, "pypi:0.16.12"),
+        (None, "PyPI:0.9"),
+        ("0.17.0", "pypi:0.16"),
+    ],
+)
+def test_sdk_versions_older_than_0_17_are_refused(
+    sdk_version: str | None, sdk_wheel: str | None
+) -> None:
+    with pytest.raises(SchemaError) as info:
+        check_sdk_version(sdk_version, sdk_wheel)
+    assert info.value.kind == K.SDK_TOO_OLD
+
+
+def test_generate_for_config_applies_the_sdk_gate_first() -> None:
+    with pytest.raises(SchemaError) as info:
+        generate_for_config("predict.py:P", None, {}.get, sdk_version="0.16.0")
+    assert info.value.kind == K.SDK_TOO_OLD
