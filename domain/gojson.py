@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-__all__ = ["dumps", "format_float"]
+__all__ = ["dumps", "format_float", "format_float_v"]
 
 # Everything Go escapes: quote, backslash, C0 controls, the HTML trio, U+2028/2029, and
 # surrogates (which only a Python str can contain).
@@ -75,6 +75,30 @@ def format_float(value: float) -> str:
     if exponent < 0 and exp_text.startswith("0"):
         exp_text = exp_text[1:]
     return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{exp_text}"
+
+
+def format_float_v(value: float) -> str:
+    """Format a float64 as Go's ``fmt.Sprintf("%v", f)`` does (``%g``, shortest digits).
+
+    Cog uses this to turn non-string dict keys of a default into JSON object keys.
+
+    >>> [format_float_v(v) for v in (1.0, 1.5, 100000.0, 1e6, 1.25e-5, 0.0001)]
+    ['1', '1.5', '100000', '1e+06', '1.25e-05', '0.0001']
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    digits, point = _shortest_digits(abs(value))
+    exponent = point - 1
+    # strconv's shortest %g switches to exponent form below 1e-4 and from 1e6 (precision 6).
+    if -4 <= exponent < 6:
+        return sign + _fixed(digits, point)
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
 def _shortest_digits(value: float) -> tuple[str, int]:

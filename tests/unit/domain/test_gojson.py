@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.gojson import dumps, format_float
+from domain.gojson import dumps, format_float, format_float_v
 
 
 @pytest.mark.parametrize(
@@ -158,3 +158,21 @@ def test_output_is_json_that_reads_back_to_the_same_value(value: object) -> None
 def test_values_json_cannot_hold_are_type_errors(value: object) -> None:
     with pytest.raises(TypeError):
         dumps(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.0, "1"),
+        (-2.5, "-2.5"),
+        (999999.0, "999999"),
+        (1e6, "1e+06"),
+        (1234567.0, "1.234567e+06"),
+        (0.0001, "0.0001"),
+        (1.25e-5, "1.25e-05"),
+        (1e21, "1e+21"),
+        (-0.0, "-0"),
+    ],
+)
+def test_format_float_v_is_gos_percent_v(value: float, expected: str) -> None:
+    assert format_float_v(value) == expected
