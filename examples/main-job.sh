@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# README command 1: set up a fresh machine and run cogmodel's main job, end to end.
+#
+#   1. setup: Debian packages, dockerd, the virtual environment (.ci/setup.sh);
+#   2. a local registry: the one at $COGMODEL_REGISTRY (host:port) if it answers, else a CNCF
+#      Distribution registry started here on 127.0.0.1 (config and storage in a temp dir,
+#      stopped by PID at the end);
+#   3. the local base image: a python:3.11-slim stand-in (Debian 12 + Python 3.11, made once
+#      per machine by tests/infra/images.py; nothing can be pulled from Docker Hub);
+#   4. the main job, on examples/thumbnail: build the model, push it to the local registry,
+#      inspect it in the registry without pulling, run a prediction.
+#
+# Each step prints what it runs and its result. Exits non-zero on the first failure.
+# Environment: COGMODEL_REGISTRY (use this registry), COGMODEL (the cogmodel command to run),
+# COGMODEL_EXAMPLE (the example directory, default examples/thumbnail).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+START=$(date +%s)
+WORK="$(mktemp -d /tmp/cogmodel-main-job.XXXXXX)"
+REGISTRY_PID=""
+cleanup() {
+  if [ -n "$REGISTRY_PID" ] && kill -0 "$REGISTRY_PID" 2>/dev/null; then
+    echo "stopping the registry this script started (pid $REGISTRY_PID)"
+    kill "$REGISTRY_PID" 2>/dev/null || true
+    wait "$REGISTRY_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
+
+# ------------------------------------------------------------------------------------ 1. setup
+step "1/7 Set up: Debian packages, Docker Engine, virtual environment"
+# shellcheck source=../.ci/setup.sh
+. .ci/setup.sh
+if ! setup_all >"$WORK/setup.log" 2>&1; then
+  cat "$WORK/setup.log" >&2
+  exit 1
+fi
+echo "setup: ok (log of this step: $(grep -c '' "$WORK/setup.log") lines)"
+PY="$COGMODEL_VENV/bin/python"
+read -r -a COGMODEL_CMD <<<"${COGMODEL:-$COGMODEL_VENV/bin/cogmodel}"
+cogmodel() { "${COGMODEL_CMD[@]}" "$@"; }
+echo "engine: $(/usr/bin/docker version --format '{{.Server.Version}}') at ${DOCKER_HOST:-unix:///var/run/docker.sock}"
+
+# ---------------------------------------------------------------------------- 2. the registry
+step "2/7 A local OCI registry"
+REGISTRY="${COGMODEL_REGISTRY:-}"
+if [ -n "$REGISTRY" ] && curl -fsS -o /dev/null "http://$REGISTRY/v2/" 2>/dev/null; then
+  echo "using the registry at $REGISTRY"
+else
+  PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  REGISTRY="127.0.0.1:$PORT"
+  cat >"$WORK/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $WORK/storage
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+EOF
+  /usr/bin/docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  for _ in $(seq 1 50); do
+    curl -fsS -o /dev/null "http://$REGISTRY/v2/" 2>/dev/null && break
+    sleep 0.1
+  done
+  curl -fsS -o /dev/null "http://$REGISTRY/v2/" || { cat "$WORK/registry.log"; exit 1; }
+  echo "started docker-registry (CNCF Distribution) at $REGISTRY, pid $REGISTRY_PID"
+fi
+
+# --------------------------------------------------------------------------- 3. the base image
+step "3/7 The local base image python:3.11-slim"
+"$PY" - <<'EOF'
+# Reuses the test fixtures' recipe: Debian 12 + Python 3.11 made like the official image,
+# cached as cogmodel-test/python-3.11-slim:<key> and tagged python:3.11-slim.
+import docker
+
+from tests.infra.images import PYTHON_SLIM, STAND_IN_LABEL, cached_image, python_slim_recipe
+
+client = docker.from_env()
+try:
+    current = client.api.inspect_image(PYTHON_SLIM)
+except docker.errors.NotFound:
+    current = None
+if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
+    print(f"{PYTHON_SLIM}: a real image is present, using it")
+else:
+    stand_in = cached_image(client, python_slim_recipe())
+    wanted = client.api.inspect_image(str(stand_in))["Id"]
+    if current is None or current["Id"] != wanted:
+        client.api.tag(wanted, *PYTHON_SLIM.split(":"))
+    print(f"{PYTHON_SLIM}: the stand-in {stand_in} ({wanted[:19]})")
+EOF
+
+# ---------------------------------------------------------------------------- 4. the main job
+EXAMPLE="${COGMODEL_EXAMPLE:-$ROOT/examples/thumbnail}"
+IMAGE="$REGISTRY/cogmodel-example/$(basename "$EXAMPLE"):latest"
+cd "$EXAMPLE"
+
+step "4/7 Build the example model ($(basename "$EXAMPLE"))"
+# --hermetic: Python packages are downloaded on the host; the build needs no network inside
+# the container (HTTPS from containers fails on these machines; see ENVIRONMENT.md).
+show cogmodel build -t "$IMAGE" --hermetic --progress plain
+
+step "5/7 Push it to the local registry"
+show cogmodel push "$IMAGE" --hermetic --progress plain
+
+step "6/7 Inspect it in the registry, without pulling"
+show cogmodel inspect --remote "$IMAGE"
+REMOTE_ID="$(cogmodel inspect --remote --json "$IMAGE" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["digest"])')"
+LOCAL_ID="$(cogmodel inspect --local --json "$IMAGE" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["digest"])')"
+echo "image id in the registry: $REMOTE_ID"
+echo "image id in the engine:   $LOCAL_ID"
+[ "$REMOTE_ID" = "$LOCAL_ID" ] || { echo "the registry and the engine disagree" >&2; exit 1; }
+
+step "7/7 Run a prediction"
+"$PY" - "$WORK/photo.png" <<'EOF'
+# A 320x200 gradient PNG, written with the standard library only.
+import struct
+import sys
+import zlib
+
+width, height = 320, 200
+rows = b"".join(
+    b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 160)) for x in range(width))
+    for y in range(height)
+)
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+with open(sys.argv[1], "wb") as out:
+    out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+              + chunk(b"IEND", b""))
+EOF
+show cogmodel predict "$IMAGE" -i image=@"$WORK/photo.png" -i size=64 -i grayscale=true \
+  -o "$WORK/thumbnail.png"
+"$PY" - "$WORK/thumbnail.png" <<'EOF'
+import struct
+import sys
+
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "the output is not a PNG"
+width, height = struct.unpack(">II", data[16:24])
+print(f"result: a {width}x{height} PNG of {len(data)} bytes")
+assert max(width, height) == 64, "the thumbnail is not 64 pixels on its longest side"
+EOF
+
+step "Done in $(( $(date +%s) - START )) s"
