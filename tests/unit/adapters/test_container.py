@@ -1,0 +1,78 @@
+"""The composition root: configuration chooses the backends, nothing connects until used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from adapters.container import create_container
+from adapters.memory import InMemoryLocalImages, InMemoryRemoteImages
+from application.resolver import Preference
+from domain.errors import BackendUnavailableError, ImageNotFoundError, InvalidInputError
+from domain.image_source import ImageSource
+from domain.reference import parse_ref
+from tests.builders import cog_image
+
+DEAD_ENGINE = {"docker": {"host": "unix:///nonexistent/cogmodel-test.sock"}}
+
+
+def test_the_default_factory_is_the_dockerfile_factory() -> None:  # cog-spec §7.3 item 1
+    resolver = create_container(DEAD_ENGINE).resolver()
+    assert resolver.factory.name == "dockerfile"
+
+
+def test_building_the_real_resolver_connects_to_nothing() -> None:
+    container = create_container(DEAD_ENGINE)
+    resolver = container.resolver()  # every adapter is constructed here
+    with pytest.raises(BackendUnavailableError):
+        resolver.inspect(parse_ref("example/model:1"), prefer=Preference.LOCAL_ONLY)
+
+
+def test_memory_backend_is_configuration() -> None:
+    container = create_container({"backend": "memory"})
+    local = container.local_images()
+    assert isinstance(local, InMemoryLocalImages)
+    assert container.remote_images() is local.registry  # one in-memory world
+    ref = parse_ref("r8.im/acme/model:1")
+    local.add(cog_image(ref))
+    assert container.resolver().inspect(ref).image.source is ImageSource.LOCAL
+
+
+def test_a_provider_can_be_overridden() -> None:
+    container = create_container({"backend": "memory"})
+    ref = parse_ref("r8.im/acme/model:1")
+    registry = InMemoryRemoteImages([cog_image(ref, source=ImageSource.REMOTE)])
+    with container.remote_images.override(registry):
+        model = container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
+        assert model.image.source is ImageSource.REMOTE
+    container.resolver.reset()
+    with pytest.raises(ImageNotFoundError):
+        container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
+
+
+def test_default_preference_is_configuration() -> None:
+    container = create_container({"backend": "memory", "default_preference": "PREFER_REMOTE"})
+    ref = parse_ref("r8.im/acme/model:1")
+    container.local_images().add(cog_image(ref))
+    with pytest.raises(ImageNotFoundError) as info:
+        container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
+    assert info.value.location is ImageSource.REMOTE
+
+
+@pytest.mark.parametrize("key", ["backend", "builder", "default_preference"])
+def test_unknown_choices_are_refused_as_invalid_input(key: str) -> None:
+    with pytest.raises(InvalidInputError):
+        create_container({key: "nonsense"})
+
+
+def test_importing_the_container_imports_no_backend_library() -> None:
+    code = (
+        "import sys, adapters.container as c; c.create_container({'backend': 'memory'}).resolver();"
+        "print(sorted(m for m in ('docker', 'oras', 'requests') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
