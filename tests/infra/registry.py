@@ -276,6 +276,8 @@ class DistributionRegistry:
             "  accesslog:",
             "    disabled: false",
             "storage:",
+            "  cache:",  # as Debian's packaged config has it
+            "    blobdescriptor: inmemory",
             "  filesystem:",
             f"    rootdirectory: {storage}",
             "  delete:",
