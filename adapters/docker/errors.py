@@ -9,7 +9,8 @@ connection refused, missing socket, timeout,   ``BackendUnavailableError`` namin
 dropped stream (also a ``DockerException``     address and what to check
 raised *from* one, as docker-py's version
 negotiation does)
-``APIError`` 404 (``NotFound`` and all its     ``ImageNotFoundError(subject, location)``
+``APIError`` 404 (``NotFound`` and all its     ``ImageNotFoundError(subject, location)``;
+                                               the engine's text as ``detail`` for REMOTE
 subclasses: docker-py picks ``ImageNotFound``
 by matching text, so only the status counts)
 ``APIError`` 401 / 403                         ``AuthenticationError``
@@ -127,7 +128,9 @@ def _from_status(
     status = exc.status_code
     detail = explanation(exc)
     if status == 404:
-        return ImageNotFoundError(subject or "(unnamed)", location, detail)
+        # Locally the engine's text only repeats the name; a registry's says what was missing.
+        remote = location is ImageSource.REMOTE
+        return ImageNotFoundError(subject or "(unnamed)", location, detail if remote else "")
     if status in (401, 403):
         return AuthenticationError(BACKEND, detail)
     if status == 400:

@@ -63,10 +63,15 @@ def engine_answers(host: str, timeout: float = 5.0) -> bool:
         client.close()
 
 
-def _start_dockerd(log: Path) -> subprocess.Popen[bytes]:
+def start_dockerd(log: Path, host: str = DEFAULT_HOST) -> subprocess.Popen[bytes]:
+    """Start ``dockerd`` serving ``host`` and wait until it answers (else ``unavailable``).
+
+    Only ever for the machine's own engine: a second dockerd on one host shares (and may
+    reconfigure) the ``docker0`` bridge and iptables chains of the first.
+    """
     with log.open("ab") as out:
         process = subprocess.Popen(
-            ["dockerd", f"--host={DEFAULT_HOST}"],
+            ["dockerd", f"--host={host}"],
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C in pytest must not kill it before we stop it
@@ -75,15 +80,16 @@ def _start_dockerd(log: Path) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
-        if engine_answers(DEFAULT_HOST, timeout=2):
+        if engine_answers(host, timeout=2):
             return process
         time.sleep(0.5)
-    _stop(process)
+    stop_dockerd(process)
     tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
     unavailable(f"dockerd did not come up within {_START_TIMEOUT:.0f}s; its log ends:\n{tail}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_dockerd(process: subprocess.Popen[bytes]) -> None:
+    """Stop the dockerd this session started (by its PID, nothing else)."""
     if process.poll() is not None:
         return
     process.terminate()
@@ -109,11 +115,11 @@ def docker_engine() -> Iterator[EngineUnderTest]:
             "(needs root and Debian's docker.io: see /work/shared/ENVIRONMENT.md)"
         )
     with tempfile.TemporaryDirectory(prefix="cogmodel-dockerd-") as scratch:
-        process = _start_dockerd(Path(scratch) / "dockerd.log")
+        process = start_dockerd(Path(scratch) / "dockerd.log")
         try:
             yield EngineUnderTest(host=DEFAULT_HOST, started_here=True)
         finally:
-            _stop(process)
+            stop_dockerd(process)
 
 
 @pytest.fixture(scope="session")

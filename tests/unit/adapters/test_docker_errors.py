@@ -91,6 +91,12 @@ def test_not_found_names_the_subject_and_location() -> None:
     assert translated.detail == "the engine says no"
 
 
+def test_a_local_miss_carries_no_repeated_engine_text() -> None:
+    translated = translate(api_error(404, "No such image: x"), engine=ENGINE, subject="x")
+    assert isinstance(translated, ImageNotFoundError)
+    assert translated.detail == ""
+
+
 def test_other_statuses_keep_the_engine_explanation_as_detail() -> None:
     translated = translate(api_error(409, "image is in use"), engine=ENGINE)
     assert isinstance(translated, BackendError)
