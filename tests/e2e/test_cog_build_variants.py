@@ -1,0 +1,130 @@
+"""End to end: the other ways to build — classic builder, a user's Dockerfile, the dev image.
+
+Each builds ``examples/vocab`` (no requirements: the cheapest real model) on the real engine
+and then proves the result works with Cog's runtime or carries Cog's labels and schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from application.ports.container_runner import ContainerSpec, VolumeMount
+from domain.errors import ConfigError
+from domain.labels import LABEL_HAS_INIT, LABEL_OPENAPI_SCHEMA, LABEL_PIP_FREEZE
+from domain.reference import ParsedRef, parse_ref
+from tests.e2e.cog_build_support import (
+    Engine,
+    base_options,
+    build_options,
+    copy_example,
+    image_name,
+    load_source,
+    serving,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.docker]
+
+
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("wheels")
+
+
+@pytest.fixture
+def names(engine_for_names: Engine) -> Iterator[list[str]]:
+    made: list[str] = []
+    yield made
+    for name in made:
+        engine_for_names.local.remove(parse_ref(name), force=True)
+
+
+@pytest.fixture(scope="module")
+def engine_for_names(docker_engine_client: object, wheels: Path) -> Engine:
+    return Engine.make(docker_engine_client, wheels)  # type: ignore[arg-type]
+
+
+def test_the_classic_builder_builds_a_model_that_serves(
+    docker_engine_client: object,
+    wheels: Path,
+    python_slim_image: ParsedRef,
+    tmp_path: Path,
+    names: list[str],
+) -> None:
+    engine = Engine.make(docker_engine_client, wheels, buildkit=False)  # type: ignore[arg-type]
+    source = load_source(copy_example("vocab", tmp_path))
+    names.append(name := image_name("vocab-classic"))
+    model = engine.resolver(engine.factory()).build(source, build_options(name))
+    spec = ContainerSpec(image=model.image.image_id, ports={5000: None})  # type: ignore[arg-type]
+    with serving(engine, spec) as server:
+        status, body = server.post("/predictions", {"input": {"text": "image model cog"}})
+        assert (status, body["output"]) == (200, ["cog", "model", "image"]), body
+        assert server.get("/openapi.json")[1] == json.loads(
+            model.image.labels[LABEL_OPENAPI_SCHEMA]
+        )
+
+
+def test_the_classic_builder_refuses_run_secrets_before_building(
+    docker_engine_client: object, wheels: Path, tmp_path: Path
+) -> None:
+    engine = Engine.make(docker_engine_client, wheels, buildkit=False)  # type: ignore[arg-type]
+    project = copy_example("vocab", tmp_path)
+    text = (project / "cog.yaml").read_text()
+    secret_run = (
+        '  run:\n    - command: "cat /run/secrets/t"\n      mounts:\n'
+        "        - type: secret\n          id: t\n          target: /run/secrets/t\n"
+    )
+    (project / "cog.yaml").write_text(
+        text.replace('  python_version: "3.11"\n', '  python_version: "3.11"\n' + secret_run)
+    )
+    with pytest.raises(ConfigError) as info:
+        engine.factory().build(load_source(project), build_options(image_name("never")))
+    assert info.value.field == "build.run"
+
+
+def test_a_users_dockerfile_is_built_verbatim_and_gets_cogs_labels_and_schema(
+    engine_for_names: Engine, python_slim_image: ParsedRef, tmp_path: Path, names: list[str]
+) -> None:
+    engine = engine_for_names
+    project = copy_example("vocab", tmp_path)
+    dockerfile = tmp_path / "Dockerfile.custom"
+    dockerfile.write_text("FROM python:3.11-slim\nWORKDIR /src\nCOPY . /src\nRUN echo custom\n")
+    names.append(name := image_name("vocab-custom"))
+    options = build_options(name, dockerfile_file=str(dockerfile))
+    model = engine.resolver(engine.factory()).build(load_source(project), options)
+    assert LABEL_HAS_INIT not in model.image.labels  # its entrypoint is the user's business
+    assert "pip==" not in model.image.labels[LABEL_PIP_FREEZE]  # pip freeze hides pip
+    result = engine.runner.run(
+        ContainerSpec(
+            image=model.image.image_id,  # type: ignore[arg-type]
+            command=("cat", "/src/.cog/openapi_schema.json"),
+        )
+    )
+    assert result.stdout == model.image.labels[LABEL_OPENAPI_SCHEMA]
+
+
+def test_the_dev_image_serves_the_mounted_project(
+    engine_for_names: Engine, python_slim_image: ParsedRef, tmp_path: Path, names: list[str]
+) -> None:
+    engine = engine_for_names
+    project = copy_example("vocab", tmp_path)
+    names.append(name := image_name("vocab-base"))
+    model = engine.resolver(engine.factory()).build_base(load_source(project), base_options(name))
+    assert LABEL_OPENAPI_SCHEMA not in model.image.labels
+    listing = engine.runner.run(
+        ContainerSpec(image=model.image.image_id, command=("ls", "-A", "/src"))  # type: ignore[arg-type]
+    )
+    assert listing.stdout.split() == []  # no project inside: it is mounted at run time
+    spec = ContainerSpec(
+        image=model.image.image_id,  # type: ignore[arg-type]
+        ports={5000: None},
+        volumes=(VolumeMount(host_path=str(project), container_path="/src"),),
+    )
+    with serving(engine, spec) as server:
+        status, body = server.post("/predictions", {"input": {"text": "model image", "top": 5}})
+        assert (status, body["output"]) == (200, ["model", "image"]), body
+        served = server.get("/openapi.json")[1]
+        assert served == json.loads((project / ".cog" / "openapi_schema.json").read_text())
