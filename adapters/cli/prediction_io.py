@@ -8,8 +8,9 @@ list. Other values are converted by the input's type in the model's schema: ``in
 
 Outputs: a file output (``format: uri``, or any ``data:`` URL) is decoded and written to
 ``-o PATH`` (default ``output``; the extension comes from the media type when the path has
-none), a list of files to ``PATH.0.ext``, ``PATH.1.ext``…; a string is printed as it is; any
-other value as indented JSON.
+none), a list of files to ``PATH.0.ext``, ``PATH.1.ext``…, the file fields of an object (a
+training's output) to ``PATH`` (one field) or ``PATH.<field>.ext``; a string is printed as it
+is; any other value as indented JSON.
 """
 
 from __future__ import annotations
@@ -175,6 +176,18 @@ def save_files(
         return replaced, written
     if (spec and is_file(spec)) or _is_data_url(output):
         return _save_one(output, destination, written), written
+    if isinstance(output, dict):
+        # An object output (a training's weights and metrics): its file fields are saved, at
+        # ``destination`` when there is one, else at ``destination.<field>`` each.
+        files = [key for key, value in output.items() if _is_data_url(value)]
+        replaced_fields = dict(output)
+        for key in files:
+            if len(files) == 1:
+                replaced_fields[key] = _save_one(output[key], destination, written)
+            else:
+                named = destination.with_name(f"{destination.name}.{key}")
+                replaced_fields[key] = _save_one(output[key], named, written, typed=False)
+        return replaced_fields, written
     return output, written
 
 
@@ -187,13 +200,16 @@ def _is_data_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith("data:")
 
 
-def _save_one(item: object, destination: Path, written: list[Path]) -> object:
+def _save_one(
+    item: object, destination: Path, written: list[Path], *, typed: bool = True
+) -> object:
+    """Save one data URL; ``typed=False``: the destination's suffix is not a file type."""
     if not _is_data_url(item):
         return item  # an http(s) URL the model uploaded elsewhere: shown as it is
     assert isinstance(item, str)
     content, media_type = decode_data_url(item)
     path = destination
-    if not path.suffix or path.suffix[1:].isdigit():  # 'out.0' is numbered, not typed (Cog)
+    if not typed or not path.suffix or path.suffix[1:].isdigit():  # 'out.0': numbered (Cog)
         path = path.with_name(path.name + (mimetypes.guess_extension(media_type) or ""))
     write_file(path, content)
     written.append(path)

@@ -96,11 +96,12 @@ def _show(
         response = {**response, "output": output}
         for path in written:
             ctx.note(f"Written output to: {path}")
-        if not args.json and not written:
+        if not args.json and written and isinstance(output, dict):
+            ctx.out(render(output))  # the object's other fields, with the files' paths
+        elif not args.json and not written:
             if args.output:
-                target = destination
-                write_file(target, render(output).encode())
-                ctx.note(f"Written output to: {target}")
+                write_file(destination, render(output).encode())
+                ctx.note(f"Written output to: {destination}")
             else:
                 ctx.out(render(output))
     if args.json:

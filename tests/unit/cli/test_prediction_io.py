@@ -81,3 +81,17 @@ def test_an_unwritable_destination_is_invalid_input(tmp_path: Path) -> None:
 
 def test_plain_values_are_left_alone(tmp_path: Path) -> None:
     assert save_files({"a": 1}, None, tmp_path / "out") == ({"a": 1}, [])
+
+
+def test_the_file_field_of_an_object_is_saved_at_the_destination(tmp_path: Path) -> None:
+    output = {"weights": "data:application/json;base64,e30=", "words": 3}
+    saved, written = save_files(output, None, tmp_path / "weights", mode="train")
+    assert written == [tmp_path / "weights.json"]
+    assert saved == {"weights": str(tmp_path / "weights.json"), "words": 3}
+
+
+def test_several_file_fields_are_saved_by_name(tmp_path: Path) -> None:
+    output = {"a": "data:text/plain,1", "b": "data:text/plain,2"}
+    saved, written = save_files(output, None, tmp_path / "out")
+    assert saved == {"a": str(written[0]), "b": str(written[1])}
+    assert written == [tmp_path / "out.a.txt", tmp_path / "out.b.txt"]
