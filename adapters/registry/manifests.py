@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 
 from adapters.registry.errors import BACKEND
 from domain.digest import Digest
-from domain.errors import ProtocolError
+from domain.errors import IntegrityError, InvalidDigestError, ProtocolError
 from domain.platform import Platform
 
 OCI_MANIFEST: Final[str] = oras.defaults.default_manifest_media_type
@@ -185,3 +185,37 @@ def _guess(shape: _Shape) -> str:
     if shape.config is not None:
         return OCI_MANIFEST
     return "unknown"
+
+
+def announced_digest(header: str | None, where: str) -> Digest | None:
+    """The ``Docker-Content-Digest`` header as a Digest (``None`` if absent).
+
+    Raises:
+        ProtocolError: the header is not a digest.
+    """
+    if not header:
+        return None
+    try:
+        return Digest.parse(header.strip())
+    except InvalidDigestError as exc:
+        raise ProtocolError(BACKEND, f"{where}: bad Docker-Content-Digest header") from exc
+
+
+def verify_content(
+    body: bytes, expected: Digest | None, where: str, descriptor: Descriptor | None
+) -> Digest:
+    """The digest of ``body``, checked against ``expected`` and the descriptor's size.
+
+    Raises:
+        IntegrityError: the content is not what it was fetched or announced as.
+    """
+    if expected is None:
+        expected = Digest.of(body)
+    elif not expected.matches(body):
+        actual = Digest.of(body, expected.algorithm)
+        raise IntegrityError(where, expected=str(expected), actual=str(actual))
+    if descriptor is not None and descriptor.size != len(body):
+        raise IntegrityError(
+            where, expected=f"{descriptor.size} bytes", actual=f"{len(body)} bytes"
+        )
+    return expected

@@ -34,14 +34,17 @@ from adapters.registry.manifests import (
     ImageConfig,
     ImageManifest,
     Manifest,
+    announced_digest,
     parse_config,
     parse_manifest,
+    verify_content,
 )
 from adapters.registry.options import RegistryOptions
-from adapters.registry.transport import Deadline, RegistryClient
+from adapters.registry.session import Deadline
+from adapters.registry.transport import RegistryClient
 from application.ports.remote_images import RemoteImages
 from domain.digest import Digest
-from domain.errors import ImageNotFoundError, IntegrityError, InvalidDigestError, ProtocolError
+from domain.errors import ImageNotFoundError, ProtocolError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform, choose_platform
@@ -216,8 +219,8 @@ class OrasRemoteImages:
         )
         body = answer.body
         if expected is None:
-            expected = _announced_digest(answer.headers.get("Docker-Content-Digest"), where)
-        digest = _verify(body, expected, where, descriptor)
+            expected = announced_digest(answer.headers.get("Docker-Content-Digest"), where)
+        digest = verify_content(body, expected, where, descriptor)
         manifest = parse_manifest(
             body, digest=digest, content_type=answer.headers.get("Content-Type"), where=where
         )
@@ -279,7 +282,7 @@ class OrasRemoteImages:
             cap=self._options.max_config_bytes,
             deadline=deadline,
         )
-        _verify(answer.body, descriptor.digest, where, descriptor)
+        verify_content(answer.body, descriptor.digest, where, descriptor)
         config = parse_config(answer.body, where=where)
         key = CacheKey(registry=ref.registry, repository=ref.repository, digest=descriptor.digest)
         self.cache.put(key, answer.body)
@@ -290,35 +293,6 @@ def _image_of(manifest: Manifest, ref: ParsedRef) -> ImageManifest:
     if manifest.image is None:
         raise ProtocolError(BACKEND, f"{ref}: index entry {manifest.digest} is not an image")
     return manifest.image
-
-
-def _announced_digest(header: str | None, where: str) -> Digest | None:
-    if not header:
-        return None
-    try:
-        return Digest.parse(header.strip())
-    except InvalidDigestError as exc:
-        raise ProtocolError(BACKEND, f"{where}: bad Docker-Content-Digest header") from exc
-
-
-def _verify(
-    body: bytes, expected: Digest | None, where: str, descriptor: Descriptor | None
-) -> Digest:
-    """The digest of ``body``, checked against ``expected`` and the descriptor's size.
-
-    Raises:
-        IntegrityError: the content is not what it was fetched or announced as.
-    """
-    if expected is None:
-        expected = Digest.of(body)
-    elif not expected.matches(body):
-        actual = Digest.of(body, expected.algorithm)
-        raise IntegrityError(where, expected=str(expected), actual=str(actual))
-    if descriptor is not None and descriptor.size != len(body):
-        raise IntegrityError(
-            where, expected=f"{descriptor.size} bytes", actual=f"{len(body)} bytes"
-        )
-    return expected
 
 
 _: type[RemoteImages] = OrasRemoteImages

@@ -18,6 +18,7 @@ The public face of a :class:`DistributionRegistry`:
   ``password`` (``None`` without auth);
 - ``ref(repository, tag)`` → a :class:`~domain.reference.ParsedRef` in this registry;
   ``new_repository()`` → a fresh, unique repository name;
+- the content builders of :mod:`tests.infra.oci_content` are re-exported from here;
 - ``push_image(labels, platform=..., media_type=OCI_MANIFEST | DOCKER_MANIFEST)`` → a
   :class:`PushedImage`: a real, pullable one-layer image pushed through the registry HTTP API
   (blobs, then the manifest), tagged unless ``tag=None``;
@@ -40,15 +41,12 @@ as a context manager.
 from __future__ import annotations
 
 import base64
-import gzip
-import io
 import json
 import os
 import re
 import shutil
 import socket
 import subprocess
-import tarfile
 import tempfile
 import time
 import uuid
@@ -64,87 +62,45 @@ from domain.digest import Digest
 from domain.platform import Platform
 from domain.reference import ParsedRef, parse_ref
 from tests.infra import unavailable
+from tests.infra.oci_content import (
+    AMD64,
+    DOCKER_MANIFEST,
+    DOCKER_MANIFEST_LIST,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    descriptor,
+    image_config,
+    image_index,
+    image_manifest,
+    layer_tar_gz,
+)
 
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-_CONFIG_TYPE = {
-    OCI_MANIFEST: "application/vnd.oci.image.config.v1+json",
-    DOCKER_MANIFEST: "application/vnd.docker.container.image.v1+json",
-}
-_LAYER_TYPE = {
-    OCI_MANIFEST: "application/vnd.oci.image.layer.v1.tar+gzip",
-    DOCKER_MANIFEST: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-}
-AMD64 = Platform(os="linux", architecture="amd64")
+# The content builders are re-exported: tests import them from here.
+__all__ = [
+    "AMD64",
+    "DOCKER_MANIFEST",
+    "DOCKER_MANIFEST_LIST",
+    "OCI_INDEX",
+    "OCI_MANIFEST",
+    "AccessLogEntry",
+    "DistributionRegistry",
+    "PushedImage",
+    "PushedIndex",
+    "auth_registry",
+    "descriptor",
+    "docker_auth_entry",
+    "image_config",
+    "image_index",
+    "image_manifest",
+    "layer_tar_gz",
+    "registry",
+    "registry_binary",
+    "replace_digest",
+]
+
 _ACCESS_LINE = re.compile(
     r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) \S+ "[^"]*" "(?P<ua>[^"]*)"'
 )
-
-
-# --------------------------------------------------------------------------- content builders
-
-
-def layer_tar_gz(content: bytes) -> tuple[bytes, Digest]:
-    """A gzipped tar with one file ``/cogmodel-synthetic``; returns (blob, diff_id)."""
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w") as tar:
-        info = tarfile.TarInfo("cogmodel-synthetic")
-        info.size = len(content)
-        info.mtime = 0
-        tar.addfile(info, io.BytesIO(content))
-    tar_bytes = raw.getvalue()
-    return gzip.compress(tar_bytes, mtime=0), Digest.of(tar_bytes)
-
-
-def image_config(
-    labels: Mapping[str, str], platform: Platform = AMD64, diff_ids: Sequence[str] = ()
-) -> bytes:
-    """An image config blob (the JSON whose digest is the image id)."""
-    doc: dict[str, object] = {
-        "architecture": platform.architecture,
-        "os": platform.os,
-        "config": {"Labels": dict(labels), "Cmd": ["/bin/sh"]},
-        "rootfs": {"type": "layers", "diff_ids": list(diff_ids)},
-        "history": [{"created_by": "cogmodel tests/infra/registry.py"}],
-    }
-    if platform.variant:
-        doc["variant"] = platform.variant
-    return json.dumps(doc, separators=(",", ":")).encode()
-
-
-def descriptor(media_type: str, body: bytes, **extra: object) -> dict[str, object]:
-    """An OCI descriptor for ``body``."""
-    return {"mediaType": media_type, "digest": Digest.of(body), "size": len(body), **extra}
-
-
-def image_manifest(config: bytes, layers: Sequence[bytes], media_type: str = OCI_MANIFEST) -> bytes:
-    """A single-image manifest (OCI or Docker schema2) naming ``config`` and ``layers``."""
-    doc = {
-        "schemaVersion": 2,
-        "mediaType": media_type,
-        "config": descriptor(_CONFIG_TYPE[media_type], config),
-        "layers": [descriptor(_LAYER_TYPE[media_type], layer) for layer in layers],
-    }
-    return json.dumps(doc, separators=(",", ":")).encode()
-
-
-def image_index(
-    entries: Sequence[tuple[Platform | None, str, bytes]], media_type: str = OCI_INDEX
-) -> bytes:
-    """An index (OCI) or manifest list (Docker) of ``(platform, media type, manifest)``."""
-    manifests = []
-    for platform, child_type, body in entries:
-        extra: dict[str, object] = {}
-        if platform is not None:
-            plat = {"architecture": platform.architecture, "os": platform.os}
-            if platform.variant:
-                plat["variant"] = platform.variant
-            extra["platform"] = plat
-        manifests.append(descriptor(child_type, body, **extra))
-    doc = {"schemaVersion": 2, "mediaType": media_type, "manifests": manifests}
-    return json.dumps(doc, separators=(",", ":")).encode()
 
 
 # --------------------------------------------------------------------------- the registry

@@ -7,6 +7,7 @@ nesting are in test_registry_fault_auth.py.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -287,11 +288,12 @@ def test_a_missing_config_blob_is_a_protocol_error(
         remote.inspect(image.ref)
 
 
+@pytest.mark.parametrize(("status", "code"), [(429, "TOOMANYREQUESTS"), (503, "UNAVAILABLE")])
 def test_rate_limit_is_retried_after_retry_after(
-    fault: FaultRegistry, remote: OrasRemoteImages
+    fault: FaultRegistry, remote: OrasRemoteImages, status: int, code: str
 ) -> None:
     image = fault.serve_image()
-    limited = json_error(429, "TOOMANYREQUESTS", {"Retry-After": "1"})
+    limited = json_error(status, code, {"Retry-After": "1"})
     fault.routes[image.manifest_path] = sequence(limited, manifest_handler(image.manifest))
     started = time.monotonic()
     assert remote.inspect(image.ref).labels == {"k": "v"}
@@ -341,3 +343,19 @@ def test_oras_retrying_request_path_is_never_taken(
     fault.routes[image.manifest_path] = html_error(500)
     with pytest.raises(BackendUnavailableError):
         remote.inspect(image.ref)
+
+
+def test_plain_http_only_where_the_reference_or_the_options_say_so(
+    fault: FaultRegistry, tmp_path: Path
+) -> None:
+    image = fault.serve_image()
+    https_ref = dataclasses.replace(image.ref, scheme="https")  # as for a non-local name
+    credentials = DockerCredentials(tmp_path / "c")
+    with (
+        OrasRemoteImages(options=FAST, credentials=credentials) as strict,
+        pytest.raises(BackendUnavailableError),
+    ):
+        strict.inspect(https_ref)  # TLS to a plain-HTTP server fails; no silent downgrade
+    insecure = dataclasses.replace(FAST, insecure_registries=frozenset({fault.host}))
+    with OrasRemoteImages(options=insecure, credentials=credentials) as lenient:
+        assert lenient.inspect(https_ref).labels == {"k": "v"}

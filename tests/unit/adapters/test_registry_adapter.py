@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from adapters.registry import OrasRemoteImages, RegistryOptions
-from adapters.registry.transport import Deadline, _parse_retry_after
+from adapters.registry.session import Deadline
+from adapters.registry.transport import _parse_retry_after
 from domain.errors import BackendUnavailableError, InvalidInputError
 
 _NO_NETWORK_PROGRAM = """

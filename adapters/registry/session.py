@@ -1,0 +1,191 @@
+"""oras-py's session for one registry, made bounded: timeouts, a deadline, capped bodies.
+
+``oras.provider.Registry`` builds the ``requests.Session`` (with oras' cookie policy: no
+cookies) and carries the insecure/TLS settings. :class:`BoundedSession` adds what oras-py lacks,
+around that session rather than inside it:
+
+- a mounted adapter with no urllib3 retries and a default (connect, read) timeout, so even an
+  oras code path that forgets a timeout is bounded; every request of ours carries timeouts
+  capped by the :class:`Deadline` of the whole inspect;
+- bodies read in small ``read1`` calls that count bytes (after decompression) against a cap,
+  checked first against ``Content-Length``, and check the deadline between reads, so a huge,
+  endless or trickling body cannot hold a caller;
+- ``trust_env`` off: proxies (``HTTP(S)_PROXY``/``NO_PROXY``) are read once per origin and the
+  CA bundle once, instead of on every request, and ``~/.netrc`` cannot replace our
+  ``Authorization`` header.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import oras.provider
+import requests
+import requests.adapters
+import requests.utils
+
+from adapters.registry.errors import BACKEND, transport_errors
+from adapters.registry.options import RegistryOptions
+from domain.errors import BackendUnavailableError, ProtocolError
+
+_READ_CHUNK: Final = 64 * 1024
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin:
+    """(scheme, host, port) of ``url``: where credentials may or may not go."""
+    parts = urlsplit(url)
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 0)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class Deadline:
+    """The time left for one inspect."""
+
+    def __init__(self, seconds: float, what: str) -> None:
+        self._seconds = seconds
+        self._end = time.monotonic() + seconds
+        self._what = what
+
+    def remaining(self) -> float:
+        """Seconds left.
+
+        Raises:
+            BackendUnavailableError: none left.
+        """
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise BackendUnavailableError(
+                BACKEND, f"{self._what}: no answer within the {self._seconds:g} s deadline"
+            )
+        return left
+
+
+class _BoundedAdapter(requests.adapters.HTTPAdapter):
+    """No urllib3 retries, and a timeout for any request (oras' own included) that has none."""
+
+    def __init__(self, *, timeout: tuple[float, float], pool_size: int) -> None:
+        super().__init__(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().send(request, **kwargs)
+
+
+class BoundedSession:
+    """One registry's oras-py session with bounds (thread-safe; connects only when used)."""
+
+    def __init__(
+        self, registry: str, *, api_host: str, scheme: str, options: RegistryOptions
+    ) -> None:
+        """Build the oras ``Registry`` and its session; nothing is connected here."""
+        self.registry = registry
+        self._options = options
+        self._verify: bool | str = options.ca_bundle or _environ_ca_bundle() or True
+        self._oras = oras.provider.Registry(
+            hostname=api_host, insecure=scheme == "http", tls_verify=self._verify
+        )
+        session: requests.Session = self._oras.session
+        adapter = _BoundedAdapter(
+            timeout=(options.connect_timeout, options.read_timeout),
+            pool_size=options.max_connections,
+        )
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.trust_env = False  # see the module docstring
+        session.headers["User-Agent"] = options.user_agent
+        self.session = session
+        self._proxy_cache: dict[Origin, dict[str, str]] = {}
+
+    def close(self) -> None:
+        """Close the keep-alive connections."""
+        self.session.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        deadline: Deadline,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send one request, no redirects followed; the body is left to :meth:`read`.
+
+        Raises:
+            BackendUnavailableError, ProtocolError: as ``transport_errors`` says.
+        """
+        left = deadline.remaining()
+        timeout = (min(self._options.connect_timeout, left), min(self._options.read_timeout, left))
+        with transport_errors(self.registry):
+            return self.session.request(
+                method,
+                url,
+                headers=dict(headers),
+                params=params,
+                data=data,
+                stream=True,
+                allow_redirects=False,
+                timeout=timeout,
+                verify=self._verify,
+                proxies=self._proxies(url),
+            )
+
+    def read(
+        self, response: requests.Response, cap: int, deadline: Deadline, *, strict: bool
+    ) -> bytes:
+        """The body, at most ``cap`` bytes.
+
+        ``strict``: a body over ``cap`` (declared or counted) is an error; otherwise it is cut
+        (error bodies, whose start is enough).
+
+        Raises:
+            ProtocolError: over the cap (strict), truncated, undecodable.
+            BackendUnavailableError: a timeout or the deadline while reading.
+        """
+        declared = response.headers.get("Content-Length", "")
+        if strict and declared.isdigit() and int(declared) > cap:
+            raise ProtocolError(
+                BACKEND, f"{self.registry}: answer of {declared} bytes exceeds the {cap}-byte limit"
+            )
+        raw = response.raw
+        reader = getattr(raw, "read1", None) or raw.read  # read1: whatever has arrived
+        chunks: list[bytes] = []
+        total = 0
+        with transport_errors(self.registry):
+            while True:
+                deadline.remaining()
+                chunk = reader(_READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > cap:
+                    if not strict:
+                        break
+                    raise ProtocolError(
+                        BACKEND, f"{self.registry}: answer exceeds the {cap}-byte limit"
+                    )
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _proxies(self, url: str) -> dict[str, str]:
+        origin = origin_of(url)
+        found = self._proxy_cache.get(origin)
+        if found is None:
+            # HTTP(S)_PROXY / NO_PROXY, as requests itself reads them.
+            found = self._proxy_cache[origin] = requests.utils.get_environ_proxies(url)
+        return found
+
+
+def _environ_ca_bundle() -> str | None:
+    # What requests itself would use with trust_env: REQUESTS_CA_BUNDLE, then CURL_CA_BUNDLE.
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
