@@ -45,6 +45,9 @@ class Target(enum.Enum):
     """What a request asked for; a miss means different things for each."""
 
     MANIFEST = "manifest"
+    # A manifest an index lists: its absence is a broken index, not a missing image (a "not
+    # found" here would let the resolver fall back to another source and hide the breakage).
+    LISTED_MANIFEST = "manifest listed by its index"
     BLOB = "blob"
     TOKEN = "token"  # noqa: S105 - a token endpoint, not a secret
 

@@ -210,7 +210,7 @@ class OrasRemoteImages:
             return parse_manifest(cached, digest=digest, content_type=None, where=where)
         answer = client.get(
             f"/v2/{ref.repository}/manifests/{digest or ref.tag or 'latest'}",
-            target=Target.MANIFEST,
+            target=Target.MANIFEST if descriptor is None else Target.LISTED_MANIFEST,
             ref=str(ref),
             scope=pull_scope(ref.repository),
             cap=self._options.max_manifest_bytes,

@@ -304,3 +304,14 @@ def test_an_index_entry_platform_is_matched_with_its_variant(
             fault.ref("faulty/arm:multi"), platform=parse_platform("linux/arm/v7")
         )
     assert picked.labels == {"v": "7"}
+
+
+def test_an_index_whose_entry_is_missing_is_broken_not_absent(
+    fault: FaultRegistry, tmp_path: Path
+) -> None:
+    image = fault.serve_image()
+    body = image_index([(AMD64, OCI_MANIFEST, image.manifest)])
+    fault.routes["/v2/faulty/image/manifests/broken"] = manifest_handler(body, media_type=OCI_INDEX)
+    del fault.routes[image.digest_path]  # the registry lost the entry's manifest
+    with _adapter(tmp_path, {}) as remote, pytest.raises(ProtocolError):
+        remote.inspect(fault.ref("faulty/image:broken"))

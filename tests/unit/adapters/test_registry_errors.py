@@ -40,6 +40,7 @@ def _body(*codes: str) -> bytes:
         (502, b"", Target.BLOB, BackendUnavailableError),
         (503, _body("UNAVAILABLE"), Target.TOKEN, BackendUnavailableError),
         (404, _body("BLOB_UNKNOWN"), Target.BLOB, ProtocolError),
+        (404, _body("MANIFEST_UNKNOWN"), Target.LISTED_MANIFEST, ProtocolError),
         (404, b"", Target.TOKEN, ProtocolError),
         (400, _body("MANIFEST_INVALID"), Target.MANIFEST, ProtocolError),
         (418, b"teapot", Target.MANIFEST, ProtocolError),
