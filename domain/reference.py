@@ -318,8 +318,11 @@ def _new_digest(name: str, opts: _Options) -> _Parsed | str:
         base = f"{tagged[0]}/{tagged[1]}" if tagged[0] else tagged[1]
     repository = _new_repository(base, opts)
     if isinstance(repository, str):
-        # The tag parse's reason names the first real problem ('nginx:bad!@…' has a bad tag).
-        return tagged if isinstance(tagged, str) else repository
+        # When 'repo:tag' failed, its reason names the real problem ('nginx:bad!@…' has a bad
+        # tag), where the re-read as a bare repository would only complain about the ':'.
+        colon = base.rfind(":")
+        has_tag = colon >= 0 and "/" not in base[colon + 1 :]
+        return tagged if isinstance(tagged, str) and has_tag else repository
     return repository[0], repository[1], None, _str_new(Digest, dig)
 
 
