@@ -16,6 +16,8 @@ Configuration (``Container.config``; see :data:`DEFAULTS`):
   ``registry.connect_timeout`` / ``registry.read_timeout``: seconds; ``registry.deadline``: total
   seconds per inspect.
 - ``replicate_host``: the Replicate registry host (``r8.im``; Cog's ``COG_REGISTRY_HOST``).
+- ``progress``: a ``ProgressSink`` the build backend reports build output to (``None``: none;
+  the command line passes a relay it points at its display for each build).
 - ``default_preference``: the Resolver's default look-up order (a ``Preference`` name).
 
 Every provider can be overridden (``container.remote_images.override(...)``), and the Resolver
@@ -44,6 +46,7 @@ from application.ports.model_factory import ModelFactory
 from application.ports.remote_images import RemoteImages
 from application.resolver import Preference, Resolver
 from domain.errors import InvalidInputError
+from domain.progress import ProgressSink
 
 if TYPE_CHECKING:
     from adapters.docker.client import DockerEngine
@@ -54,6 +57,7 @@ DEFAULTS: Mapping[str, Any] = {
     "docker": {"host": None, "cli": "/usr/bin/docker"},
     "registry": {"insecure": [], "connect_timeout": 5.0, "read_timeout": 10.0, "deadline": 30.0},
     "replicate_host": "r8.im",
+    "progress": None,
     "default_preference": Preference.PREFER_LOCAL.name,
 }
 
@@ -109,16 +113,23 @@ def _oras_remote_images(
 
 
 def _dockerfile_factory(
+    *,
     builder: ImageBuilder,
     local: LocalImages,
     runner: ContainerRunner,
     remote: RemoteImages,
     registry_host: str,
+    progress: ProgressSink | None = None,
 ) -> ModelFactory:
     from adapters.dockerfile.factory import DockerfileFactory  # noqa: PLC0415
 
     return DockerfileFactory(
-        builder=builder, local=local, runner=runner, remote=remote, registry_host=registry_host
+        builder=builder,
+        local=local,
+        runner=runner,
+        remote=remote,
+        registry_host=registry_host,
+        progress=progress,
     )
 
 
@@ -179,6 +190,7 @@ class Container(containers.DeclarativeContainer):
             runner=container_runner,
             remote=remote_images,
             registry_host=config.replicate_host,
+            progress=config.progress,
         ),
         memory=providers.Singleton(InMemoryModelFactory, memory_local_images),
     )

@@ -73,6 +73,10 @@ class Context:
         self._container = container
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
+        # The build backend reports to this relay; commands point it at their display.
+        from adapters.cli.progress import ProgressRelay
+
+        self.progress_relay = ProgressRelay()
 
     # ------------------------------------------------------------------ output
 
@@ -101,7 +105,11 @@ class Context:
         """The composition root, built on first use."""
         if self._container is None:
             create_container = importlib.import_module(COMPOSITION_ROOT).create_container
-            config: dict[str, Any] = {"replicate_host": self.replicate_host, **self._overrides}
+            config: dict[str, Any] = {
+                "replicate_host": self.replicate_host,
+                "progress": self.progress_relay,
+                **self._overrides,
+            }
             host = self.env.get("DOCKER_HOST")
             if host:
                 config["docker"] = {"host": host}

@@ -56,6 +56,33 @@ def progress_sink(ctx: Context, flag: str | None) -> Iterator[ProgressSink | Non
         display.close()
 
 
+class ProgressRelay:
+    """A sink that forwards to whichever display is current (or drops events when none is).
+
+    The build backend is made once with one sink; the command line points this relay at the
+    display of each operation (:func:`relayed`).
+    """
+
+    def __init__(self) -> None:
+        self.target: ProgressSink | None = None
+
+    def __call__(self, event: ProgressEvent) -> None:
+        target = self.target
+        if target is not None:
+            target(event)
+
+
+@contextlib.contextmanager
+def relayed(ctx: Context, flag: str | None) -> Iterator[None]:
+    """Show the build backend's progress (through ``ctx.progress_relay``) for one operation."""
+    with progress_sink(ctx, flag) as sink:
+        ctx.progress_relay.target = sink
+        try:
+            yield
+        finally:
+            ctx.progress_relay.target = None
+
+
 @dataclass
 class _Item:
     message: str

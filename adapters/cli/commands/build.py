@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from adapters.cli import project
 from adapters.cli.context import Context
-from adapters.cli.progress import progress_sink
+from adapters.cli.progress import progress_sink, relayed
 from domain.errors import InvalidInputError
 from domain.model import Model
 from domain.source import Source
@@ -71,7 +71,8 @@ def build_model(
     """
     options = project.build_options(ctx, args, image_name=image_name)
     ctx.note(f"Building {options.image_name or 'the model image'} from {source.project_dir}")
-    model = ctx.resolver().build(source, options)
+    with relayed(ctx, args.progress):
+        model = ctx.resolver().build(source, options)
     reference = model.image.reference
     shown = (reference.original or str(reference)) if reference is not None else "-"
     say = announce or ctx.out

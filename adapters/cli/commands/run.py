@@ -16,6 +16,7 @@ from adapters.cli import project
 from adapters.cli.commands.predict import parse_env
 from adapters.cli.context import Context
 from adapters.cli.predict import COG_PORT
+from adapters.cli.progress import relayed
 from application.ports.container_runner import ContainerRunner, ContainerSpec, VolumeMount
 from domain.errors import ContainerError, InvalidInputError
 from domain.model import Model
@@ -37,7 +38,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise InvalidInputError("run needs a command, e.g. 'cogmodel run python'", reason="no cmd")
     env = parse_env(args.env)
     source = project.load(ctx, args)
-    model = ctx.resolver().build_base(source, project.base_options(ctx, args))
+    with relayed(ctx, args.progress):
+        model = ctx.resolver().build_base(source, project.base_options(ctx, args))
     image = model.image.image_id or model.image.reference
     assert image is not None
     spec_env = {**_stub_env(model), **env}

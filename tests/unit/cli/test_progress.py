@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from adapters.cli.context import Context
-from adapters.cli.progress import PlainProgress, TerminalProgress, progress_sink, resolve_mode
+from adapters.cli.progress import (
+    PlainProgress,
+    TerminalProgress,
+    progress_sink,
+    relayed,
+    resolve_mode,
+)
 from domain.progress import ProgressEvent
 
 LAYER = "sha256:" + "ab" * 32
@@ -80,3 +86,19 @@ def test_a_broken_stream_never_raises_from_the_sink() -> None:
     stream.close()
     PlainProgress(stream)(ProgressEvent(message="x"))
     TerminalProgress(stream)(ProgressEvent(message="x", item="a", current=1, total=2))
+
+
+def test_the_relay_forwards_only_while_an_operation_shows_progress() -> None:
+    stream = io.StringIO()
+    ctx = _ctx({}, stream)
+    ctx.progress_relay(ProgressEvent(message="before"))
+    with relayed(ctx, "plain"):
+        ctx.progress_relay(ProgressEvent(message="Step 1/3 : FROM python:3.11-slim"))
+    ctx.progress_relay(ProgressEvent(message="after"))
+    assert stream.getvalue() == "Step 1/3 : FROM python:3.11-slim\n"
+
+
+def test_the_real_container_gets_the_relay(tmp_path: Path) -> None:
+    ctx = Context(env={}, stdout=io.StringIO(), stderr=io.StringIO(), cwd=tmp_path)
+    ctx.configure(backend="memory")
+    assert ctx.container.config.progress() is ctx.progress_relay
