@@ -23,6 +23,7 @@ packaged cache setting (``blobdescriptor: inmemory``).
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -162,15 +163,30 @@ def many(registry: DistributionRegistry, root: Path, refs: int, batches: int) ->
 
     # Interleaved, so that load from elsewhere on the machine hits all three alike.
     ours, ours_seq, theirs = [], [], []
+    ours_cpu, theirs_cpu = [], []
     for _ in range(batches):
+        cpu = time.process_time()
         ours.append(timed(concurrently))
+        ours_cpu.append(time.process_time() - cpu)
         ours_seq.append(timed(sequentially_ours))
+        cpu = _children_cpu()
         theirs.append(timed(sequentially_skopeo))
+        theirs_cpu.append(_children_cpu() - cpu)
     mid = statistics.median
     print(f"  OrasRemoteImages, 8 threads, one process   {mid(ours):7.3f} s  {_all(ours)}")
     print(f"  OrasRemoteImages, sequential, one process  {mid(ours_seq):7.3f} s  {_all(ours_seq)}")
     print(f"  skopeo, {refs} sequential processes        {mid(theirs):7.3f} s  {_all(theirs)}")
     print(f"  speed-up (skopeo / ours concurrent): {mid(theirs) / mid(ours):.1f}x")
+    # CPU the client side spent (user + system): independent of other load on the machine.
+    print(
+        f"  client CPU: ours {mid(ours_cpu):.3f} s, skopeo {mid(theirs_cpu):.3f} s "
+        f"({mid(theirs_cpu) / mid(ours_cpu):.1f}x)"
+    )
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _all(samples: list[float]) -> str:
