@@ -17,11 +17,13 @@ False
 
 from __future__ import annotations
 
-import hashlib
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from domain.errors import InvalidDigestError
+
+if TYPE_CHECKING:
+    import hashlib
 
 _HEX_LENGTHS: Final = {"sha256": 64, "sha512": 128}
 _LOWER_HEX = re.compile(r"[0-9a-f]+")
@@ -61,7 +63,7 @@ class Digest(str):
         """The digest of ``content`` (``sha256`` unless told otherwise)."""
         if algorithm not in _HEX_LENGTHS:
             raise InvalidDigestError(algorithm, "unsupported algorithm")
-        return cls(f"{algorithm}:{hashlib.new(algorithm, content).hexdigest()}")
+        return cls(f"{algorithm}:{_hasher(algorithm, content).hexdigest()}")
 
     @property
     def algorithm(self) -> str:
@@ -79,7 +81,7 @@ class Digest(str):
 
     def matches(self, content: bytes) -> bool:
         """Whether ``content`` hashes to this digest."""
-        return hashlib.new(self.algorithm, content).hexdigest() == self.hex
+        return _hasher(self.algorithm, content).hexdigest() == self.hex
 
 
 class ImageId(str):
@@ -129,3 +131,10 @@ class ImageId(str):
     def matches(self, digest: Digest) -> bool:
         """Whether this (possibly short) id names the image whose id is ``digest``."""
         return digest.algorithm == "sha256" and digest.hex.startswith(self.hex)
+
+
+def _hasher(algorithm: str, content: bytes) -> hashlib._Hash:
+    # hashlib loads OpenSSL (a few ms); parse_ref imports this module and never hashes.
+    import hashlib  # noqa: PLC0415
+
+    return hashlib.new(algorithm, content)

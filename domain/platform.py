@@ -38,11 +38,12 @@ class Platform:
 
         OS and architecture must be equal; the variant must be equal when this platform names
         one (``linux/arm64`` accepts ``linux/arm64/v8``, but ``linux/arm/v7`` rejects
-        ``linux/arm/v6``).
+        ``linux/arm/v6`` and ``linux/arm``). An empty variant names none, as in an OCI index.
+        Nothing is normalised: ``linux/arm64/v8`` does not accept a bare ``linux/arm64``.
         """
         if self.os != other.os or self.architecture != other.architecture:
             return False
-        return self.variant is None or self.variant == other.variant
+        return not self.variant or self.variant == (other.variant or None)
 
 
 def parse_platform(text: str) -> Platform:

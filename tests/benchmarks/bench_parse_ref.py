@@ -64,7 +64,9 @@ def make_inputs(count: int, seed: int = SEED) -> list[str]:
     return out
 
 
-def time_pass(func: Callable[[str], object], inputs: list[str], before: Callable[[], None]) -> float:
+def time_pass(
+    func: Callable[[str], object], inputs: list[str], before: Callable[[], None]
+) -> float:
     """Seconds for one pass of ``func`` over ``inputs`` (``before`` runs untimed)."""
     before()
     start = time.perf_counter()
@@ -121,7 +123,9 @@ def main() -> None:
         ("parse_ref warm (memoised)", warm_rate),
         ("parse_ref general path", general_rate),
     ):
-        print(f"  {label:31}: {rate:12,.0f} parses/s   ratio ours/docker-py {rate / docker_rate:.2f}")
+        print(
+            f"  {label:31}: {rate:12,.0f} parses/s   ratio ours/docker-py {rate / docker_rate:.2f}"
+        )
 
     if args.profile:
         cold()
