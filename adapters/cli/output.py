@@ -42,6 +42,13 @@ def print_table(ctx: Context, rows: Sequence[tuple[str, str]], *, width: int | N
         ctx.out(f"{key:<{width}}{value}".rstrip())
 
 
+def shown_name(image: Image) -> str:
+    """An image's name as the user wrote it (``cog-hello``), else canonical, else its id."""
+    if image.reference is not None and image.reference.original:
+        return image.reference.original
+    return image.display_name
+
+
 def model_document(model: Model) -> dict[str, object]:
     """The JSON object of ``model`` (the command line contract's inspect object)."""
     image = model.image

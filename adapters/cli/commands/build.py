@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from adapters.cli import project
 from adapters.cli.context import Context
+from adapters.cli.output import shown_name
 from adapters.cli.progress import progress_sink, relayed
 from domain.errors import InvalidInputError
 from domain.model import Model
@@ -73,9 +74,7 @@ def build_model(
     ctx.note(f"Building {options.image_name or 'the model image'} from {source.project_dir}")
     with relayed(ctx, args.progress):
         model = ctx.resolver().build(source, options)
-    reference = model.image.reference
-    shown = (reference.original or str(reference)) if reference is not None else "-"
     say = announce or ctx.out
-    say(f"Image built as {shown}")
+    say(f"Image built as {shown_name(model.image)}")
     say(f"Image ID: {model.image.image_id}")
     return model

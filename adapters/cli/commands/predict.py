@@ -19,7 +19,7 @@ from typing import Any
 from adapters.cli import project
 from adapters.cli.commands.build import build_model
 from adapters.cli.context import Context
-from adapters.cli.output import print_json
+from adapters.cli.output import print_json, shown_name
 from adapters.cli.predict import COG_PORT, serving
 from adapters.cli.prediction_io import parse_inputs, render, save_files, write_file
 from application.ports.container_runner import ContainerSpec
@@ -53,7 +53,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         gpus=wants_gpus(args.gpus, model),
     )
     runner = ctx.runner()
-    ctx.note(f"Starting Docker image {model.image.display_name} and running setup()...")
+    ctx.note(f"Starting Docker image {shown_name(model.image)} and running setup()...")
     with serving(ctx, runner, spec, setup_timeout=args.setup_timeout) as api:
         schema = model.schema or api.schema()
         if not model.schema and args.input:

@@ -15,6 +15,7 @@ import argparse
 from adapters.cli import project
 from adapters.cli.commands.predict import parse_env
 from adapters.cli.context import Context
+from adapters.cli.output import shown_name
 from adapters.cli.predict import COG_PORT
 from adapters.cli.progress import relayed
 from application.ports.container_runner import ContainerRunner, ContainerSpec, VolumeMount
@@ -57,7 +58,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             gpus=gpus,
         )
         return _serve(ctx, runner, spec, args.port)
-    ctx.note(f"Running '{' '.join(command)}' in {model.image.display_name} with /src mounted...")
+    ctx.note(f"Running '{' '.join(command)}' in {shown_name(model.image)} with /src mounted...")
     spec = ContainerSpec(
         image=image,
         command=tuple(command),

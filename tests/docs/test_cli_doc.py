@@ -1,0 +1,148 @@
+"""docs/cli.md runs: every ``$ cogmodel …`` example prints exactly what the page shows.
+
+The examples run in-process against the in-memory backends, seeded with the example model
+``examples/thumbnail`` as cogmodel would build it (its real config label and its real OpenAPI
+schema, generated from predict.py) in a registry ``127.0.0.1:5000``; predictions go to a fake
+Cog server (tests/unit/cli/fake_cog.py). Each ```console block is one session in a fresh copy of
+the project directory. In an expected output, ``...`` stands for any text; a comment
+``# exit N`` after a command asserts its exit code (otherwise 0). What is compared is what a
+terminal shows: stdout and stderr, interleaved as written.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shlex
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+
+from adapters.cli.context import Context
+from adapters.cli.main import main
+from adapters.container import Container, create_container
+from adapters.filesystem import load_source
+from application.ports.container_runner import ContainerSpec
+from domain.config import config_to_label
+from domain.image import Image
+from domain.image_source import ImageSource
+from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
+from domain.platform import parse_platform
+from domain.reference import parse_ref
+from domain.schema import encode, openapi_schema
+from tests.unit.cli.fake_cog import CogServingRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "cli.md"
+EXAMPLE = ROOT / "examples" / "thumbnail"
+IMAGE = "127.0.0.1:5000/acme/thumbnail:1"
+THUMBNAIL = b"\x89PNG\r\n\x1a\n(a 64x40 thumbnail)"
+
+
+@dataclass
+class Example:
+    command: list[str]
+    expected: str
+    exit_code: int
+    line: int
+
+
+def _blocks(text: str) -> list[list[Example]]:
+    blocks = []
+    for match in re.finditer(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        start = text[: match.start()].count("\n") + 2
+        examples: list[Example] = []
+        for offset, line in enumerate(match.group(1).splitlines()):
+            if line.startswith("$ "):
+                command, _, comment = line[2:].partition("  # exit ")
+                examples.append(
+                    Example(shlex.split(command), "", int(comment or 0), start + offset)
+                )
+            elif examples:
+                examples[-1].expected += line + "\n"
+        blocks.append(examples)
+    return blocks
+
+
+def _matches(expected: str, actual: str) -> bool:
+    pattern = ".*?".join(re.escape(part) for part in expected.split("..."))
+    return re.fullmatch(pattern, actual, flags=re.DOTALL) is not None
+
+
+def _labels() -> dict[str, str]:
+    source = load_source("cog.yaml", EXAMPLE)
+    assert source.config is not None
+    predict_py = (EXAMPLE / "predict.py").read_text()
+    schema = openapi_schema(predict_py, "Predictor", file="predict.py")
+    return {
+        LABEL_CONFIG: config_to_label(source.config),
+        LABEL_OPENAPI_SCHEMA: encode(schema).decode(),
+        LABEL_VERSION: "0.23.1",
+    }
+
+
+def _model(endpoint: str, inputs: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    url = "data:image/png;base64," + base64.b64encode(THUMBNAIL).decode()
+    return 200, {"status": "succeeded", "output": url}
+
+
+class _DocRunner(CogServingRunner):
+    """Model containers say nothing; `run python --version` says its version."""
+
+    def start(self, spec: ContainerSpec) -> Any:
+        self.model.logs = ["Python 3.11.2"] if spec.command == ("python", "--version") else []
+        return super().start(spec)
+
+
+def _world() -> Container:
+    container = create_container({"backend": "memory"})
+    image = Image(
+        reference=parse_ref(IMAGE),
+        image_id=None,
+        source=ImageSource.REMOTE,
+        labels=_labels(),
+        platform=parse_platform("linux/amd64"),
+    )
+    container.remote_images().add(image)
+    runner = _DocRunner(container.local_images())
+    runner.model.respond = _model
+    container.container_runner.override(providers.Object(runner))
+    return container
+
+
+def _run(container: Container, cwd: Path, argv: list[str]) -> tuple[int, str]:
+    """Exit code and what a terminal shows: stdout and stderr interleaved as written."""
+    terminal = io.StringIO()
+    context = Context(env={}, stdout=terminal, stderr=terminal, cwd=cwd, container=container)
+    code = main(argv, context=context)
+    return code, terminal.getvalue()
+
+
+BLOCKS = _blocks(DOC.read_text())
+
+
+def test_the_page_documents_every_command() -> None:
+    documented = {example.command[1] for block in BLOCKS for example in block}
+    commands = {"build", "push", "inspect", "pull", "predict", "train", "run", "serve", "ref"}
+    assert commands <= documented
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"line-{b[0].line}" for b in BLOCKS if b])
+def test_each_example_prints_what_the_page_shows(block: list[Example], tmp_path: Path) -> None:
+    project = tmp_path / "thumbnail"
+    shutil.copytree(EXAMPLE, project)
+    (project / "photo.jpg").write_bytes(b"\xff\xd8\xff(a photo)")
+    container = _world()
+    for example in block:
+        assert example.command[0] == "cogmodel", f"line {example.line}"
+        code, shown = _run(container, project, example.command[1:])
+        assert code == example.exit_code, f"line {example.line}: exit {code}\n{shown}"
+        assert _matches(example.expected, shown), (
+            f"docs/cli.md line {example.line}: {' '.join(example.command)}\n"
+            f"--- the page shows\n{example.expected}--- the command printed\n{shown}"
+        )
