@@ -35,7 +35,7 @@ from domain.config_models import (
 )
 from domain.config_schema import check_schema
 from domain.errors import InvalidLabelError
-from domain.go_json import go_json
+from domain.gojson import dumps as go_json
 from domain.labels import LABEL_CONFIG
 from domain.yaml_nodes import YamlMapping
 from domain.yaml_text import parse_yaml

@@ -3,7 +3,8 @@
 Completion (Cog's ``validateAndCompleteCUDA``, GPU configs only):
 
 1. A configured CUDA needs ``major.minor`` with an integer major of at least 11; with a
-   configured cuDNN it must be offered by a base image whose CUDA is *exactly* that text.
+   configured cuDNN it must be offered by a base image whose CUDA matches (HEAD's rule; at
+   0447eb11 the CUDA text had to be equal, so ``11.8`` + ``8`` failed).
 2. tensorflow (wins over torch): unset CUDA/cuDNN come from its table row; an unknown version
    with no CUDA is an error; a configured cuDNN that differs from the row's is an error.
 3. torch: unset CUDA becomes the greatest CUDA of the builds of that version (``+cuXYZ`` pins
@@ -61,9 +62,12 @@ def validate_cuda_version(cuda: str) -> None:
 
 
 def compatible_cudnns(cuda: str) -> tuple[str, ...]:
-    """The cuDNN majors of the base images whose CUDA is exactly ``cuda`` (``11.8.0``: yes,
-    ``11.8``: no, a Cog 0447eb11 quirk fixed at HEAD)."""
-    return tuple(dict.fromkeys(image.cudnn for image in cuda_images() if image.cuda == cuda))
+    """The cuDNN majors of the base images whose CUDA matches ``cuda`` (each once).
+
+    Cog HEAD's rule (#3070). Cog 0447eb11 compared the CUDA text exactly, so ``cuda: "11.8"``
+    with ``cudnn: "8"`` failed, and so did re-validating a config it had completed itself.
+    """
+    return tuple(dict.fromkeys(image.cudnn for image in cuda_images() if matches(cuda, image.cuda)))
 
 
 def latest_cudnn_for_cuda(cuda: str) -> str:

@@ -81,7 +81,7 @@ def scan_single_quoted(text: str, pos: int) -> tuple[str, int]:
     i = pos + 1
     while True:
         if i >= len(text):
-            raise YamlSyntaxError(pos, "unterminated single-quoted scalar")
+            raise YamlSyntaxError(pos, "unterminated quoted scalar")
         ch = text[i]
         if ch == "'":
             if text.startswith("''", i):
@@ -104,7 +104,7 @@ def scan_double_quoted(text: str, pos: int) -> tuple[str, int]:
     i = pos + 1
     while True:
         if i >= len(text):
-            raise YamlSyntaxError(pos, "unterminated double-quoted scalar")
+            raise YamlSyntaxError(pos, "unterminated quoted scalar")
         ch = text[i]
         if ch == '"':
             return "".join(chunks), i + 1

@@ -228,6 +228,8 @@ class _Reader:
             if self._ch() == ",":
                 self.pos += 1
                 self._flow_skip()
+            elif self._ch() == "":
+                self._fail(f"unterminated flow collection (no closing {closer!r})", start)
             elif self._ch() != closer:
                 self._fail(f"expected ',' or {closer!r} in a flow collection")
         self.pos += 1

@@ -1,0 +1,184 @@
+"""CUDA/cuDNN facts, base-image tags (nvidia/cuda and r8.im/cog-base) and version matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.cog_base import (
+    check_cog_base_image,
+    cog_base_configurations,
+    cog_base_image_name,
+    cog_base_image_supported,
+    cog_base_image_tag,
+)
+from domain.compat_tables import cuda_images, tensorflow_builds, torch_builds
+from domain.config import parse_config
+from domain.config_validation import validate_and_complete
+from domain.cuda import (
+    compatible_cudnns,
+    cuda_base_image,
+    cuda_base_image_tag,
+    latest_cudnn_for_cuda,
+    tensorflow_cuda,
+    torch_cudas,
+)
+from domain.errors import ConfigError
+from domain.versions import equal, equal_minor, greater, greater_or_equal, matches, parse_version
+
+
+def test_the_tables_hold_cogs_0447eb11_facts() -> None:
+    assert len(cuda_images()) == 67
+    assert {image.cuda for image in cuda_images()} >= {"11.0.3", "12.9.1"}
+    assert len(torch_builds()) == 97  # 126 rows, minus GPU builds without a base image
+    assert len(tensorflow_builds()) == 16
+    cpu = next(b for b in torch_builds() if b.torch == "2.8.0+cpu")
+    assert (cpu.cuda, cpu.extra_index_url) == (None, "https://download.pytorch.org/whl/cpu/")
+    old = next(b for b in torch_builds() if b.torch == "1.10.1+cu111")
+    assert old.find_links == "https://download.pytorch.org/whl/cu111/torch_stable.html"
+    assert not any(b.cuda and b.cuda.startswith(("9.", "10.")) for b in torch_builds())
+
+
+@pytest.mark.parametrize(
+    ("cuda", "cudnn", "tag"),
+    [
+        ("11.8", "8", "11.8.0-cudnn8-devel-ubuntu22.04"),
+        (
+            "12.1",
+            "8",
+            "12.1.1-cudnn8-devel-ubuntu22.04",
+        ),  # the newest patch, then the newest Ubuntu
+        ("12.4", "9", "12.4.1-cudnn-devel-ubuntu22.04"),  # NVIDIA drops the cuDNN major from 12.4.1
+        ("12.9", "9", "12.9.1-cudnn-devel-ubuntu24.04"),
+        ("11.6.1", "8", "11.6.1-cudnn8-devel-ubuntu20.04"),
+    ],
+)
+def test_cuda_base_image_tags(cuda: str, cudnn: str, tag: str) -> None:
+    assert cuda_base_image_tag(cuda, cudnn) == tag
+    assert cuda_base_image(cuda, cudnn) == f"nvidia/cuda:{tag}"
+
+
+@pytest.mark.parametrize(("cuda", "cudnn"), [("12.4", "8"), ("10.2", "7"), ("banana", "8")])
+def test_no_base_image_is_a_config_error(cuda: str, cudnn: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        cuda_base_image_tag(cuda, cudnn)
+    assert info.value.field == "build.cuda"
+
+
+def test_latest_cudnn_for_cuda() -> None:
+    assert (latest_cudnn_for_cuda("11.8"), latest_cudnn_for_cuda("12.3.2")) == ("8", "9")
+    with pytest.raises(ConfigError):
+        latest_cudnn_for_cuda("13.0")
+
+
+def test_compatible_cudnns_match_the_cuda_version() -> None:  # HEAD #3070, not 0447eb11
+    assert compatible_cudnns("11.8.0") == compatible_cudnns("11.8") == ("8",)
+    assert compatible_cudnns("12.3") == ("9",)
+    assert validate_and_complete(
+        parse_config("build:\n  gpu: true\n  cuda: '11.8'\n  cudnn: '8'\n"), ()
+    )
+    text = "build:\n  gpu: true\n  cuda: '12.4'\n  cudnn: '8'\n"
+    with pytest.raises(ConfigError) as info:
+        validate_and_complete(parse_config(text), ())
+    assert info.value.problems == (
+        "The specified CUDA version 12.4 is not compatible with CuDNN 8.\n"
+        "Compatible CuDNN versions are: 9",
+    )
+
+
+def test_torch_cudas_and_the_cuda_modifier_pin() -> None:
+    assert torch_cudas("2.0.1") == ("11.7", "11.8")
+    assert torch_cudas("2.0.1+cu117") == ("11.7",)
+    assert torch_cudas("2.3") == ("11.8", "11.8", "12.1", "12.1")  # 2.3.0 and 2.3.1 both match
+    assert torch_cudas("0.4.1") == ()
+    assert torch_cudas("https://x/torch.whl") == ()  # Cog panics here; no match instead
+
+
+def test_tensorflow_cuda_needs_the_exact_version() -> None:
+    assert tensorflow_cuda("2.12.0") == ("11.8", "8")
+    assert tensorflow_cuda("2.12") is None
+
+
+def test_completion_from_a_pinned_torch_cuda() -> None:
+    text = "build:\n  gpu: true\n  python_packages: ['torch==2.0.1+cu117']\n"
+    assert validate_and_complete(parse_config(text), ()).build.cuda == "11.7"
+
+
+def test_an_unversioned_torch_on_gpu_is_an_error() -> None:
+    with pytest.raises(ConfigError) as info:
+        validate_and_complete(parse_config("build:\n  gpu: true\n  python_packages: [torch]\n"), ())
+    assert info.value.problems == ("torch version must be specified when using CUDA",)
+
+
+def test_compatibility_warnings() -> None:
+    text = "build:\n  gpu: true\n  cuda: '12.1'\n  python_packages: ['tensorflow==2.12.0']\n"
+    config = validate_and_complete(parse_config(text), ())
+    assert config.warnings[-2:] == (
+        "Cog doesn't know if CUDA 12.1 is compatible with Tensorflow 2.12.0."
+        " This might cause CUDA problems.",
+        "Try 11.8 instead?",
+    )
+    agreeing = validate_and_complete(parse_config(text.replace("12.1", "11.8")), ())
+    assert not any("compatible" in warning for warning in agreeing.warnings)  # Cog warns here
+
+
+def test_a_tensorflow_cudnn_mismatch_is_an_error() -> None:
+    text = "build:\n  gpu: true\n  cuda: '11.8.0'\n  cudnn: '8'\n"
+    text += "  python_packages: ['tensorflow==2.19.0']\n"
+    with pytest.raises(ConfigError) as info:
+        validate_and_complete(parse_config(text), ())
+    assert info.value.field == "build.cudnn"
+
+
+@pytest.mark.parametrize(
+    ("cuda", "python", "torch", "tag"),
+    [  # base_test.go @0447eb11
+        ("", "3.10", "", "python3.10"),
+        ("", "3.10", "2.1", "python3.10-torch2.1.2"),
+        ("12.1", "3.10", "", "cuda12.1-python3.10"),
+        ("12.1", "3.10", "2.1", "cuda12.1-python3.10-torch2.1.2"),
+        ("11.8", "3.10", "2.0.1+cu118", "cuda11.8-python3.10-torch2.0.1"),
+        ("12.1", "3.10", "2.3", "cuda12.1-python3.10-torch2.3.1"),
+        ("", "3.12", "2.3.0", "python3.12-torch2.3.0"),
+        ("", "3.12.1", "", "python3.12"),
+        ("", "", "", "latest"),
+        ("", "3.10", "0.4.1", "python3.10"),  # an unknown torch drops out of the tag
+    ],
+)
+def test_cog_base_image_tags(cuda: str, python: str, torch: str, tag: str) -> None:
+    assert cog_base_image_tag(cuda, python, torch) == tag
+
+
+def test_cog_base_configurations() -> None:
+    assert cog_base_image_supported("", "3.12", "")
+    assert cog_base_image_supported("12.1", "3.10", "2.1.0")
+    assert not cog_base_image_supported("", "3.99", "")
+    assert not cog_base_image_supported("12.78", "3.10", "2.1.0")
+    assert not any(c.torch.startswith("1.13") for c in cog_base_configurations())  # +modifier quirk
+    assert (
+        cog_base_image_name("12.1", "3.10", "2.1")
+        == "r8.im/cog-base:cuda12.1-python3.10-torch2.1.2"
+    )
+    assert check_cog_base_image("", "3.11", "") == "python3.11"
+    with pytest.raises(ConfigError) as info:
+        check_cog_base_image("12.78", "3.10", "2.1.0")
+    assert (
+        info.value.reason
+        == "unsupported base image configuration: CUDA: 12.78 / Python: 3.10 / Torch: (none)"
+    )
+
+
+def test_versions_compare_as_cog_compares_them() -> None:
+    assert parse_version("1.2.3+cu118") is not None
+    assert parse_version("1.2.3.4") is None
+    assert parse_version("x.1") is None
+    assert [matches("12.4", "12.4.1"), matches("12.4.0", "12.4.1"), matches("x", "1")] == [
+        True,
+        False,
+        False,
+    ]
+    assert [greater("11.10", "11.8"), greater("11.8", "11.8.0")] == [True, False]
+    assert [equal("11.8", "11.8.0"), equal("1.0+a", "1.0")] == [True, False]
+    assert [equal_minor("11.8.2", "11.8"), equal_minor("x", "11.8")] == [True, False]
+    assert greater_or_equal("2.0.0", "1.13.1")
+    assert not greater_or_equal("1.13.1+cu116", "1.13.1")
+    assert greater_or_equal("weird", "weird")
