@@ -11,10 +11,13 @@ import importlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 if TYPE_CHECKING:
     from application.ports.container_runner import ContainerRunner
+    from application.ports.local_images import LocalImages
+    from application.ports.model_factory import ModelFactory
+    from application.ports.remote_images import RemoteImages
     from application.resolver import Resolver
     from domain.reference import ParsedRef
     from domain.source import Source
@@ -71,6 +74,7 @@ class Context:
             replicate_host or env.get(REPLICATE_HOST_ENV) or DEFAULT_REPLICATE_HOST
         )
         self._container = container
+        self._built_here = False
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
         # The build backend reports to this relay; commands point it at their display.
@@ -114,13 +118,29 @@ class Context:
             if host:
                 config["docker"] = {"host": host}
             self._container = create_container(config)
+            self._built_here = True
         assert self._container is not None
         return self._container
 
     def resolver(self) -> Resolver:
-        """The Resolver, wired by the container."""
-        resolver: Resolver = self.container.resolver()
-        return resolver
+        """The Resolver, wired by the container.
+
+        When this context built the container itself, the Resolver gets the container's
+        adapters deferred: an adapter (and its library: docker-py, oras) is made on the first
+        call to it, so ``inspect --remote`` never imports docker-py nor the build backend.
+        """
+        if self._container is not None and not self._built_here:
+            resolver: Resolver = self._container.resolver()
+            return resolver
+        from application.resolver import Preference, Resolver
+
+        container: Any = self.container
+        return Resolver(
+            local=cast("LocalImages", _Deferred(container.local_images)),
+            remote=cast("RemoteImages", _Deferred(container.remote_images)),
+            factory=cast("ModelFactory", _Deferred(container.model_factory)),
+            default_preference=Preference[container.config.default_preference()],
+        )
 
     def runner(self) -> ContainerRunner:
         """The container runner, wired by the container."""
@@ -151,6 +171,19 @@ class Context:
 
             return load_source(filename, self.cwd)
         return self._load_source(filename, self.cwd)
+
+
+class _Deferred:
+    """Stands in for an adapter and makes it (through ``provide``) on first use."""
+
+    def __init__(self, provide: Callable[[], Any]) -> None:
+        self._provide = provide
+        self._target: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._target is None:
+            self._target = self._provide()
+        return getattr(self._target, name)
 
 
 def default_context(

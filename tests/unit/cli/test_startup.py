@@ -33,3 +33,17 @@ def test_fast_commands_import_no_heavy_module(argv: list[str]) -> None:
     code, _, heavy = last.removeprefix("RESULT ").partition(" |")
     assert code in ("0", "2")
     assert heavy == ""
+
+
+def test_remote_inspect_imports_neither_docker_py_nor_the_build_backend() -> None:
+    probe = """
+import sys
+from adapters.cli.main import main
+main(["inspect", "--remote", "127.0.0.1:1/nobody/nothing:0"])
+print("RESULT", sorted(m for m in sys.modules if m == "docker" or m.startswith(
+    ("docker.", "adapters.docker", "adapters.dockerfile"))))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "RESULT []"
