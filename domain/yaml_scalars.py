@@ -4,13 +4,22 @@ Each scanner takes the whole text and the index where the scalar starts, and ret
 scalar's content and the index where scanning stopped. Folding follows YAML 1.1 as PyYAML and
 libyaml (hence Go's yaml.v2) implement it: inside plain and quoted scalars a single line break
 becomes a space and ``n`` empty lines become ``n`` newlines; trailing blanks before a break are
-dropped. Problems raise :class:`YamlSyntaxError` with the index of the offending character; the
-reader turns that into a ``ConfigError`` naming the line.
+dropped. Problems raise :class:`~domain.yaml_lines.YamlSyntaxError` with the index of the offending
+character; the reader turns that into a ``ConfigError`` naming the line.
 """
 
 from __future__ import annotations
 
-_BLANKS = " \t"
+from domain.yaml_lines import (
+    BLANKS,
+    YamlSyntaxError,
+    column,
+    count_spaces,
+    is_document_marker,
+    next_line_content,
+    raw_lines,
+)
+
 _FLOW = ",[]{}"
 _ESCAPES = {
     "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
@@ -18,29 +27,6 @@ _ESCAPES = {
     "_": "\xa0", "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-
-
-class YamlSyntaxError(Exception):
-    """A syntax problem at index ``pos`` of the text."""
-
-    def __init__(self, pos: int, message: str) -> None:
-        super().__init__(message)
-        self.pos = pos
-        self.message = message
-
-
-def column(text: str, pos: int) -> int:
-    """The 0-based column of index ``pos``."""
-    return pos - (text.rfind("\n", 0, pos) + 1)
-
-
-def is_document_marker(text: str, pos: int) -> bool:
-    """A ``---`` or ``...`` at column 0 followed by a blank, a line break or the end."""
-    return (
-        column(text, pos) == 0
-        and text.startswith(("---", "..."), pos)
-        and (pos + 3 == len(text) or text[pos + 3] in " \t\n")
-    )
 
 
 def scan_plain(text: str, pos: int, *, parent_indent: int, flow: bool) -> tuple[str, int]:
@@ -56,14 +42,14 @@ def scan_plain(text: str, pos: int, *, parent_indent: int, flow: bool) -> tuple[
         stop, at_colon = _plain_run(text, pos, flow=flow)
         if at_colon and not flow:
             raise YamlSyntaxError(stop, "mapping values are not allowed here")
-        run = text[pos:stop].rstrip(_BLANKS)
+        run = text[pos:stop].rstrip(BLANKS)
         if chunks:
             chunks.append("\n" * breaks if breaks else " ")
         chunks.append(run)
         end = pos + len(run)
         if stop >= len(text) or text[stop] != "\n":
             break  # a comment, a flow indicator or ": " ends the scalar
-        nxt, breaks = _next_line_content(text, stop, flow=flow)
+        nxt, breaks = next_line_content(text, stop, flow=flow)
         if nxt is None or is_document_marker(text, nxt) or text[nxt] == "#":
             break
         if flow:
@@ -91,7 +77,7 @@ def scan_single_quoted(text: str, pos: int) -> tuple[str, int]:
             return "".join(chunks), i + 1
         if ch == "\n":
             i = _fold_quoted_break(text, i, chunks, pos)
-        elif ch in _BLANKS:
+        elif ch in BLANKS:
             i = _blanks(text, i, chunks)
         else:
             chunks.append(ch)
@@ -110,7 +96,7 @@ def scan_double_quoted(text: str, pos: int) -> tuple[str, int]:
             return "".join(chunks), i + 1
         if ch == "\n":
             i = _fold_quoted_break(text, i, chunks, pos)
-        elif ch in _BLANKS:
+        elif ch in BLANKS:
             i = _blanks(text, i, chunks)
         elif ch != "\\":
             chunks.append(ch)
@@ -129,7 +115,7 @@ def scan_block_scalar(text: str, pos: int, *, parent_indent: int) -> tuple[str, 
     """
     folded = text[pos] == ">"
     chomp, increment, i = _block_header(text, pos + 1)
-    lines = _raw_lines(text, i)
+    lines = raw_lines(text, i)
     indent = _block_indent(text, lines, max(parent_indent + 1, 1), increment)
     chunks: list[str] = []
     breaks = 0
@@ -137,7 +123,7 @@ def scan_block_scalar(text: str, pos: int, *, parent_indent: int) -> tuple[str, 
     previous_normal = False
     end = i
     for line_start, line_end in lines:
-        spaces = _count_spaces(text, line_start, min(line_end, line_start + indent))
+        spaces = count_spaces(text, line_start, min(line_end, line_start + indent))
         if line_start + spaces == line_end:
             breaks += 1  # an empty line (only spaces, no more than the indentation)
             end = min(line_end + 1, len(text))
@@ -145,7 +131,7 @@ def scan_block_scalar(text: str, pos: int, *, parent_indent: int) -> tuple[str, 
         if spaces < indent:
             break
         content = text[line_start + indent : line_end]
-        normal = content[:1] not in _BLANKS
+        normal = content[:1] not in BLANKS
         if chunks or breaks:
             if not chunks:
                 chunks.append("\n" * breaks)
@@ -172,7 +158,7 @@ def _block_indent(text: str, lines: list[tuple[int, int]], minimum: int, increme
         return minimum + increment - 1
     indent = minimum
     for line_start, line_end in lines:
-        spaces = _count_spaces(text, line_start, line_end)
+        spaces = count_spaces(text, line_start, line_end)
         indent = max(indent, spaces)
         if line_start + spaces < line_end:
             break
@@ -188,7 +174,7 @@ def _plain_run(text: str, pos: int, *, flow: bool) -> tuple[int, bool]:
             return i, False
         if ch == ":" and _blank_or_end(text, i + 1, flow):
             return i, True
-        if ch == "#" and i > pos and text[i - 1] in _BLANKS:
+        if ch == "#" and i > pos and text[i - 1] in BLANKS:
             return i, False
         i += 1
     return i, False
@@ -198,28 +184,10 @@ def _blank_or_end(text: str, pos: int, flow: bool) -> bool:
     return pos >= len(text) or text[pos] in " \t\n" or (flow and text[pos] in _FLOW)
 
 
-def _next_line_content(text: str, newline: int, *, flow: bool) -> tuple[int | None, int]:
-    """From a line break, the index of the next non-blank character and the empty lines skipped."""
-    i = newline + 1
-    empty = 0
-    while i < len(text):
-        line_end = text.find("\n", i)
-        line_end = len(text) if line_end < 0 else line_end
-        spaces = _count_spaces(text, i, line_end)
-        rest = text[i + spaces : line_end]
-        if rest.strip(_BLANKS):
-            if rest[0] == "\t" and not flow:
-                raise YamlSyntaxError(i + spaces, "tab characters must not be used for indentation")
-            return i + spaces + len(rest) - len(rest.lstrip(_BLANKS)), empty
-        empty += 1
-        i = line_end + 1
-    return None, empty
-
-
 def _blanks(text: str, i: int, chunks: list[str]) -> int:
     """Literal blanks inside a quoted scalar: kept, unless a line break follows them."""
     j = i
-    while j < len(text) and text[j] in _BLANKS:
+    while j < len(text) and text[j] in BLANKS:
         j += 1
     if j >= len(text) or text[j] != "\n":
         chunks.append(text[i:j])
@@ -237,7 +205,7 @@ def _skip_break_and_indent(text: str, newline: int, start: int) -> tuple[int, in
     i = newline + 1
     breaks = 0
     while True:
-        while i < len(text) and text[i] in _BLANKS:
+        while i < len(text) and text[i] in BLANKS:
             i += 1
         if is_document_marker(text, i):
             raise YamlSyntaxError(i, "document marker inside a quoted scalar")
@@ -278,28 +246,11 @@ def _block_header(text: str, i: int) -> tuple[str, int, int]:
         else:
             break
         i += 1
-    while i < len(text) and text[i] in _BLANKS:
+    while i < len(text) and text[i] in BLANKS:
         i += 1
-    if i < len(text) and text[i] == "#" and text[i - 1] in _BLANKS:
+    if i < len(text) and text[i] == "#" and text[i - 1] in BLANKS:
         newline = text.find("\n", i)
         i = len(text) if newline < 0 else newline
     if i < len(text) and text[i] != "\n":
         raise YamlSyntaxError(i, "expected a comment or a line break after a block scalar header")
     return chomp, increment, min(i + 1, len(text))
-
-
-def _raw_lines(text: str, start: int) -> list[tuple[int, int]]:
-    lines = []
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        lines.append((start, end))
-        start = end + 1
-    return lines
-
-
-def _count_spaces(text: str, start: int, end: int) -> int:
-    i = start
-    while i < end and text[i] == " ":
-        i += 1
-    return i - start

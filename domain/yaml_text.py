@@ -25,11 +25,19 @@ import re
 from typing import NoReturn
 
 from domain.errors import ConfigError
+from domain.yaml_flow import read_flow
+from domain.yaml_lines import (
+    ENDS,
+    YamlSyntaxError,
+    check_plain_start,
+    column,
+    find_key_colon,
+    is_document_marker,
+    skip_blanks,
+    skip_to_content,
+)
 from domain.yaml_nodes import YamlMapping, YamlNode, YamlScalar, YamlSequence
 from domain.yaml_scalars import (
-    YamlSyntaxError,
-    column,
-    is_document_marker,
     scan_block_scalar,
     scan_double_quoted,
     scan_plain,
@@ -37,7 +45,6 @@ from domain.yaml_scalars import (
 )
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_ENDS = ("", " ", "\t", "\n")
 
 
 def parse_yaml(text: str) -> YamlNode | None:
@@ -156,8 +163,10 @@ class _Reader:
                 self._fail("a mapping key must fit on one line")
             key = YamlScalar(text=text, plain=False, line=line)
         else:
-            self._check_plain_start(flow=False)
-            end = self._find_key_colon()
+            check_plain_start(self.text, self.pos, flow=False)
+            end = find_key_colon(self.text, self.pos)
+            if end < 0:
+                self._fail("could not find the ':' after a mapping key")
             text = self.text[self.pos : end].rstrip(" \t")
             key = YamlScalar(text=text, line=line)
             end = self.pos + len(text)
@@ -184,12 +193,12 @@ class _Reader:
             text, self.pos = scan(self.text, self.pos)
             node = YamlScalar(text=text, plain=False, line=line)
         elif ch in ("[", "{"):
-            node = self._flow_collection()
+            node, self.pos = read_flow(self.text, self.pos, self.line_of)
             self._skip_blanks()
             if self._ch() == ":":
                 self._fail("mapping keys must be scalars (collection keys are not supported)")
         else:
-            self._check_plain_start(flow=False)
+            check_plain_start(self.text, self.pos, flow=False)
             text, self.pos = scan_plain(
                 self.text, self.pos, parent_indent=parent_indent, flow=False
             )
@@ -197,104 +206,10 @@ class _Reader:
         self._finish_line()
         return node
 
-    # ------------------------------------------------------------------ flow collections
-
-    def _flow_collection(self) -> YamlNode:
-        start, line = self.pos, self.line_of(self.pos)
-        closer = "]" if self._ch() == "[" else "}"
-        seq_items: list[YamlNode] = []
-        map_items: list[tuple[YamlScalar, YamlNode]] = []
-        self.pos += 1
-        self._flow_skip()
-        while self._ch() != closer:
-            if self._ch() == "":
-                self._fail(f"unterminated flow collection (no closing {closer!r})", start)
-            key = self._flow_node()
-            self._flow_skip()
-            value: YamlNode | None = None
-            if self._ch() == ":":
-                self.pos += 1
-                self._flow_skip()
-                value = self._null() if self._ch() in (",", closer) else self._flow_node()
-                self._flow_skip()
-            if closer == "]" and value is None:
-                seq_items.append(key)
-            elif not isinstance(key, YamlScalar):
-                self._fail("mapping keys must be scalars (collection keys are not supported)")
-            elif closer == "]":
-                seq_items.append(YamlMapping(items=((key, value or self._null()),), line=key.line))
-            else:
-                map_items.append((key, value or self._null()))
-            if self._ch() == ",":
-                self.pos += 1
-                self._flow_skip()
-            elif self._ch() == "":
-                self._fail(f"unterminated flow collection (no closing {closer!r})", start)
-            elif self._ch() != closer:
-                self._fail(f"expected ',' or {closer!r} in a flow collection")
-        self.pos += 1
-        if closer == "]":
-            return YamlSequence(items=tuple(seq_items), line=line)
-        return YamlMapping(items=tuple(map_items), line=line)
-
-    def _flow_node(self) -> YamlNode:
-        ch = self._ch()
-        line = self.line_of(self.pos)
-        if ch in ("[", "{"):
-            return self._flow_collection()
-        if ch in ("'", '"'):
-            scan = scan_double_quoted if ch == '"' else scan_single_quoted
-            text, self.pos = scan(self.text, self.pos)
-            return YamlScalar(text=text, plain=False, line=line)
-        self._check_plain_start(flow=True)
-        start = self.pos
-        text, self.pos = scan_plain(self.text, self.pos, parent_indent=-1, flow=True)
-        if self.pos == start:
-            self._fail("expected a value in a flow collection")
-        if text == "<<":
-            self._fail("merge keys ('<<') are not supported")
-        return YamlScalar(text=text, line=line)
-
-    def _flow_skip(self) -> None:
-        """Skip blanks, line breaks and comments between flow tokens."""
-        text = self.text
-        while self.pos < len(text):
-            ch = text[self.pos]
-            if ch == "#":
-                newline = text.find("\n", self.pos)
-                self.pos = len(text) if newline < 0 else newline
-            elif ch in " \t\n":
-                self.pos += 1
-                if ch == "\n" and is_document_marker(text, self.pos):
-                    self._fail("document marker inside a flow collection")
-            else:
-                return
-
     # ------------------------------------------------------------------ lines and positions
 
     def _skip_to_content(self) -> None:
-        """From a line end (or line start), move to the next content character."""
-        text = self.text
-        i = self.pos + 1 if self.pos < len(text) and text[self.pos] == "\n" else self.pos
-        while i < len(text):
-            j = i
-            while j < len(text) and text[j] == " ":
-                j += 1
-            rest = j
-            while rest < len(text) and text[rest] in " \t":
-                rest += 1
-            if rest >= len(text) or text[rest] == "\n":
-                i = rest + 1  # a blank line
-                continue
-            if text[j] == "\t":
-                self._fail("tab characters must not be used for indentation", j)
-            if text[j] == "#":
-                newline = text.find("\n", j)
-                i = len(text) if newline < 0 else newline + 1
-                continue
-            self.pos = j
-            return
-        self.pos = len(text)
+        self.pos = skip_to_content(self.text, self.pos)
 
     def _finish_line(self) -> None:
         """After a node that ended mid-line: only blanks and a comment may follow."""
@@ -315,7 +230,7 @@ class _Reader:
         return self._col()
 
     def _at_sequence_entry(self) -> bool:
-        return self._ch() == "-" and self._ch(1) in _ENDS
+        return self._ch() == "-" and self._ch(1) in ENDS
 
     def _looks_like_key(self) -> bool:
         """Whether the text at ``pos`` is ``key:`` followed by a blank or the line end."""
@@ -328,43 +243,13 @@ class _Reader:
                 return False
             while end < len(self.text) and self.text[end] in " \t":
                 end += 1
-            return self.text[end : end + 1] == ":" and self.text[end + 1 : end + 2] in _ENDS
-        if ch in ("[", "{") or (ch in ("-", "?", ":") and self._ch(1) in _ENDS):
+            return self.text[end : end + 1] == ":" and self.text[end + 1 : end + 2] in ENDS
+        if ch in ("[", "{") or (ch in ("-", "?", ":") and self._ch(1) in ENDS):
             return False
-        return self._find_key_colon(required=False) >= 0
-
-    def _find_key_colon(self, *, required: bool = True) -> int:
-        text = self.text
-        i = self.pos
-        while i < len(text) and text[i] != "\n":
-            if text[i] == ":" and text[i + 1 : i + 2] in _ENDS:
-                return i
-            if text[i] == "#" and i > self.pos and text[i - 1] in " \t":
-                break
-            i += 1
-        if required:
-            self._fail("could not find the ':' after a mapping key")
-        return -1
-
-    def _check_plain_start(self, *, flow: bool) -> None:
-        ch, following = self._ch(), self._ch(1)
-        if ch in ("&", "*", "!"):
-            self._fail("anchors (&), aliases (*) and tags (!) are not supported in cog.yaml")
-        if ch in ("|", ">") and flow:
-            self._fail("block scalars are not allowed inside a flow collection")
-        if ch in ("%", "@", "`", ",", "[", "]", "{", "}", "#"):
-            self._fail(f"a plain value cannot start with {ch!r}")
-        if ch == "?" and following in _ENDS:
-            self._fail("explicit '?' mapping keys are not supported")
-        if ch in ("-", ":") and following in _ENDS:
-            self._fail("unexpected indicator " + repr(ch))
+        return find_key_colon(self.text, self.pos) >= 0
 
     def _skip_blanks(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos] in " \t":
-            self.pos += 1
-
-    def _null(self) -> YamlScalar:
-        return YamlScalar(text="", line=self.line_of(self.pos))
+        self.pos = skip_blanks(self.text, self.pos)
 
     def _ch(self, offset: int = 0) -> str:
         i = self.pos + offset

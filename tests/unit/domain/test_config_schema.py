@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domain.config import BuildConfig, CogConfig, Concurrency, parse_config
-from domain.config_schema import most_specific, violations
+from domain.config_schema import COG_YAML_SCHEMA, most_specific
 from domain.errors import ConfigError
+from domain.json_schema import violations
 
 
 def _error(text: str) -> ConfigError:
@@ -145,7 +146,7 @@ def test_on_a_tie_a_type_error_wins_over_earlier_errors() -> None:
 
 
 def test_after_an_any_of_error_the_next_error_explains_it() -> None:
-    errors = violations({"build": {"run": [{"mounts": []}]}})
+    errors = violations({"build": {"run": [{"mounts": []}]}}, COG_YAML_SCHEMA)
     assert [e.kind for e in errors] == ["any_of", "required"]
     winner, text = most_specific(errors)
     assert (winner.kind, winner.field, text) == ("any_of", "build.run.0", "command is required")
