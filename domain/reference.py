@@ -1,7 +1,8 @@
 """Image references, parsed exactly as go-containerregistry's ``name.ParseReference`` does.
 
 Cog's ``ParseRef`` wraps ``name.ParseReference`` (go-containerregistry HEAD, where a repository may
-be one character long). The rules, each mirrored from ``pkg/name`` (REFERENCES.md lists them):
+be one character long). The rules, transcribed from ``pkg/name`` in :mod:`domain.reference_rules`
+(REFERENCES.md lists them):
 
 * The text is used verbatim: no trimming, no lower-casing.
 * Text with an ``@`` can only be a digest reference and text without one only a tag reference (no
@@ -34,18 +35,27 @@ from typing import Final
 
 from domain.digest import Digest
 from domain.errors import InvalidReferenceError
-from domain.registry_host import registry_problem, registry_scheme
+from domain.reference_rules import (
+    DEFAULT_TAG,
+    DOCKER_HUB,
+    DOCKER_HUB_ALIAS,
+    REPLICATE_HOST,
+    ParseOptions,
+    parse_reference,
+)
+from domain.registry_host import registry_scheme
 
-DOCKER_HUB: Final = "index.docker.io"
-DOCKER_HUB_ALIAS: Final = "docker.io"
-REPLICATE_HOST: Final = "r8.im"
-DEFAULT_TAG: Final = "latest"
+__all__ = [
+    "DEFAULT_TAG",
+    "DOCKER_HUB",
+    "DOCKER_HUB_ALIAS",
+    "REPLICATE_HOST",
+    "ParsedRef",
+    "parse_ref",
+]
 
-_TAG_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
-_REPO_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-./")
-_HEX64: Final = re.compile(r"[a-f0-9]{64}").fullmatch
 # The fast path: shapes that are unambiguous and valid by construction. Anything else goes through
-# the literal transcription of Go below, which is the reference (tests compare the two).
+# domain.reference_rules, the transcription of Go, which is the reference (tests compare the two).
 _FAST_REGISTRY: Final = re.compile(r"[A-Za-z0-9.-]*(?::[0-9]*)?").fullmatch
 _FAST_REST: Final = re.compile(  # possessive: nothing here ever needs to backtrack
     r"([a-z0-9_./-]{1,255}+)(?::([A-Za-z0-9_.-]{1,128}+))?+(?:@sha256:([a-f0-9]{64}))?+"
@@ -144,7 +154,7 @@ def parse_ref(
     ):
         return _parse(
             text,
-            _Options(
+            ParseOptions(
                 insecure=insecure,
                 default_registry=DOCKER_HUB if default_registry is None else default_registry,
                 default_tag=DEFAULT_TAG if default_tag is None else default_tag,
@@ -164,16 +174,7 @@ def parse_ref(
 # --------------------------------------------------------------------------- internals
 
 
-@dataclass(frozen=True, slots=True)
-class _Options:
-    insecure: bool
-    default_registry: str
-    default_tag: str
-    strict: bool
-    replicate_host: str
-
-
-_DEFAULTS: Final = _Options(
+_DEFAULTS: Final = ParseOptions(
     insecure=False,
     default_registry=DOCKER_HUB,
     default_tag=DEFAULT_TAG,
@@ -266,111 +267,11 @@ def _remember_scheme(registry: str) -> str:
     return scheme
 
 
-def _parse(text: str, opts: _Options) -> ParsedRef:
+def _parse(text: str, opts: ParseOptions) -> ParsedRef:
     """The general path: Go's ParseReference, statement for statement."""
-    parsed = _new_digest(text, opts) if "@" in text else _new_tag(text, opts)
+    parsed = parse_reference(text, opts)
     if isinstance(parsed, str):
         raise InvalidReferenceError(text, parsed)
     registry, repository, tag, digest = parsed
     scheme = "http" if opts.insecure else registry_scheme(registry)
     return _make(registry, repository, tag, digest, scheme, opts.replicate_host, text)
-
-
-# Each step returns its result or, as a plain string, the reason it rejects the text: Go's
-# NewDigest tries NewTag and falls back on failure, which is ordinary control flow, not an error.
-_Parsed = tuple[str, str, str | None, Digest | None]
-
-
-def _new_tag(name: str, opts: _Options) -> _Parsed | str:
-    base, tag = name, ""
-    colon = name.rfind(":")
-    # Go splits on every ':' and takes the last piece as the tag unless it contains '/'.
-    if colon >= 0 and "/" not in name[colon + 1 :]:
-        base, tag = name[:colon], name[colon + 1 :]
-        if not tag:
-            return "the tag after ':' is empty"
-    if tag:
-        problem = _tag_problem(tag)
-        if problem:
-            return problem
-    elif opts.strict:
-        return "strict mode requires an explicit tag"
-    else:
-        tag = opts.default_tag
-    repository = _new_repository(base, opts)
-    if isinstance(repository, str):
-        return repository
-    return repository[0], repository[1], tag, None
-
-
-def _new_digest(name: str, opts: _Options) -> _Parsed | str:
-    parts = name.split("@")
-    if len(parts) != 2:
-        return f"a digest reference contains exactly one '@', not {len(parts) - 1}"
-    base, dig = parts
-    if not dig.startswith("sha256:"):
-        return f"the digest {dig!r} must start with 'sha256:' (the only algorithm accepted)"
-    if _HEX64(dig[7:]) is None:
-        return f"the digest {dig!r} must have exactly 64 lower-case hex characters after 'sha256:'"
-    tagged = _new_tag(base, opts)
-    if not isinstance(tagged, str):
-        # Go re-parses the tag reference's Name() ('library/' and defaults included).
-        base = f"{tagged[0]}/{tagged[1]}" if tagged[0] else tagged[1]
-    repository = _new_repository(base, opts)
-    if isinstance(repository, str):
-        # When 'repo:tag' failed, its reason names the real problem ('nginx:bad!@…' has a bad
-        # tag), where the re-read as a bare repository would only complain about the ':'.
-        colon = base.rfind(":")
-        has_tag = colon >= 0 and "/" not in base[colon + 1 :]
-        return tagged if isinstance(tagged, str) and has_tag else repository
-    return repository[0], repository[1], None, _str_new(Digest, dig)
-
-
-def _new_repository(name: str, opts: _Options) -> tuple[str, str] | str:
-    if not name:
-        return "the repository is empty"
-    registry, repository = "", name
-    slash = name.find("/")
-    if slash >= 0:
-        first = name[:slash]
-        if first == "localhost" or "." in first or ":" in first:
-            registry, repository = first, name[slash + 1 :]
-    problem = _repository_problem(repository)
-    if problem:
-        return problem
-    if opts.strict and not registry:
-        return "strict mode requires an explicit registry"
-    problem = registry_problem(registry)
-    if problem:
-        return f"the registry {registry!r} {problem}"
-    if not registry:
-        registry = opts.default_registry
-    if registry == DOCKER_HUB_ALIAS:
-        registry = DOCKER_HUB
-    if registry == DOCKER_HUB and "/" not in repository:
-        if opts.strict:
-            return "strict mode requires the full Docker Hub repository path ('library/…')"
-        repository = "library/" + repository
-    return registry, repository
-
-
-def _tag_problem(tag: str) -> str | None:
-    if len(tag) > 128:
-        return f"the tag is {len(tag)} characters long (at most 128)"
-    bad = next((c for c in tag if c not in _TAG_CHARS), None)
-    if bad is not None:
-        return f"the tag {tag!r} contains {bad!r} (allowed: A-Z a-z 0-9 _ . -)"
-    return None
-
-
-def _repository_problem(repository: str) -> str | None:
-    # Go counts runes; a Python str holds code points, which is the same count.
-    if not repository:
-        return "the repository is empty"
-    if len(repository) > 255:
-        return f"the repository is {len(repository)} characters long (at most 255)"
-    bad = next((c for c in repository if c not in _REPO_CHARS), None)
-    if bad is not None:
-        hint = ", no upper case" if bad.isupper() else ""
-        return f"the repository {repository!r} contains {bad!r} (allowed: a-z 0-9 _ . - /{hint})"
-    return None

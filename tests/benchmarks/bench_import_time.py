@@ -6,7 +6,7 @@ Two measurements, each the median of ``--runs`` fresh interpreters:
 
 * ``-X importtime``: the cumulative microseconds Python itself reports for the top-level import
   (everything that import pulls in and the interpreter had not loaded yet);
-* wall clock: ``python -c "import X"`` minus ``python -c "pass"``.
+* wall clock: ``python -c "import X"`` minus ``python -c "pass"``, run as back-to-back pairs.
 
 Byte code is cached first (one run with writing allowed), as it is for an installed package;
 ``PYTHONDONTWRITEBYTECODE`` in the environment would otherwise make every run recompile.
@@ -50,14 +50,16 @@ def run(code: str, *flags: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def wall_ms(code: str, runs: int) -> tuple[float, float]:
-    """Median and best wall-clock milliseconds of a fresh interpreter running ``code``."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run(code)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, min(times) * 1000
+def elapsed_ms(code: str) -> float:
+    start = time.perf_counter()
+    run(code)
+    return (time.perf_counter() - start) * 1000
+
+
+def wall_ms(code: str, runs: int) -> float:
+    """Median over ``runs`` pairs of (``code`` minus ``pass``), each pair run back to back so
+    that the load of a shared machine affects both halves alike."""
+    return statistics.median(elapsed_ms(code) - elapsed_ms("pass") for _ in range(runs))
 
 
 def importtime_ms(module: str, runs: int) -> float:
@@ -84,14 +86,9 @@ def main() -> None:
     for module in ("domain", "domain.reference"):
         print(f"  {module:20} {importtime_ms(module, args.runs):7.1f} ms")
 
-    base_median, base_best = wall_ms("pass", args.runs)
-    print(
-        f"wall clock beyond interpreter start ({base_median:.1f} ms median, {base_best:.1f} best), "
-        f"of {args.runs} runs; noisy on a shared machine:"
-    )
+    print(f"wall clock beyond interpreter start, median of {args.runs} back-to-back pairs:")
     for label, code in TARGETS.items():
-        median, best = wall_ms(code, args.runs)
-        print(f"  {label:20} {median - base_median:7.1f} ms median {best - base_best:7.1f} ms best")
+        print(f"  {label:20} {wall_ms(code, args.runs):7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import pytest
 
 from domain.digest import Digest
 from domain.errors import CogModelError, InvalidReferenceError
-from domain.reference import ParsedRef, parse_ref
+from domain.reference import _DEFAULTS, ParsedRef, _parse, parse_ref
 
 D = "sha256:" + "0123456789abcdef" * 4
 HUB = "index.docker.io"
@@ -90,6 +90,8 @@ def test_accepted_references_parse_to_their_parts(
 ) -> None:
     assert accepted(text) == expected
     assert parse_ref(text).original == text
+    general = _parse(text, _DEFAULTS)  # the transcription of Go, whatever the fast path did
+    assert (general.registry, general.repository, general.tag, general.digest) == expected
 
 
 # --------------------------------------------------------------------------- rejected input
@@ -142,6 +144,8 @@ REJECTED: dict[str, str] = {
 def test_rejected_references_name_the_bad_part(text: str, part: str) -> None:
     error = rejected(text)
     assert part in error.reason
+    with pytest.raises(InvalidReferenceError):
+        _parse(text, _DEFAULTS)
 
 
 def test_the_error_is_a_value_error_and_a_cogmodel_error_with_the_text() -> None:
