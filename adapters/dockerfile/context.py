@@ -1,9 +1,9 @@
-"""The build context a generated Dockerfile is built from, staged in ``.cog/tmp/build<ts>/``.
+"""The build context a generated Dockerfile is built from, staged in ``<project>/.cog/build/``.
 
-Cog builds with the project directory itself as the context and writes its generated files
-into ``<project>/.cog/tmp/build<ts>/``, so ``COPY . /src`` also copies them into the image, and a
-``.dockerignore`` that excludes ``.cog`` breaks the build. cogmodel stages a context instead
-(docs/decisions/0007): ``<project>/.cog/tmp/build<ts>/`` holds
+Cog (at the PR) builds with the project directory itself as the context and writes its generated
+files into ``<project>/.cog/tmp/build<ts>/``, so ``COPY . /src`` also copies them into the image,
+and a ``.dockerignore`` that excludes ``.cog`` breaks the build. cogmodel stages a context instead
+(docs/decisions/0007), in the directory Cog HEAD keeps its build files in, ``.cog/build/``:
 
 * ``src/`` — the project, as hard links (a copy where a link cannot be made), without the
   project's own ``.cog/`` directory, as Cog HEAD leaves it out;
@@ -12,21 +12,24 @@ into ``<project>/.cog/tmp/build<ts>/``, so ``COPY . /src`` also copies them into
   the files it excluded before, and never a generated file.
 
 Linking costs one directory walk and no data copy; directories that the project's
-``.dockerignore`` excludes outright are not walked. :class:`StagedContext` removes the staging
-directory when closed (removing links never touches the project's files).
+``.dockerignore`` excludes outright are not walked. The path is the same for every build of a
+project, which lets BuildKit send only what changed since the last build (its context cache is
+keyed by path); a lock file serialises concurrent builds of one project. :class:`StagedContext`
+removes the directory and releases the lock when closed (removing links never touches the
+project's files).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import stat
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from types import TracebackType
-from typing import Final, Self
+from typing import IO, Final, Self
 
 from adapters.dockerfile.dockerignore import (
     IgnorePattern,
@@ -46,13 +49,17 @@ DOCKERIGNORE: Final = ".dockerignore"
 class StagedContext:
     """A staged build context directory; ``close()`` (or leaving ``with``) removes it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock: IO[bytes] | None = None) -> None:
         self.path = path
         self.copied_files = 0  # files that could not be hard-linked and were copied
+        self._lock = lock
 
     def close(self) -> None:
-        """Remove the staging directory. Idempotent; never fails."""
+        """Remove the staging directory and release its lock. Idempotent; never fails."""
         shutil.rmtree(self.path, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the flock
+            self._lock = None
 
     def __enter__(self) -> Self:
         return self
@@ -66,10 +73,9 @@ class StagedContext:
         self.close()
 
 
-def staging_dir(project_dir: Path, now: datetime | None = None) -> Path:
-    """``<project>/.cog/tmp/build<YYYYmmddHHMMSS.ffffff>``, as Cog names its temp directory."""
-    moment = now or datetime.now(UTC)
-    return project_dir / COG_DIR / "tmp" / f"build{moment.strftime('%Y%m%d%H%M%S.%f')}"
+def staging_dir(project_dir: Path) -> Path:
+    """``<project>/.cog/build``: the same for every build of the project."""
+    return project_dir / COG_DIR / "build"
 
 
 def stage_context(
@@ -77,7 +83,6 @@ def stage_context(
     files: Mapping[str, bytes | PurePath],
     *,
     include_source: bool,
-    now: datetime | None = None,
 ) -> StagedContext:
     """Stage a build context for ``project_dir`` holding ``files`` (context path → content).
 
@@ -87,10 +92,13 @@ def stage_context(
     Raises:
         BuildError: the staging directory cannot be written or the project cannot be read.
     """
-    path = staging_dir(project_dir, now)
+    path = staging_dir(project_dir)
     staged = StagedContext(path)
     try:
-        path.mkdir(parents=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = StagedContext(path, _lock(path.parent / "build.lock"))
+        shutil.rmtree(path, ignore_errors=True)  # left by a build that was killed
+        path.mkdir()
         if include_source:
             patterns = _project_patterns(project_dir)
             if patterns:
@@ -112,6 +120,12 @@ def stage_context(
     if staged.copied_files:
         _log.info("copied %d files that could not be hard-linked", staged.copied_files)
     return staged
+
+
+def _lock(path: Path) -> IO[bytes]:
+    handle = path.open("ab")
+    fcntl.flock(handle, fcntl.LOCK_EX)  # waits for a concurrent build of the same project
+    return handle
 
 
 def _project_patterns(project_dir: Path) -> tuple[IgnorePattern, ...]:

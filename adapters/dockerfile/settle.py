@@ -86,7 +86,8 @@ class LabelSettler:
         final = model_labels(inputs, pip_freeze=freeze)
         if final == labels:
             return first
-        second = self._build(replace(request, labels=final))
+        # Every layer is in the cache now, even after a no-cache first build: use it.
+        second = self._build(replace(request, labels=final, no_cache=False))
         if second != first and (previous is None or previous.image_id != first):
             self._discard(first)  # made by this build and now unnamed
         return second

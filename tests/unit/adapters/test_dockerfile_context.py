@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-from datetime import UTC, datetime
+import time
 from pathlib import Path, PurePath
 
 import pytest
@@ -27,9 +28,36 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def test_the_staging_directory_is_named_as_cog_names_its_temp_directory(tmp_path: Path) -> None:
-    moment = datetime(2026, 1, 30, 12, 34, 56, 789, tzinfo=UTC)
-    assert staging_dir(tmp_path, moment) == tmp_path / ".cog/tmp/build20260130123456.000789"
+def test_the_staging_directory_is_the_same_for_every_build(project: Path) -> None:
+    with stage_context(project, {}, include_source=True) as context:
+        first = context.path
+    with stage_context(project, {}, include_source=True) as context:
+        assert context.path == first == staging_dir(project) == project / ".cog" / "build"
+
+
+def test_a_directory_left_by_a_killed_build_is_replaced(project: Path) -> None:
+    (project / ".cog" / "build" / "stale").mkdir(parents=True)
+    with stage_context(project, {}, include_source=True) as context:
+        assert not (context.path / "stale").exists()
+
+
+def test_concurrent_builds_of_one_project_wait_for_each_other(project: Path) -> None:
+    script = (
+        "import sys, time; from pathlib import Path;"
+        "from adapters.dockerfile.context import stage_context;"
+        "c = stage_context(Path(sys.argv[1]), {}, include_source=False);"
+        "print('in', flush=True); time.sleep(1.0); c.close()"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", script, str(project)], stdout=subprocess.PIPE, text=True
+    )
+    assert other.stdout is not None
+    assert other.stdout.readline().strip() == "in"
+    start = time.monotonic()
+    with stage_context(project, {}, include_source=False):
+        waited = time.monotonic() - start
+    other.wait(timeout=10)
+    assert waited > 0.5
 
 
 def test_the_project_is_mirrored_under_src_with_hard_links(project: Path) -> None:
@@ -85,8 +113,7 @@ def test_a_directory_the_project_excludes_outright_is_not_walked(project: Path) 
 
 
 def test_an_unwritable_project_is_a_build_error(project: Path) -> None:
-    (project / ".cog" / "tmp").parent.mkdir(exist_ok=True)
-    (project / ".cog" / "tmp").write_text("a file where a directory must go")
+    (project / ".cog" / "build.lock").mkdir()  # a directory where the lock file must go
     with pytest.raises(BuildError) as info:
         stage_context(project, {}, include_source=True)
     assert info.value.step == "build context"
