@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ class Version:
         return (self.major, self.minor, self.patch_number)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_version(text: str) -> Version | None:
     """Parse ``text`` as Go's ``version.NewVersion`` does, or ``None`` where Go errors."""
     number, plus, modifier = text.partition("+")

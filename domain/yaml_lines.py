@@ -8,9 +8,13 @@ follows a blank.
 
 from __future__ import annotations
 
+import re
+
 BLANKS = " \t"
 ENDS = ("", " ", "\t", "\n")
 """What may follow an indicator (``-``, ``:``, ``?``) for it to count as one."""
+# What ends a plain key: ": " (or ':' at the line's end), a comment, or the line break.
+_KEY_END = re.compile(r":(?=[ \t\n]|\Z)|(?<=[ \t])#|\n")
 
 
 class YamlSyntaxError(Exception):
@@ -111,14 +115,8 @@ def next_line_content(text: str, newline: int, *, flow: bool) -> tuple[int | Non
 def find_key_colon(text: str, pos: int) -> int:
     """The index of the ``:`` ending a plain key that starts at ``pos``, or -1 if the line
     holds none before its end or a comment."""
-    i = pos
-    while i < len(text) and text[i] != "\n":
-        if text[i] == ":" and text[i + 1 : i + 2] in ENDS:
-            return i
-        if text[i] == "#" and i > pos and text[i - 1] in BLANKS:
-            break
-        i += 1
-    return -1
+    stop = _KEY_END.search(text, pos + 1)
+    return stop.start() if stop and text[stop.start()] == ":" else -1
 
 
 def check_plain_start(text: str, pos: int, *, flow: bool) -> None:

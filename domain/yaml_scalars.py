@@ -10,6 +10,8 @@ character; the reader turns that into a ``ConfigError`` naming the line.
 
 from __future__ import annotations
 
+import re
+
 from domain.yaml_lines import (
     BLANKS,
     YamlSyntaxError,
@@ -27,6 +29,9 @@ _ESCAPES = {
     "_": "\xa0", "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+# Runs of characters that stand for themselves inside quotes (scanned in one step).
+_SINGLE_RUN = re.compile(r"[^'\n \t]+")
+_DOUBLE_RUN = re.compile(r'[^"\\\n \t]+')
 
 
 def scan_plain(text: str, pos: int, *, parent_indent: int, flow: bool) -> tuple[str, int]:
@@ -80,8 +85,10 @@ def scan_single_quoted(text: str, pos: int) -> tuple[str, int]:
         elif ch in BLANKS:
             i = _blanks(text, i, chunks)
         else:
-            chunks.append(ch)
-            i += 1
+            run = _SINGLE_RUN.match(text, i)
+            assert run is not None  # ch is neither a quote, a blank nor a line break
+            chunks.append(run.group())
+            i = run.end()
 
 
 def scan_double_quoted(text: str, pos: int) -> tuple[str, int]:
@@ -99,8 +106,10 @@ def scan_double_quoted(text: str, pos: int) -> tuple[str, int]:
         elif ch in BLANKS:
             i = _blanks(text, i, chunks)
         elif ch != "\\":
-            chunks.append(ch)
-            i += 1
+            run = _DOUBLE_RUN.match(text, i)
+            assert run is not None  # ch is neither a quote, a backslash, a blank nor a break
+            chunks.append(run.group())
+            i = run.end()
         elif text.startswith("\\\n", i):  # an escaped line break joins the lines as they are
             i, breaks = _skip_break_and_indent(text, i + 1, pos)
             chunks.append("\n" * breaks)

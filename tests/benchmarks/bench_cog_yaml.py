@@ -1,0 +1,109 @@
+"""How long reading cog.yaml takes: our YAML reader and pipeline, next to PyYAML.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_cog_yaml.py [--runs R] [--count N]``
+
+Prints, per typical cog.yaml (a small CPU one, a GPU one with every common key):
+
+* ``parse_yaml``: our reader alone (text to node tree);
+* ``yaml.safe_load`` with PyYAML's pure-Python loader and, if built, its libyaml ``CSafeLoader``
+  (PyYAML is a test dependency; the numbers are skipped without it);
+* ``parse_config``: reading + schema check + decoding into the pydantic models;
+* ``validate_and_complete``: requirements, CUDA/cuDNN completion, environment;
+* ``config_to_label``: the ``run.cog.config`` bytes.
+
+Each figure is the best of ``--runs`` passes of ``--count`` calls, in microseconds per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from domain.config import config_to_label, parse_config
+from domain.config_validation import validate_and_complete
+from domain.yaml_text import parse_yaml
+
+SMALL = 'build:\n  python_version: "3.12"\npredict: "predict.py:Predictor"\n'
+LARGE = """\
+# Configuration for Cog ⚙️
+build:
+  gpu: true
+  python_version: "3.11"
+  system_packages:
+    - "libgl1-mesa-glx"
+    - "libglib2.0-0"
+    - ffmpeg
+  python_packages:
+    - "torch==2.3.1"
+    - "torchvision==0.18.1"
+    - "transformers>=4.40,<5"
+    - "diffusers==0.27.2"
+  run:
+    - curl -o /usr/local/bin/pget -L "https://github.com/replicate/pget/releases/download/v0.8.1/pget_linux_x86_64"
+    - command: pip install -r /tmp/extra.txt
+      mounts:
+        - type: secret
+          id: hf_token
+          target: /run/secrets/hf
+predict: "predict.py:Predictor"
+train: "train.py:train"
+concurrency:
+  max: 4
+environment:
+  - HF_HOME=/src/.cache
+  - TOKENIZERS_PARALLELISM=false
+"""
+
+
+def best_us(call: Callable[[], object], runs: int, count: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        for _ in range(count):
+            call()
+        best = min(best, time.perf_counter() - start)
+    return best / count * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--count", type=int, default=500)
+    args = parser.parse_args()
+    try:
+        import yaml
+    except ImportError:
+        yaml = None
+    for name, text in (("small cog.yaml", SMALL), ("GPU cog.yaml", LARGE)):
+        config = parse_config(text)
+        completed = validate_and_complete(config, ())
+        rows: list[tuple[str, Callable[[], object]]] = [
+            ("parse_yaml (ours)", lambda t=text: parse_yaml(t))
+        ]
+        if yaml is not None:
+            rows.append(
+                (
+                    "yaml.safe_load (PyYAML, pure Python)",
+                    lambda t=text: yaml.load(t, Loader=yaml.SafeLoader),
+                )
+            )
+            if hasattr(yaml, "CSafeLoader"):
+                rows.append(
+                    (
+                        "yaml.safe_load (PyYAML, libyaml)",
+                        lambda t=text: yaml.load(t, Loader=yaml.CSafeLoader),
+                    )
+                )
+        rows += [
+            ("parse_config", lambda t=text: parse_config(t)),
+            ("validate_and_complete", lambda c=config: validate_and_complete(c, ())),
+            ("config_to_label", lambda c=completed: config_to_label(c)),
+        ]
+        print(f"{name} ({len(text)} bytes)")
+        for label, call in rows:
+            print(f"  {label:<40} {best_us(call, args.runs, args.count):9.1f} µs/call")
+
+
+if __name__ == "__main__":
+    main()
