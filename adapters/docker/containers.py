@@ -11,8 +11,7 @@ Containers run with Docker's init (``--init``) as PID 1: a shell or server that 
 SIGTERM handler then stops at once instead of after the whole grace period. Ports are published
 on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
 :meth:`DockerRunningContainer.host_port` reports. :meth:`DockerRunningContainer.wait_for_http`
-is the readiness helper: with Docker's userland proxy a published port accepts connections
-before anything listens inside, so readiness is an HTTP answer, not an open port.
+(``readiness.py``) is the readiness helper: an HTTP answer, not an open port.
 
 Failures: a missing image is ``ImageNotFoundError`` (404 on create); any other failure to
 create or start is ``ContainerError``; an unreachable engine is ``BackendUnavailableError``.
@@ -20,10 +19,8 @@ create or start is ``ContainerError``; an unreachable engine is ``BackendUnavail
 
 from __future__ import annotations
 
-import http.client
 import logging
 import math
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -38,7 +35,13 @@ import requests
 from adapters.docker.client import DockerEngine
 from adapters.docker.errors import engine_errors
 from adapters.docker.names import daemon_name
-from application.ports.container_runner import ContainerRunner, ContainerSpec, RunResult
+from adapters.docker.readiness import wait_for_http
+from application.ports.container_runner import (
+    ContainerRunner,
+    ContainerSpec,
+    RunningContainer,
+    RunResult,
+)
 from domain.errors import (
     BackendUnavailableError,
     CogModelError,
@@ -199,34 +202,12 @@ class DockerRunningContainer:
         timeout: float = 30.0,
         ready: Callable[[int], bool] = lambda status: status < 500,
     ) -> int:
-        """Poll ``GET path`` on the published ``container_port`` until ``ready(status)``.
-
-        Returns the status that was ready.
+        """Wait until ``GET path`` on ``container_port`` is ready (``readiness.wait_for_http``).
 
         Raises:
             ContainerError: the container exited first, or ``timeout`` seconds passed.
         """
-        deadline = time.monotonic() + timeout
-        port: int | None = None
-        while True:
-            running = self.is_running()
-            if running and port is None:
-                port = self.host_port(container_port)
-            status = _http_status(port, path) if port is not None else None
-            if status is not None and ready(status):
-                return status
-            if not running:
-                raise ContainerError(
-                    f"container {self._id[:12]} exited before port {container_port} was ready",
-                    exit_code=self.wait(5),
-                    log_tail=self.logs().splitlines()[-30:],
-                )
-            if time.monotonic() > deadline:
-                raise ContainerError(
-                    f"container {self._id[:12]} port {container_port} not ready in {timeout}s",
-                    log_tail=self.logs().splitlines()[-30:],
-                )
-            time.sleep(0.1)
+        return wait_for_http(self, container_port, path, timeout=timeout, ready=ready)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop (SIGTERM, then SIGKILL after ``timeout`` seconds) and remove. Idempotent."""
@@ -316,15 +297,5 @@ def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:
         _log.warning("could not remove container %s: %s", name_or_id, exc)
 
 
-def _http_status(port: int, path: str) -> int | None:
-    connection = http.client.HTTPConnection(_LOOPBACK, port, timeout=2)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    except (OSError, http.client.HTTPException):
-        return None
-    finally:
-        connection.close()
-
-
 _: type[ContainerRunner] = DockerContainerRunner
+_running: type[RunningContainer] = DockerRunningContainer
