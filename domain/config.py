@@ -37,7 +37,7 @@ from domain.config_schema import check_schema
 from domain.errors import InvalidLabelError
 from domain.gojson import dumps as go_json
 from domain.labels import LABEL_CONFIG
-from domain.yaml_nodes import YamlMapping
+from domain.yaml_nodes import YamlMapping, YamlScalar
 from domain.yaml_text import parse_yaml
 
 __all__ = [
@@ -66,7 +66,7 @@ def parse_config(yaml_text: str) -> CogConfig:
     if root is None:
         return CogConfig()
     build = root.get("build") if isinstance(root, YamlMapping) else None
-    if not (build is not None and getattr(build, "is_null", False)):
+    if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
         check_schema(json_document(root))
     return decode_config(root)
 
