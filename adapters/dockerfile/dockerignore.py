@@ -87,7 +87,7 @@ def rewrite_under(patterns: Iterable[IgnorePattern], prefix: str) -> str:
 
     Patterns that climb out of the context (``../x``) can match nothing and are dropped.
 
-    >>> print(rewrite_under(parse_patterns("*.pyc\\n!keep.pyc\\n**/.git\\n.\\n"), "src"))
+    >>> print(rewrite_under(parse_patterns("*.pyc\\n!keep.pyc\\n**/.git\\n.\\n"), "src"), end="")
     src/*.pyc
     !src/keep.pyc
     src/**/.git

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.dockerfile import DockerfileFactory
 from application.ports.container_runner import ContainerSpec, VolumeMount
 from domain.errors import ConfigError
 from domain.labels import LABEL_HAS_INIT, LABEL_OPENAPI_SCHEMA, LABEL_PIP_FREEZE
+from domain.options import BuildOptions
 from domain.reference import ParsedRef, parse_ref
 from tests.e2e.cog_build_support import (
     Engine,
@@ -25,6 +27,7 @@ from tests.e2e.cog_build_support import (
     load_source,
     serving,
 )
+from tests.infra import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
@@ -128,3 +131,33 @@ def test_the_dev_image_serves_the_mounted_project(
         assert (status, body["output"]) == (200, ["model", "image"]), body
         served = server.get("/openapi.json")[1]
         assert served == json.loads((project / ".cog" / "openapi_schema.json").read_text())
+
+
+def test_with_cog_ca_cert_the_build_installs_from_pypi_inside_the_container(
+    docker_engine_client: object,
+    wheels: Path,
+    python_slim_image: ParsedRef,
+    tmp_path: Path,
+    names: list[str],
+) -> None:
+    # Outbound HTTPS here is re-signed by a CA only the host trusts; handing the host's bundle
+    # to the build (Cog's COG_CA_CERT) is the non-hermetic way to reach the index.
+    bundle = Path("/etc/ssl/certs/ca-certificates.crt")
+    if not bundle.is_file():
+        unavailable(f"{bundle} not found: apt-get install ca-certificates")
+    engine = Engine.make(docker_engine_client, wheels)  # type: ignore[arg-type]
+    factory = DockerfileFactory(
+        builder=engine.builder,
+        local=engine.local,
+        runner=engine.runner,
+        environ={"COG_CA_CERT": str(bundle)},
+    )
+    names.append(name := image_name("vocab-ca"))
+    source = load_source(copy_example("vocab", tmp_path))
+    model = engine.resolver(factory).build(
+        source, BuildOptions(image_name=name, use_cog_base_image=False)
+    )
+    assert "cog==0.23.1" in model.image.labels[LABEL_PIP_FREEZE].splitlines()
+    spec = ContainerSpec(image=model.image.image_id, ports={5000: None})  # type: ignore[arg-type]
+    with serving(engine, spec) as server:
+        assert server.post("/predictions", {"input": {"text": "cog"}})[1]["output"] == ["cog"]

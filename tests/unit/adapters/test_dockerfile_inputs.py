@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import doctest
 import logging
 from pathlib import Path
 
 import pytest
 
+from adapters.dockerfile import dockerignore, hermetic
 from adapters.dockerfile.cacert import read_ca_cert
 from adapters.dockerfile.dockerignore import (
     can_skip_directory,
@@ -160,3 +162,11 @@ def test_cog_and_coglet_lines_are_dropped_from_requirements_with_a_warning(
         kept = without_managed_packages(text)
     assert kept == "--extra-index-url https://x\nnumpy\n# cog\ncogs==1"
     assert len(caplog.records) == 2
+
+
+# --------------------------------------------------------------------------- doc examples
+
+
+@pytest.mark.parametrize("module", [dockerignore, hermetic])
+def test_the_examples_in_the_docstrings_hold(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
