@@ -93,11 +93,14 @@ def test_secrets_reach_the_build_and_leave_no_trace(
             progress=events.append,
         )
     )
-    checksums = docker_client.containers.run(image_id, ["cat", "/checksums"], remove=True)
-    expected = hashlib.sha256(secrets.value.encode()).hexdigest()
-    assert checksums.decode().split() == [expected, expected]
-    assert secrets.value.encode() not in everything_the_engine_keeps(docker_client, image_id)
-    assert not any(secrets.value in event.message for event in events)
+    try:
+        checksums = docker_client.containers.run(image_id, ["cat", "/checksums"], remove=True)
+        expected = hashlib.sha256(secrets.value.encode()).hexdigest()
+        assert checksums.decode().split() == [expected, expected]
+        assert secrets.value.encode() not in everything_the_engine_keeps(docker_client, image_id)
+        assert not any(secrets.value in event.message for event in events)
+    finally:
+        docker_client.api.remove_image(image_id, force=True)  # built without cache: new each run
 
 
 def test_a_failing_build_with_a_secret_does_not_put_it_in_the_error(
