@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import signal
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -113,7 +114,7 @@ def serving(
         ContainerError: the container exited, setup failed, or it was not ready in time.
         ImageNotFoundError, BackendUnavailableError: from the runner.
     """
-    with runner.start(spec) as container:
+    with start_container(runner, spec) as container:
         follower = _follow_logs(ctx, container)
         try:
             api = ModelApi(port=container.host_port(COG_PORT))
@@ -122,6 +123,46 @@ def serving(
         finally:
             container.stop()
             follower.join(timeout=2.0)
+
+
+@contextlib.contextmanager
+def start_container(runner: ContainerRunner, spec: ContainerSpec) -> Iterator[RunningContainer]:
+    """Start ``spec``; the container is stopped and removed when the block is left.
+
+    Ctrl-C (or SIGTERM) while the engine creates and starts the container is held until the
+    container is ours to remove: an interrupt between "created" and "handle returned" would
+    otherwise leave a container behind that nobody knows the id of.
+
+    Raises:
+        as :meth:`ContainerRunner.start`; KeyboardInterrupt for a held interrupt.
+    """
+    with _held_interrupts() as held:
+        container = runner.start(spec)
+    with container:
+        if held:
+            raise KeyboardInterrupt
+        yield container
+
+
+@contextlib.contextmanager
+def _held_interrupts() -> Iterator[list[int]]:
+    """Record SIGINT/SIGTERM instead of raising them; yields the signals received."""
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, hold)
+    except ValueError:  # not the main thread: signals cannot be handled here anyway
+        pass
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def wait_until_ready(api: ModelApi, container: RunningContainer, *, timeout: float) -> None:

@@ -16,7 +16,7 @@ from adapters.cli import project
 from adapters.cli.commands.predict import parse_env
 from adapters.cli.context import Context
 from adapters.cli.output import shown_name
-from adapters.cli.predict import COG_PORT
+from adapters.cli.predict import COG_PORT, start_container
 from adapters.cli.progress import relayed
 from application.ports.container_runner import ContainerRunner, ContainerSpec, VolumeMount
 from domain.errors import ContainerError, InvalidInputError
@@ -68,7 +68,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         workdir="/src",
         gpus=gpus,
     )
-    with runner.start(spec) as container:
+    with start_container(runner, spec) as container:
         for line in container.follow_logs():
             ctx.out(line.rstrip("\n"))
         return container.wait()
@@ -76,7 +76,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
 def _serve(ctx: Context, runner: ContainerRunner, spec: ContainerSpec, port: int) -> int:
     try:
-        with runner.start(spec) as container:
+        with start_container(runner, spec) as container:
             ctx.note(f"Serving the model at http://127.0.0.1:{port} (Ctrl-C stops it)")
             for line in container.follow_logs():
                 ctx.note(line.rstrip("\n"))

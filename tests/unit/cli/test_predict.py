@@ -11,6 +11,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.cli.commands.predict import TRAIN_COMMAND
+from application.ports.container_runner import ContainerSpec, RunningContainer
 from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, model_labels
 from tests.unit.cli.fake_cog import CogServingRunner
 
@@ -234,3 +235,21 @@ def test_no_output_is_reported(cli: Cli, runner: CogServingRunner) -> None:
     run = cli("predict", REF)
     assert run.code == 0
     assert "No output generated" in run.err
+
+
+def test_ctrl_c_while_the_container_starts_is_held_until_it_can_be_removed(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    original = runner.start
+
+    def interrupted_start(spec: ContainerSpec) -> RunningContainer:
+        started = original(spec)  # the engine has made the container ...
+        signal.raise_signal(signal.SIGINT)  # ... and Ctrl-C comes before the handle is ours
+        return started
+
+    runner.start = interrupted_start  # type: ignore[method-assign]
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 130
+    assert runner.running == {}
+    assert runner.model.received == []
