@@ -71,8 +71,18 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _containers_of(client: docker.DockerClient, image_id: str) -> list[object]:
-    return list(client.containers.list(all=True, filters={"ancestor": image_id}))
+def _containers_of(
+    client: docker.DockerClient, image_id: str, marker: str | None = None
+) -> list[object]:
+    """Containers of the image; with ``marker``, only those given ``-e E2E_MARKER=marker``.
+
+    The engine is shared: other test sessions may run containers of the same image id.
+    """
+    found = client.containers.list(all=True, filters={"ancestor": image_id})
+    if marker is None:
+        return list(found)
+    wanted = f"E2E_MARKER={marker}"
+    return [c for c in found if wanted in (c.attrs.get("Config", {}).get("Env") or [])]
 
 
 @pytest.fixture(scope="module")
@@ -216,16 +226,27 @@ def test_ctrl_c_during_setup_leaves_no_container(
     cogmodel: Cogmodel, thumbnail: Project, docker_client: docker.DockerClient, tmp_path: Path
 ) -> None:
     photo = _png(tmp_path / "photo.png", 10, 10)
-    process = cogmodel.popen("predict", thumbnail.image, "-i", f"image=@{photo}", cwd=tmp_path)
+    marker = uuid.uuid4().hex
+    process = cogmodel.popen(
+        "predict",
+        thumbnail.image,
+        "-i",
+        f"image=@{photo}",
+        "-e",
+        f"E2E_MARKER={marker}",
+        cwd=tmp_path,
+    )
     deadline = time.monotonic() + 60
-    while not _containers_of(docker_client, thumbnail.image_id) and time.monotonic() < deadline:
+    mine = _containers_of(docker_client, thumbnail.image_id, marker)
+    while not mine and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _containers_of(docker_client, thumbnail.image_id), "no container was started"
+        mine = _containers_of(docker_client, thumbnail.image_id, marker)
+    assert mine, "no container was started"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert err.splitlines()[-1] == "error: interrupted"
-    assert _containers_of(docker_client, thumbnail.image_id) == []
+    assert _containers_of(docker_client, thumbnail.image_id, marker) == []
 
 
 def test_train_saves_the_weights(cogmodel: Cogmodel, vocab: Project, tmp_path: Path) -> None:
@@ -268,7 +289,10 @@ def test_serve_answers_until_ctrl_c(
 ) -> None:
     names.append("cog-vocab-base")
     port = _free_port()
-    process = cogmodel.popen("serve", "--hermetic", "-p", str(port), cwd=vocab.path)
+    marker = uuid.uuid4().hex
+    process = cogmodel.popen(
+        "serve", "--hermetic", "-p", str(port), "-e", f"E2E_MARKER={marker}", cwd=vocab.path
+    )
     status = None
     deadline = time.monotonic() + BUILD_TIMEOUT
     try:
@@ -297,4 +321,4 @@ def test_serve_answers_until_ctrl_c(
         _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err[-3000:]
     base = docker_client.images.get("cog-vocab-base")
-    assert _containers_of(docker_client, base.id) == []
+    assert _containers_of(docker_client, base.id, marker) == []
