@@ -27,7 +27,7 @@ can be built by hand instead: ``Resolver(local=..., remote=..., factory=...)``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
@@ -137,6 +137,27 @@ def _preference(name: str) -> Preference:
     return Preference[name]
 
 
+class _OnFirstUse:
+    """Stands in for the adapter a provider makes, and asks the provider for it on first use.
+
+    The Resolver holds three adapters, but a command often uses one: ``inspect --remote`` needs
+    no engine and no build backend. Deferring them keeps docker-py (and the build backend) from
+    being imported, let alone connected, by a command that never calls them. Overrides of the
+    provider are honoured, since the provider is asked at first use.
+    """
+
+    __slots__ = ("_provide", "_target")
+
+    def __init__(self, provide: Callable[[], object]) -> None:
+        self._provide = provide
+        self._target: object | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._target is None:
+            self._target = self._provide()
+        return getattr(self._target, name)
+
+
 class Container(containers.DeclarativeContainer):
     """Wires the ports to adapters. See the module docstring for the configuration keys."""
 
@@ -197,9 +218,9 @@ class Container(containers.DeclarativeContainer):
 
     resolver = providers.Singleton(
         Resolver,
-        local=local_images,
-        remote=remote_images,
-        factory=model_factory,
+        local=providers.Factory(_OnFirstUse, local_images.provider),
+        remote=providers.Factory(_OnFirstUse, remote_images.provider),
+        factory=providers.Factory(_OnFirstUse, model_factory.provider),
         default_preference=providers.Callable(_preference, config.default_preference),
     )
 

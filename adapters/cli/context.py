@@ -7,17 +7,13 @@ pydantic, docker-py or oras. Tests hand in a ready container (``backend: memory`
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
     from application.ports.container_runner import ContainerRunner
-    from application.ports.local_images import LocalImages
-    from application.ports.model_factory import ModelFactory
-    from application.ports.remote_images import RemoteImages
     from application.resolver import Resolver
     from domain.reference import ParsedRef
     from domain.source import Source
@@ -26,9 +22,6 @@ REPLICATE_HOST_ENV = "COG_REGISTRY_HOST"
 DEFAULT_REPLICATE_HOST = "r8.im"
 
 SourceLoader = Callable[[str, Path], "Source"]
-# The composition root, loaded by name: it knows every adapter (docker-py, oras), and the CLI
-# itself must import neither (import-linter checks imports transitively).
-COMPOSITION_ROOT = "adapters.container"
 
 
 class Container(Protocol):
@@ -74,7 +67,6 @@ class Context:
             replicate_host or env.get(REPLICATE_HOST_ENV) or DEFAULT_REPLICATE_HOST
         )
         self._container = container
-        self._built_here = False
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
         # The build backend reports to this relay; commands point it at their display.
@@ -108,7 +100,8 @@ class Context:
     def container(self) -> Container:
         """The composition root, built on first use."""
         if self._container is None:
-            create_container = importlib.import_module(COMPOSITION_ROOT).create_container
+            from adapters.container import create_container
+
             config: dict[str, Any] = {
                 "replicate_host": self.replicate_host,
                 "progress": self.progress_relay,
@@ -118,29 +111,13 @@ class Context:
             if host:
                 config["docker"] = {"host": host}
             self._container = create_container(config)
-            self._built_here = True
         assert self._container is not None
         return self._container
 
     def resolver(self) -> Resolver:
-        """The Resolver, wired by the container.
-
-        When this context built the container itself, the Resolver gets the container's
-        adapters deferred: an adapter (and its library: docker-py, oras) is made on the first
-        call to it, so ``inspect --remote`` never imports docker-py nor the build backend.
-        """
-        if self._container is not None and not self._built_here:
-            resolver: Resolver = self._container.resolver()
-            return resolver
-        from application.resolver import Preference, Resolver
-
-        container: Any = self.container
-        return Resolver(
-            local=cast("LocalImages", _Deferred(container.local_images)),
-            remote=cast("RemoteImages", _Deferred(container.remote_images)),
-            factory=cast("ModelFactory", _Deferred(container.model_factory)),
-            default_preference=Preference[container.config.default_preference()],
-        )
+        """The Resolver, wired by the container (its adapters are made on first use)."""
+        resolver: Resolver = self.container.resolver()
+        return resolver
 
     def runner(self) -> ContainerRunner:
         """The container runner, wired by the container."""
@@ -171,19 +148,6 @@ class Context:
 
             return load_source(filename, self.cwd)
         return self._load_source(filename, self.cwd)
-
-
-class _Deferred:
-    """Stands in for an adapter and makes it (through ``provide``) on first use."""
-
-    def __init__(self, provide: Callable[[], Any]) -> None:
-        self._provide = provide
-        self._target: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._target is None:
-            self._target = self._provide()
-        return getattr(self._target, name)
 
 
 def default_context(
