@@ -18,7 +18,7 @@ from domain.config import CogConfig, config_from_label
 from domain.digest import Digest
 from domain.errors import InvalidLabelError
 from domain.image_source import ImageSource
-from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
+from domain.labels import LABEL_CONFIG, LABEL_HAS_INIT, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
 from domain.platform import Platform
 from domain.reference import ParsedRef
 
@@ -71,6 +71,11 @@ class Image:
     def is_cog_model(self) -> bool:
         """Whether the ``run.cog.config`` label is present (its value may be empty)."""
         return LABEL_CONFIG in self.labels
+
+    @property
+    def has_init(self) -> bool:
+        """Whether the image says its entrypoint is an init process (``run.cog.has_init``)."""
+        return self.labels.get(LABEL_HAS_INIT) == "true"
 
     @property
     def cog_version(self) -> str:

@@ -7,8 +7,9 @@ it can be removed by that name even when its id never came back. A started conta
 :meth:`DockerContainerRunner.run` stops it (SIGTERM, then SIGKILL after the grace period) and
 removes it with its anonymous volumes, whatever exception is on its way out.
 
-Containers run with Docker's init (``--init``) as PID 1: a shell or server that installs no
-SIGTERM handler then stops at once instead of after the whole grace period. Ports are published
+Containers run with Docker's init (``--init``) as PID 1 unless the spec says the image has its
+own (``ContainerSpec.init``): a shell or server that installs no SIGTERM handler then stops at
+once instead of after the whole grace period. Ports are published
 on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
 :meth:`DockerRunningContainer.host_port` reports. :meth:`DockerRunningContainer.wait_for_http`
 (``readiness.py``) is the readiness helper: an HTTP answer, not an open port.
@@ -266,7 +267,9 @@ def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[No
 def _host_config(api: docker.APIClient, spec: ContainerSpec) -> dict[str, Any]:
     gpus = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if spec.gpus else None
     config: dict[str, Any] = api.create_host_config(
-        init=True,  # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly
+        # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly; images with an
+        # init of their own (Cog's tini) ask for none, or tini warns it is not PID 1.
+        init=spec.init,
         port_bindings={port: (_LOOPBACK, host) for port, host in spec.ports.items()},
         binds={
             mount.host_path: {

@@ -51,6 +51,7 @@ from domain.digest import Digest, ImageId
 from domain.errors import BuildError, InvalidInputError, SchemaError
 from domain.image import Image
 from domain.image_source import ImageSource
+from domain.labels import LABEL_HAS_INIT
 from domain.options import BuildBaseOptions, BuildOptions, docker_image_name
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef, parse_ref
@@ -190,6 +191,9 @@ class DockerfileFactory:
                     context_dir=context.path,
                     dockerfile=plan.dockerfile,
                     tags=(name,),
+                    # Not Cog's labels (a dev image has none), but the truth runners need: the
+                    # generated entrypoint is tini, so no second init process is wanted.
+                    labels={LABEL_HAS_INIT: "true"},
                     progress=self._progress,
                 )
             )

@@ -35,6 +35,9 @@ class ContainerSpec:
         volumes: host directories to mount.
         workdir: working directory inside the container (``None`` = the image's).
         gpus: request all GPUs.
+        init: run an init process as PID 1 that forwards signals and reaps zombies (Docker's
+            ``--init``). Turn it off for images whose entrypoint already is one: Cog images
+            run tini and say so with the ``run.cog.has_init`` label.
     """
 
     image: ParsedRef | Digest
@@ -44,6 +47,7 @@ class ContainerSpec:
     volumes: tuple[VolumeMount, ...] = ()
     workdir: str | None = None
     gpus: bool = False
+    init: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -95,6 +95,17 @@ def test_ports_are_published_on_loopback_only(
         assert container.host_port(8080) > 0
 
 
+@pytest.mark.parametrize("init", [True, False])
+def test_an_init_process_runs_only_when_the_spec_asks_for_one(
+    runner: DockerContainerRunner,
+    docker_client: docker.DockerClient,
+    own_image: ParsedRef,
+    init: bool,
+) -> None:
+    with runner.start(sh(own_image, "sleep 30", init=init)) as container:
+        assert docker_client.api.inspect_container(container.id)["HostConfig"]["Init"] is init
+
+
 def test_wait_for_http_returns_once_the_server_answers(
     runner: DockerContainerRunner, own_image: ParsedRef
 ) -> None:

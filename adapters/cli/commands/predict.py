@@ -51,6 +51,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         env=env,
         ports={COG_PORT: None},
         gpus=wants_gpus(args.gpus, model),
+        init=not model.image.has_init,
     )
     runner = ctx.runner()
     ctx.note(f"Starting Docker image {shown_name(model.image)} and running setup()...")

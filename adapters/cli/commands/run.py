@@ -56,6 +56,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             volumes=(mount,),
             workdir="/src",
             gpus=gpus,
+            init=not model.image.has_init,
         )
         return _serve(ctx, runner, spec, args.port)
     ctx.note(f"Running '{' '.join(command)}' in {shown_name(model.image)} with /src mounted...")
@@ -67,6 +68,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         volumes=(mount,),
         workdir="/src",
         gpus=gpus,
+        init=not model.image.has_init,
     )
     with start_container(runner, spec) as container:
         for line in container.follow_logs():

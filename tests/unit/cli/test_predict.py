@@ -12,6 +12,7 @@ from dependency_injector import providers
 
 from adapters.cli.commands.predict import TRAIN_COMMAND
 from application.ports.container_runner import ContainerSpec, RunningContainer
+from domain.labels import LABEL_HAS_INIT
 from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, model_labels
 from tests.unit.cli.fake_cog import CogServingRunner
 
@@ -42,7 +43,15 @@ def test_predict_runs_the_image_and_prints_a_string_output(
     assert "setup: done" in run.err
     assert runner.specs[0].image == image.image_id  # exactly the image that was inspected
     assert runner.specs[0].command is None
+    assert runner.specs[0].init is True  # the image does not say it brings its own init
     assert runner.running == {}
+
+
+def test_an_image_with_its_own_init_gets_no_second_one(cli: Cli, runner: CogServingRunner) -> None:
+    cli.add_local(REF, {**model_labels(), LABEL_HAS_INIT: "true"})
+    run = cli("predict", REF, "-i", "text=hi")
+    assert run.code == 0, run.err
+    assert runner.specs[0].init is False  # tini is PID 1; Docker's init would make it warn
 
 
 def test_inputs_are_typed_by_the_schema_and_files_sent_as_data_urls(
