@@ -284,12 +284,13 @@ def test_an_unreadable_user_dockerfile_is_invalid_input(world: World) -> None:
         world.factory().build(world.source(), options)
 
 
-def test_the_dev_image_is_one_build_without_labels_or_source(world: World) -> None:
+def test_the_dev_image_is_one_build_without_cog_labels_or_source(world: World) -> None:
     factory = world.factory()
     image = factory.build_base(world.source(), BuildBaseOptions(use_cog_base_image=False))
     (build,) = world.builder.requests
     assert "COPY src" not in build.dockerfile
-    assert build.labels == {}
+    assert build.labels == {LABEL_HAS_INIT: "true"}  # only what runners need: tini is PID 1
+    assert image.has_init
     assert build.tags == ("index.docker.io/library/cog-my-model-base:latest",)
     assert (factory.settler.builds, factory.settler.runs) == (1, 0)
     assert image.source is ImageSource.BUILD
