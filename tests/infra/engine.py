@@ -124,10 +124,29 @@ def docker_engine() -> Iterator[EngineUnderTest]:
 
 @pytest.fixture(scope="session")
 def docker_client(docker_engine: EngineUnderTest) -> Iterator[docker.DockerClient]:
-    """A docker-py client for the engine under test (for set-up and checks)."""
+    """A docker-py client for the engine under test (for set-up and checks).
+
+    At the end of the session it removes the dangling images the session left (rebuilds under
+    a name that already existed untag the previous image, as ``docker build`` does), so repeated
+    runs on one machine do not pile up hundreds of megabytes per run. Only images that were not
+    there when the session began are touched; the build cache is kept, since it is what makes
+    the next run fast.
+    """
     client = docker.DockerClient(base_url=docker_engine.host, version="auto", timeout=120)
     with contextlib.closing(client):
+        before = {str(image["Id"]) for image in client.api.images(all=True)}
         yield client
+        _remove_new_dangling_images(client, before)
+
+
+def _remove_new_dangling_images(client: docker.DockerClient, before: set[str]) -> None:
+    dangling = client.api.images(filters={"dangling": True})
+    for image in dangling:
+        image_id = str(image["Id"])
+        if image_id in before:
+            continue
+        with contextlib.suppress(docker.errors.APIError):  # in use, or already gone: keep going
+            client.api.remove_image(image_id)
 
 
 @pytest.fixture(scope="session")
