@@ -3,15 +3,15 @@
 import os
 import tempfile
 
-from cog import BasePredictor, Input, Path
+from cog import BaseRunner, Input, Path
 from PIL import Image, ImageOps
 
 
-class Predictor(BasePredictor):
+class Predictor(BaseRunner):
     def setup(self) -> None:
         self.quality = int(os.environ.get("THUMBNAIL_QUALITY", "85"))
 
-    def predict(
+    def run(
         self,
         image: Path = Input(description="The image to shrink"),
         size: int = Input(description="Longest side of the result, in pixels", default=128, ge=16, le=1024),
