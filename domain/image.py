@@ -111,8 +111,10 @@ class Image:
         if not raw:
             return None
         try:
-            value = json.loads(raw)
-        except ValueError as exc:
+            value = json.loads(raw, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            # RecursionError: the stdlib decoder recurses per nesting level, so a label nested
+            # deeper than the interpreter's limit is malformed too, not a crash.
             raise InvalidLabelError(LABEL_OPENAPI_SCHEMA, str(exc), ref=self.display_name) from exc
         if not isinstance(value, dict):
             raise InvalidLabelError(
@@ -130,3 +132,8 @@ class Image:
         from domain.model import Model  # noqa: PLC0415 - model.py imports this module
 
         return Model.from_image(self)
+
+
+def _reject_constant(name: str) -> object:
+    # NaN and Infinity are not JSON (RFC 8259); Python's decoder accepts them, Go's does not.
+    raise ValueError(f"{name} is not a JSON value")

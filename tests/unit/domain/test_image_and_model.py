@@ -109,21 +109,35 @@ def test_to_model_reads_version_config_and_schema() -> None:  # item 50
 
 
 @pytest.mark.parametrize(
-    "labels",
+    ("labels", "bad_label"),
     [
-        {LABEL_CONFIG: "{bad"},
-        {LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: "{bad"},
-        {LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: "[]"},
-        {LABEL_CONFIG: '{"build": {"gpu": "perhaps"}}'},
+        ({LABEL_CONFIG: "{bad"}, LABEL_CONFIG),
+        ({LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: "{bad"}, LABEL_OPENAPI_SCHEMA),
+        ({LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: "[]"}, LABEL_OPENAPI_SCHEMA),
+        ({LABEL_CONFIG: '{"build": {"gpu": "perhaps"}}'}, LABEL_CONFIG),
+        ({LABEL_CONFIG: "[" * 100_000}, LABEL_CONFIG),
+        ({LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: "[" * 100_000}, LABEL_OPENAPI_SCHEMA),
+        ({LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: '{"x": NaN}'}, LABEL_OPENAPI_SCHEMA),
+        ({LABEL_CONFIG: "{}", LABEL_OPENAPI_SCHEMA: '{"x": -Infinity}'}, LABEL_OPENAPI_SCHEMA),
     ],
-    ids=["config-json", "schema-json", "schema-not-object", "config-type"],
+    ids=[
+        "config-json",
+        "schema-json",
+        "schema-not-object",
+        "config-type",
+        "config-nested-too-deep",
+        "schema-nested-too-deep",
+        "schema-nan",
+        "schema-infinity",
+    ],
 )
 def test_to_model_with_a_malformed_label_is_not_a_not_cog_model_error(
-    labels: dict[str, str],
+    labels: dict[str, str], bad_label: str
 ) -> None:  # item 50
     with pytest.raises(InvalidLabelError) as info:
         _image(labels).to_model()
     assert not isinstance(info.value, NotCogModelError)
+    assert info.value.label == bad_label
 
 
 def test_parsed_schema_of_a_valid_document() -> None:  # item 51
