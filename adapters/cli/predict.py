@@ -24,7 +24,13 @@ from typing import Any
 
 from adapters.cli.context import Context
 from application.ports.container_runner import ContainerRunner, ContainerSpec, RunningContainer
-from domain.errors import BackendUnavailableError, ContainerError, InvalidInputError, ProtocolError
+from domain.errors import (
+    BackendUnavailableError,
+    CogModelError,
+    ContainerError,
+    InvalidInputError,
+    ProtocolError,
+)
 
 COG_PORT = 5000
 _POLL = 0.1
@@ -188,7 +194,7 @@ def wait_until_ready(api: ModelApi, container: RunningContainer, *, timeout: flo
 def _failure(container: RunningContainer, detail: str) -> ContainerError:
     try:
         tail = container.logs().splitlines()[-_LOG_TAIL:]
-    except Exception:
+    except CogModelError:  # the engine lost the container or went away: report without logs
         tail = []
     last = next((line.strip() for line in reversed(tail) if line.strip()), "")
     message = f"{detail}; its last output: {last}" if last else detail
@@ -199,7 +205,8 @@ def _follow_logs(ctx: Context, container: RunningContainer) -> threading.Thread:
     """Copy the container's output to stderr as it comes (a daemon thread)."""
 
     def copy() -> None:
-        with contextlib.suppress(Exception):  # the container going away ends the stream
+        # The container or the engine going away ends the stream; so does a closed stderr.
+        with contextlib.suppress(CogModelError, OSError, ValueError):
             for line in container.follow_logs():
                 ctx.note(line.rstrip("\n"))
 

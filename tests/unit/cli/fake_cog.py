@@ -37,6 +37,7 @@ class FakeModel:
     schema: Mapping[str, Any] | None = None
     logs: list[str] = field(default_factory=lambda: ["setup: loading weights", "setup: done"])
     exits_at_start: bool = False
+    logs_error: BaseException | None = None  # what ``logs()`` raises instead of answering
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
@@ -69,6 +70,8 @@ class ServedContainer:
         return not self._model.exits_at_start and self._inner.is_running()
 
     def logs(self) -> str:
+        if self._model.logs_error is not None:
+            raise self._model.logs_error
         return "".join(line + "\n" for line in self._model.logs)
 
     def follow_logs(self) -> Iterator[str]:

@@ -12,6 +12,8 @@ from dependency_injector import providers
 
 from adapters.cli.commands.predict import TRAIN_COMMAND
 from application.ports.container_runner import ContainerSpec, RunningContainer
+from domain.errors import ImageNotFoundError
+from domain.image_source import ImageSource
 from domain.labels import LABEL_HAS_INIT
 from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, model_labels
 from tests.unit.cli.fake_cog import CogServingRunner
@@ -158,6 +160,29 @@ def test_a_container_that_exits_during_setup_exits_6(cli: Cli, runner: CogServin
     run = cli("predict", REF, "-i", "text=x")
     assert run.code == 6
     assert "ImportError: no torch" in run.err.splitlines()[-1]
+
+
+def test_a_container_whose_logs_are_gone_still_fails_with_exit_6(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.exits_at_start = True
+    runner.model.logs_error = ImageNotFoundError("gone", ImageSource.LOCAL)  # engine's 404
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 6
+    assert "the model container exited" in run.err.splitlines()[-1]
+    assert runner.running == {}
+
+
+def test_a_bug_while_reading_the_logs_is_not_passed_off_as_a_model_failure(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.exits_at_start = True
+    runner.model.logs_error = RuntimeError("bug in the runner")
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 1
+    assert runner.running == {}
 
 
 def test_a_slow_setup_times_out(cli: Cli, runner: CogServingRunner) -> None:
