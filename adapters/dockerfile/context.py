@@ -93,10 +93,14 @@ def stage_context(
         BuildError: the staging directory cannot be written or the project cannot be read.
     """
     path = staging_dir(project_dir)
-    staged = StagedContext(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged = StagedContext(path, _lock(path.parent / "build.lock"))
+        lock = _lock(path.parent / "build.lock")
+    except OSError as exc:
+        # Not locked: the directory may be another build's, so it is left alone.
+        raise _staging_error(path, exc) from exc
+    staged = StagedContext(path, lock)
+    try:
         shutil.rmtree(path, ignore_errors=True)  # left by a build that was killed
         path.mkdir()
         if include_source:
@@ -113,18 +117,28 @@ def stage_context(
                 _link_or_copy(Path(content), target, staged)
     except OSError as exc:
         staged.close()
-        raise BuildError(
-            f"cannot stage the build context in {path}: {exc.strerror or exc}",
-            step="build context",
-        ) from exc
+        raise _staging_error(path, exc) from exc
+    except BaseException:  # Ctrl-C mid-walk: leave no half-staged mirror of the project behind
+        staged.close()
+        raise
     if staged.copied_files:
         _log.info("copied %d files that could not be hard-linked", staged.copied_files)
     return staged
 
 
+def _staging_error(path: Path, exc: OSError) -> BuildError:
+    return BuildError(
+        f"cannot stage the build context in {path}: {exc.strerror or exc}", step="build context"
+    )
+
+
 def _lock(path: Path) -> IO[bytes]:
     handle = path.open("ab")
-    fcntl.flock(handle, fcntl.LOCK_EX)  # waits for a concurrent build of the same project
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for a concurrent build of the same project
+    except BaseException:
+        handle.close()
+        raise
     return handle
 
 

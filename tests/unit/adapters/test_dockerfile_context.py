@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePath
 
 import pytest
@@ -117,6 +118,40 @@ def test_an_unwritable_project_is_a_build_error(project: Path) -> None:
     with pytest.raises(BuildError) as info:
         stage_context(project, {}, include_source=True)
     assert info.value.step == "build context"
+
+
+def test_a_build_that_never_got_the_lock_leaves_the_staging_directory_alone(
+    project: Path,
+) -> None:
+    # Without the lock the directory may be a concurrent build's context, mid-build.
+    (project / ".cog" / "build").mkdir()
+    (project / ".cog" / "build" / "Dockerfile").write_text("FROM x\n")
+    (project / ".cog" / "build.lock").mkdir()
+    with pytest.raises(BuildError):
+        stage_context(project, {}, include_source=True)
+    assert (project / ".cog" / "build" / "Dockerfile").read_text() == "FROM x\n"
+
+
+class Interrupted(Mapping[str, bytes | PurePath]):
+    """Generated files whose listing is cut short by Ctrl-C."""
+
+    def __getitem__(self, key: str) -> bytes:
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[str]:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_staging_leaves_no_mirror_and_releases_the_lock(project: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        stage_context(project, Interrupted(), include_source=True)
+    assert not staging_dir(project).exists()
+    start = time.monotonic()
+    with stage_context(project, {}, include_source=False):
+        assert time.monotonic() - start < 0.5  # the lock was released
 
 
 # --------------------------------------------------------------------------- hermetic wheels
