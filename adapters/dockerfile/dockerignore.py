@@ -3,7 +3,8 @@
 A pattern is matched against a path relative to the context root, using ``/`` as separator.
 The rules are those of the engine (moby's pattern matcher), not gitignore's:
 
-* blank lines and lines starting with ``#`` are skipped; ``!`` makes an exception;
+* a UTF-8 byte order mark is dropped; lines whose first character is ``#`` are comments (a
+  ``#`` after leading spaces is a pattern); blank lines are skipped; ``!`` makes an exception;
 * a pattern is cleaned like a path (``./a//b/`` is ``a/b``) and loses a leading ``/``;
 * ``*`` matches within one path segment, ``?`` one character of a segment, ``**`` any number of
   segments (``**/x`` also matches ``x``); ``[...]`` is a character class; ``\\`` escapes;
@@ -48,9 +49,9 @@ def parse_patterns(text: str) -> tuple[IgnorePattern, ...]:
     ['build', 'build/keep', 'a/b']
     """
     patterns: list[IgnorePattern] = []
-    for raw in text.splitlines():
+    for raw in text.removeprefix("\ufeff").split("\n"):  # lines as Go's scanner splits them
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or raw.startswith("#"):  # the engine tests for comments before trimming
             continue
         exception = line.startswith("!")
         if exception:

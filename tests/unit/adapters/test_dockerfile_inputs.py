@@ -60,6 +60,18 @@ def test_comments_and_blank_lines_are_not_patterns() -> None:
     assert parse_patterns("# all\n\n   \n") == ()
 
 
+def test_a_hash_after_leading_spaces_is_a_pattern_as_for_the_engine() -> None:
+    assert is_excluded(parse_patterns("  # notes.txt\n"), "# notes.txt")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_pattern() -> None:
+    # Excel and Notepad write one; the engine drops it, so `secret.txt` is still excluded.
+    patterns = parse_patterns("\ufeffsecret.txt\r\n*.log\r\n")
+    assert is_excluded(patterns, "secret.txt")
+    assert is_excluded(patterns, "debug.log")
+    assert rewrite_under(patterns, "src") == "src/secret.txt\nsrc/*.log\n"
+
+
 def test_a_directory_is_skipped_only_when_no_exception_could_bring_files_back() -> None:
     assert can_skip_directory(parse_patterns("node_modules\n"), "node_modules")
     assert not can_skip_directory(parse_patterns("data\n!data/keep\n"), "data")
