@@ -63,7 +63,7 @@ class ImageBuilderContract:
         )
         assert isinstance(image_id, Digest)
         image = local_images.inspect_id(ImageId(image_id))
-        assert {k: image.labels[k] for k in labels} == labels
+        assert {k: image.labels.get(k) for k in labels} == labels
 
     def test_tags_name_the_built_image(
         self, builder: ImageBuilder, local_images: LocalImages, base_image: ParsedRef, context: Path
@@ -83,7 +83,7 @@ class ImageBuilderContract:
         image_id = builder.build(
             self._request(context, f'FROM {base_image}\nLABEL from.file="yes"\n')
         )
-        assert local_images.inspect_id(ImageId(image_id)).labels["from.file"] == "yes"
+        assert local_images.inspect_id(ImageId(image_id)).labels.get("from.file") == "yes"
 
     def test_progress_reports_the_steps(
         self, builder: ImageBuilder, base_image: ParsedRef, context: Path

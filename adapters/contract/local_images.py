@@ -68,7 +68,7 @@ class LocalImagesContract:
     ) -> None:
         labels = {LABEL_CONFIG: '{"build":{}}', "unicode": "modèle ✓", "html": "<a&b>"}
         image = backend.inspect(seed(labels))
-        assert {k: image.labels[k] for k in labels} == labels
+        assert {k: image.labels.get(k) for k in labels} == labels
 
     def test_inspected_image_says_it_is_local_and_named(
         self, backend: LocalImages, seed: Seed
@@ -92,7 +92,7 @@ class LocalImagesContract:
         assert by_name.image_id is not None
         by_id = backend.inspect_id(ImageId(by_name.image_id))
         assert by_id.image_id == by_name.image_id
-        assert by_id.labels["k"] == "full-id"
+        assert by_id.labels.get("k") == "full-id"
         assert by_id.reference is None
 
     def test_short_image_id_finds_the_same_image(self, backend: LocalImages, seed: Seed) -> None:
@@ -166,7 +166,7 @@ class LocalImagesContract:
         ref = publish_remote({"k": "pulled"})
         events: list[ProgressEvent] = []
         pulled = backend.pull(ref, progress=events.append)
-        assert pulled.labels["k"] == "pulled"
+        assert pulled.labels.get("k") == "pulled"
         assert pulled.source is ImageSource.LOCAL
         assert backend.inspect(ref).image_id == pulled.image_id
 

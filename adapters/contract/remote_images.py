@@ -146,7 +146,7 @@ class RemoteImagesContract:
         self, backend: RemoteImages, publish: Publish
     ) -> None:
         ref = publish({"k": "own"})
-        assert backend.inspect(ref, platform=AMD64).labels["k"] == "own"
+        assert backend.inspect(ref, platform=AMD64).labels.get("k") == "own"
 
     def test_single_image_for_another_platform_is_platform_not_found(
         self, backend: RemoteImages, publish: Publish
@@ -163,7 +163,7 @@ class RemoteImagesContract:
         self._need_platforms()
         ref = publish_index([(ARM64, {"arch": "arm64"}), (AMD64, {"arch": "amd64"})])
         image = backend.inspect(ref)
-        assert image.labels["arch"] == "amd64"
+        assert image.labels.get("arch") == "amd64"
         assert image.platform == AMD64
 
     def test_index_without_linux_amd64_picks_the_first_entry(
@@ -171,7 +171,7 @@ class RemoteImagesContract:
     ) -> None:
         self._need_platforms()
         ref = publish_index([(ARM7, {"arch": "arm"}), (ARM64, {"arch": "arm64"})])
-        assert backend.inspect(ref).labels["arch"] == "arm"
+        assert backend.inspect(ref).labels.get("arch") == "arm"
 
     def test_index_with_a_platform_picks_that_entry(
         self, backend: RemoteImages, publish_index: PublishIndex
@@ -179,7 +179,7 @@ class RemoteImagesContract:
         self._need_platforms()
         ref = publish_index([(AMD64, {"arch": "amd64"}), (ARM64, {"arch": "arm64"})])
         image = backend.inspect(ref, platform=parse_platform("linux/arm64"))
-        assert image.labels["arch"] == "arm64"
+        assert image.labels.get("arch") == "arm64"
         assert image.platform == ARM64
 
     def test_index_entries_have_their_own_image_ids(
