@@ -24,6 +24,14 @@ DEFAULT_REPLICATE_HOST = "r8.im"
 SourceLoader = Callable[[str, Path], "Source"]
 
 
+class OutputClosedError(Exception):
+    """Whoever reads stdout went away (``cogmodel … | head -1``): nothing more can be shown.
+
+    Not a failure of the command, so the entry point prints no ``error:`` line; it exits 141
+    (128 + SIGPIPE), the status a shell reports for a program that SIGPIPE stopped.
+    """
+
+
 class Container(Protocol):
     """What the CLI uses of the composition root (``adapters.container.Container``)."""
 
@@ -77,9 +85,16 @@ class Context:
     # ------------------------------------------------------------------ output
 
     def out(self, line: str = "") -> None:
-        """Write a result line to stdout."""
-        self.stdout.write(line + "\n")
-        self.stdout.flush()
+        """Write a result line to stdout.
+
+        Raises:
+            OutputClosedError: stdout is a pipe whose reader has gone.
+        """
+        try:
+            self.stdout.write(line + "\n")
+            self.stdout.flush()
+        except BrokenPipeError as exc:
+            raise OutputClosedError("stdout was closed") from exc
 
     def note(self, line: str) -> None:
         """Write a progress or status line to stderr (never mixed into results)."""

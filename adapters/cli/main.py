@@ -14,6 +14,7 @@ stderr for a failure, never a traceback, and an exit code chosen by the error's 
       malformed answer, build failure, model container failure)
 7     integrity: ``IntegrityError`` (content does not match its digest)
 130   interrupted (Ctrl-C); any container started is stopped and removed first
+141   stdout was closed by its reader (``| head``); nothing is reported, as with SIGPIPE
 ====  =====================================================================================
 
 ``--debug`` adds the chain of causes (``raise … from``) and, for internal errors, the
@@ -23,7 +24,9 @@ each command module is imported when it runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -45,6 +48,7 @@ EXIT_AUTH = 5
 EXIT_BACKEND = 6
 EXIT_INTEGRITY = 7
 EXIT_INTERRUPTED = 130
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE
 
 # command name -> module under adapters.cli.commands that has ``run(ctx, args) -> int``
 _COMMANDS = {
@@ -67,7 +71,11 @@ def exit_code_for(error: BaseException) -> int:
     if isinstance(error, KeyboardInterrupt):
         return EXIT_INTERRUPTED
     # Imported here: domain.errors is small, but `--help` should not need it.
+    from adapters.cli.context import OutputClosedError
     from domain import errors
+
+    if isinstance(error, OutputClosedError):
+        return EXIT_OUTPUT_CLOSED
 
     table: tuple[tuple[type[BaseException], int], ...] = (
         (errors.InvalidInputError, EXIT_USAGE),
@@ -105,7 +113,7 @@ def main(
         debug = args.debug
         if args.version:
             return _print_version(context)
-        if args.command is None:
+        if args.command is None:  # argparse's help ignores a closed stdout; so does this
             out = context.stdout if context is not None else sys.stdout
             build_parser().print_help(out)
             return EXIT_OK
@@ -116,7 +124,10 @@ def main(
     except SystemExit as exc:  # argparse's --help, or a command asking to stop
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except BaseException as exc:
-        return _report(exc, stderr, debug=debug)
+        code = _report(exc, stderr, debug=debug)
+        if code == EXIT_OUTPUT_CLOSED and context is None:
+            _silence_stdout()
+        return code
 
 
 def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
@@ -140,13 +151,21 @@ def _print_version(context: Context | None) -> int:
     except metadata.PackageNotFoundError:
         version = "unknown"
     out = context.stdout if context is not None else sys.stdout
-    out.write(f"cogmodel {version}\n")
+    try:
+        out.write(f"cogmodel {version}\n")
+        out.flush()
+    except BrokenPipeError as exc:
+        from adapters.cli.context import OutputClosedError
+
+        raise OutputClosedError("stdout was closed") from exc
     return EXIT_OK
 
 
 def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
     code = exit_code_for(exc)
     write = stderr.write
+    if code == EXIT_OUTPUT_CLOSED:
+        return code  # the reader has what it wanted; there is no one to tell
     if code == EXIT_INTERRUPTED:
         write("error: interrupted\n")
         return code
@@ -166,6 +185,14 @@ def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
 
             write("".join(traceback.format_exception(exc)))
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush meets no broken pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _one_line(exc: BaseException) -> str:

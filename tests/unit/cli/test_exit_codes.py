@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from adapters.cli.main import exit_code_for
+from adapters.cli.context import Context, OutputClosedError
+from adapters.cli.main import exit_code_for, main
 from adapters.cli.parser import UsageError
 from domain.errors import (
     AmbiguousImageIdError,
@@ -54,6 +59,7 @@ CASES = [
     (IntegrityError("blob", expected="sha256:1", actual="sha256:2"), 7),
     (RuntimeError("surprise"), 1),
     (KeyboardInterrupt(), 130),
+    (OutputClosedError("gone"), 141),
 ]
 
 
@@ -149,3 +155,37 @@ def test_no_command_prints_help_and_exits_0(cli: Cli) -> None:
 def test_source_without_config_is_invalid_input(cli: Cli) -> None:
     cli.load_source = lambda filename, start_dir: Source(config=None, project_dir=start_dir)
     assert cli("build").code == 2
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_stdout_exits_141_and_reports_nothing(tmp_path: Path) -> None:
+    err = io.StringIO()
+    context = Context(env={}, stdout=_ClosedPipe(), stderr=err, cwd=tmp_path)
+    assert main(["ref", "nginx", "--json"], context=context) == 141
+    assert err.getvalue() == ""
+
+
+@pytest.mark.parametrize("argv", [["ref", "nginx"], ["--version"]])
+def test_a_real_process_whose_reader_went_away_exits_141_silently(argv: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `cogmodel … | head -1` once head has exited
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sys; from adapters.cli.main import main; sys.exit(main({argv!r}))",
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == ""
