@@ -122,7 +122,9 @@ def main(
             ctx.replicate_host = args.registry
         return _dispatch(ctx, args)
     except SystemExit as exc:  # argparse's --help, or a command asking to stop
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or EXIT_OK
+        return _report(exc, stderr, debug=debug)  # sys.exit("message"): a failure, exit 1
     except BaseException as exc:
         code = _report(exc, stderr, debug=debug)
         if code == EXIT_OUTPUT_CLOSED and context is None:

@@ -189,3 +189,13 @@ def test_a_real_process_whose_reader_went_away_exits_141_silently(argv: list[str
         os.close(write_end)
     assert result.returncode == 141
     assert result.stderr == ""
+
+
+def test_a_library_exiting_with_a_message_is_a_failure_not_a_success(cli: Cli) -> None:
+    def exit_with_message(filename: str, start_dir: Path) -> Source:
+        raise SystemExit("something gave up")
+
+    cli.load_source = exit_with_message
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.count("\n") == 1
