@@ -68,7 +68,12 @@ class RunningContainer(Protocol):
         ...
 
     def host_port(self, container_port: int) -> int:
-        """The 127.0.0.1 port that ``container_port`` is published on."""
+        """The 127.0.0.1 port that ``container_port`` is published on.
+
+        Raises:
+            InvalidInputError: ``container_port`` was not published.
+            ContainerError: the container has stopped or is gone.
+        """
         ...
 
     def is_running(self) -> bool:

@@ -26,7 +26,7 @@ class BuildRequest:
         tags: names to give the result (may be empty).
         labels: image-config labels to set on the result.
         build_args: ``--build-arg`` values.
-        secrets: build secrets (only builders with ``supports_secrets``).
+        secrets: build secrets (only builders with ``supports_mounts``).
         no_cache: ignore the layer cache.
         progress: where build output goes, line by line.
     """
@@ -60,7 +60,7 @@ class ImageBuilder(Protocol):
         Raises:
             BuildError: the build failed; carries the failing step and the last output lines.
             InvalidInputError: the request asks for something this builder cannot do
-                (secrets without ``supports_secrets``).
+                (secrets without ``supports_mounts``).
             BackendUnavailableError: the engine cannot be reached.
         """
         ...

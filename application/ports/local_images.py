@@ -15,8 +15,9 @@ class LocalImages(Protocol):
     """Images held by the local container engine (the Docker daemon), as cogmodel needs them.
 
     Every method raises only domain errors: ``BackendUnavailableError`` when the engine cannot be
-    reached, ``AuthenticationError`` when a registry refuses credentials, ``BackendError`` for
-    any other engine failure.
+    reached, ``AuthenticationError`` when a registry refuses credentials, ``InvalidInputError``
+    when the engine rejects the request itself (HTTP 400), ``BackendError`` for any other engine
+    failure.
     """
 
     def inspect(self, ref: ParsedRef) -> Image:
@@ -61,6 +62,7 @@ class LocalImages(Protocol):
 
         Raises:
             ImageNotFoundError: there is no local image ``ref`` (location LOCAL).
+            InvalidInputError: ``ref`` is a digest reference (an engine pushes tags).
             AuthenticationError: the registry refused the credentials.
             BackendUnavailableError: the engine or the registry cannot be reached.
         """
@@ -71,6 +73,9 @@ class LocalImages(Protocol):
 
         Raises:
             ImageNotFoundError: there is no local image ``image`` (location LOCAL).
+            AmbiguousImageIdError: ``image`` is a short id that matches more than one image.
+            InvalidInputError: ``target`` is a digest reference (a name needs a tag).
+            BackendUnavailableError: the engine cannot be reached.
         """
         ...
 
@@ -79,6 +84,8 @@ class LocalImages(Protocol):
 
         Raises:
             ImageNotFoundError: there is no local image ``image`` (location LOCAL).
+            AmbiguousImageIdError: ``image`` is a short id that matches more than one image.
             BackendError: the image is in use and ``force`` is false.
+            BackendUnavailableError: the engine cannot be reached.
         """
         ...

@@ -25,6 +25,8 @@ class ModelFactory(Protocol):
 
         Raises:
             ConfigError: the project's config cannot be built as asked.
+            InvalidInputError: the options ask for what the factory cannot do (secrets without
+                a BuildKit builder, an unreadable schema file, no image name).
             SchemaError: the predictor's schema cannot be generated.
             BuildError: the engine build failed.
             BackendUnavailableError: the engine cannot be reached.
