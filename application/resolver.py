@@ -20,7 +20,7 @@ from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory
 from application.ports.remote_images import RemoteImages
 from domain.digest import Digest, ImageId
-from domain.errors import ImageNotFoundError, SourceError
+from domain.errors import ImageNotFoundError, ProtocolError, SourceError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform
@@ -208,6 +208,7 @@ class Resolver:
         Raises:
             SourceError: no source, no config, or a project directory that is not absolute.
             ConfigError, SchemaError, BuildError, BackendUnavailableError: from the factory.
+            ProtocolError: the factory returned an image with neither id nor name.
             InvalidLabelError: the built image's schema label is malformed.
         """
         checked = _require_source(source, "build")
@@ -260,8 +261,10 @@ class Resolver:
             image = self._local.inspect_id(ImageId(built.image_id))
         elif built.reference is not None:
             image = self._local.inspect(built.reference)
-        else:
-            raise SourceError("the build backend returned an image with neither id nor name")
+        else:  # the factory broke its contract: not the caller's input, so not a SourceError
+            raise ProtocolError(
+                self._factory.name, "the build returned an image with neither id nor name"
+            )
         return replace(image, source=ImageSource.BUILD, reference=built.reference)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 import pytest
@@ -15,8 +16,10 @@ from domain.errors import (
     ImageNotFoundError,
     InvalidLabelError,
     InvalidReferenceError,
+    ProtocolError,
     SourceError,
 )
+from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import LABEL_OPENAPI_SCHEMA
 from domain.options import BuildBaseOptions, BuildOptions
@@ -124,6 +127,37 @@ def test_build_ref_builds_under_the_given_name(tmp_path: Path) -> None:  # §7.3
     assert model.image.source is ImageSource.BUILD
     assert model.cog_version == "0.11.0"
     assert world.local.inspect(parse_ref("my-built-image")).image_id == model.image.image_id
+
+
+class _FactoryWithoutIds(InMemoryModelFactory):
+    """Returns its builds without an image id (Cog's mock factory), or also without a name."""
+
+    def __init__(self, *args: object, nameless: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._nameless = nameless
+
+    def build(self, source: Source, options: BuildOptions) -> Image:
+        built = replace(super().build(source, options), image_id=None)
+        return replace(built, reference=None) if self._nameless else built
+
+
+def test_build_without_an_image_id_is_inspected_by_name(tmp_path: Path) -> None:  # item 36
+    world = World()
+    resolver = world.resolver.with_factory(_FactoryWithoutIds(world.local, cog_version="0.11.0"))
+    model = resolver.build(_source(tmp_path), BuildOptions(image_name="my-built-image"))
+    stored = world.local.inspect(parse_ref("my-built-image"))
+    assert model.image.image_id == stored.image_id
+    assert model.image.reference == parse_ref("my-built-image")
+    assert model.image.source is ImageSource.BUILD
+    assert model.cog_version == "0.11.0"
+
+
+def test_build_returning_neither_id_nor_name_is_a_protocol_error(tmp_path: Path) -> None:
+    world = World()
+    resolver = world.resolver.with_factory(_FactoryWithoutIds(world.local, nameless=True))
+    with pytest.raises(ProtocolError) as info:
+        resolver.build(_source(tmp_path))
+    assert info.value.backend == "memory"
 
 
 def test_build_failure_propagates_unchanged(tmp_path: Path) -> None:  # §7.3 item 36
