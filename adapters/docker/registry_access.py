@@ -21,6 +21,12 @@ platforms does it list? (``None`` for a single-platform manifest or no usable an
 
 The questions are asked from this process, not from the engine; for a remote engine
 (``tcp://``, ``ssh://``) an unreachable verdict is only as good as the two networks are alike.
+
+Each question is bounded as a whole by its ``timeout``: every request's timeouts are capped by
+what is left of it, bodies are read in small pieces against that deadline and a 1 MiB cap
+(a slow, trickling or endless registry cannot hold a failed pull), and redirects are not
+followed. Credentials go only to the registry and to the token realm it names, and never to a
+plain-HTTP realm of an HTTPS registry (the question is then left unanswered: ``UNKNOWN``).
 """
 
 from __future__ import annotations
@@ -28,10 +34,14 @@ from __future__ import annotations
 import enum
 import json
 import re
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from domain.reference import DOCKER_HUB, ParsedRef
 
@@ -45,6 +55,8 @@ _MANIFEST_TYPES: Final = (
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 )
+_BODY_CAP: Final = 1024 * 1024  # a /v2/ answer, a token or an index; more is not one
+_READ_CHUNK: Final = 16 * 1024
 
 
 class Access(enum.Enum):
@@ -58,7 +70,10 @@ class Access(enum.Enum):
 def check_access(
     ref: ParsedRef, *, auth: Mapping[str, Any], actions: str, timeout: float = 10.0
 ) -> Access:
-    """Ask ``ref``'s registry whether ``auth`` may do ``actions`` (``pull`` or ``pull,push``)."""
+    """Ask ``ref``'s registry whether ``auth`` may do ``actions`` (``pull`` or ``pull,push``).
+
+    ``timeout``: seconds the whole question may take (requests, token, reading included).
+    """
     credentials = _basic_credentials(auth)
     with requests.Session() as http:
         try:
@@ -67,15 +82,15 @@ def check_access(
                 f"{_base(ref)}/v2/",
                 credentials=credentials,
                 scope=f"repository:{ref.repository}:{actions}",
-                timeout=timeout,
+                deadline=_Deadline(timeout),
             )
         except requests.exceptions.SSLError:
             return Access.UNKNOWN
         except (requests.ConnectionError, requests.Timeout):
             return Access.UNREACHABLE
-        except requests.RequestException:
+        except (requests.RequestException, _UnanswerableError):
             return Access.UNKNOWN
-    if answer.status_code not in (401, 403):
+    if answer.status not in (401, 403):
         return Access.UNKNOWN
     # Refused. Without credentials that is a denial, unless the config held a kind of
     # credential (an identity token) that this check cannot present.
@@ -85,7 +100,10 @@ def check_access(
 def index_platforms(
     ref: ParsedRef, *, auth: Mapping[str, Any], timeout: float = 10.0
 ) -> tuple[str, ...] | None:
-    """The platforms (``os/arch[/variant]``) the index ``ref`` names, or ``None``."""
+    """The platforms (``os/arch[/variant]``) the index ``ref`` names, or ``None``.
+
+    ``timeout``: seconds the whole question may take.
+    """
     reference = str(ref.digest) if ref.digest is not None else ref.tag
     with requests.Session() as http:
         try:
@@ -94,11 +112,11 @@ def index_platforms(
                 f"{_base(ref)}/v2/{ref.repository}/manifests/{reference}",
                 credentials=_basic_credentials(auth),
                 scope=f"repository:{ref.repository}:pull",
-                timeout=timeout,
+                deadline=_Deadline(timeout),
                 headers={"Accept": ", ".join(_INDEX_TYPES + _MANIFEST_TYPES)},
             )
-            document = answer.json() if answer.status_code == 200 else None
-        except (requests.RequestException, json.JSONDecodeError):
+            document = json.loads(answer.body) if answer.status == 200 else None
+        except (requests.RequestException, _UnanswerableError, ValueError):
             return None
     if not isinstance(document, dict):
         return None
@@ -111,39 +129,123 @@ def index_platforms(
     return tuple(_platform_text(p) for p in platforms if isinstance(p, dict) and _platform_text(p))
 
 
+class _UnanswerableError(Exception):
+    """The registry's answer cannot settle the question (too big, or a realm we will not use)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _Deadline:
+    """The time left for one question."""
+
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; ``requests.Timeout`` when none are."""
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise requests.Timeout("the registry did not answer in time")
+        return left
+
+
 def _get(
     http: requests.Session,
     url: str,
     *,
     credentials: tuple[str, str] | None,
     scope: str,
-    timeout: float,
+    deadline: _Deadline,
     headers: Mapping[str, str] | None = None,
-) -> requests.Response:
+) -> _Answer:
     """GET ``url``, answering a 401 challenge as the docker CLI would (Basic or Bearer)."""
-    answer = http.get(url, headers=headers, timeout=timeout)
-    if answer.status_code != 401:
+    answer = _fetch(http, url, deadline=deadline, headers=headers)
+    if answer.status != 401:
         return answer
     scheme, params = _challenge(answer.headers.get("WWW-Authenticate", ""))
     if scheme == "basic" and credentials is not None:
-        return http.get(url, headers=headers, auth=credentials, timeout=timeout)
+        return _fetch(http, url, deadline=deadline, headers=headers, auth=credentials)
     if scheme == "bearer" and params.get("realm"):
-        token = http.get(
-            params["realm"],
+        realm = params["realm"]
+        if credentials is not None and _downgrades(url, realm):
+            raise _UnanswerableError("a plain-HTTP token realm for an HTTPS registry")
+        token = _fetch(
+            http,
+            realm,
+            deadline=deadline,
             params={"service": params.get("service", ""), "scope": scope},
             auth=credentials,
-            timeout=timeout,
         )
-        if token.status_code != 200:
+        if token.status != 200:
             return token  # the token endpoint's own refusal (401/403) is the verdict
-        body = token.json()
-        value = body.get("token") or body.get("access_token") if isinstance(body, dict) else None
-        if not value:
-            return answer
-        return http.get(
-            url, headers={**(headers or {}), "Authorization": f"Bearer {value}"}, timeout=timeout
-        )
+        value = _token_of(token.body)
+        if value is not None:
+            bearer = {**(headers or {}), "Authorization": f"Bearer {value}"}
+            return _fetch(http, url, deadline=deadline, headers=bearer)
     return answer
+
+
+def _token_of(body: bytes) -> str | None:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    value = document.get("token") or document.get("access_token")
+    return value if isinstance(value, str) and value else None
+
+
+def _fetch(
+    http: requests.Session,
+    url: str,
+    *,
+    deadline: _Deadline,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+) -> _Answer:
+    """One GET, no redirects followed, its body read within the deadline and the cap."""
+    response = http.get(
+        url,
+        headers=dict(headers or {}),
+        params=params,
+        auth=auth,
+        timeout=deadline.left(),
+        stream=True,
+        allow_redirects=False,
+    )
+    try:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > _BODY_CAP:
+            raise _UnanswerableError("an oversized answer")
+        raw = response.raw
+        reader = getattr(raw, "read1", None) or raw.read  # read1: whatever has arrived
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := reader(_READ_CHUNK, decode_content=True):
+            total += len(chunk)
+            if total > _BODY_CAP:
+                raise _UnanswerableError("an oversized answer")
+            chunks.append(chunk)
+            deadline.left()
+        return _Answer(status=response.status_code, headers=response.headers, body=b"".join(chunks))
+    except urllib3.exceptions.TimeoutError as exc:  # what requests would raise, had it read
+        raise requests.Timeout(exc) from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise requests.ConnectionError(exc) from exc
+    finally:
+        response.close()
+
+
+def _downgrades(url: str, realm: str) -> bool:
+    """Whether credentials for the HTTPS ``url`` would travel in clear text to ``realm``."""
+    return urlsplit(url).scheme == "https" and urlsplit(realm).scheme != "https"
 
 
 def _base(ref: ParsedRef) -> str:
