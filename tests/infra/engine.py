@@ -77,12 +77,17 @@ def start_dockerd(log: Path, host: str = DEFAULT_HOST) -> subprocess.Popen[bytes
             start_new_session=True,  # a Ctrl-C in pytest must not kill it before we stop it
         )
     deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        if engine_answers(host, timeout=2):
-            return process
-        time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            if engine_answers(host, timeout=2):
+                return process
+            time.sleep(0.5)
+    except BaseException:
+        # Ctrl-C while waiting: it runs in its own session, so nothing else would stop it.
+        stop_dockerd(process)
+        raise
     stop_dockerd(process)
     tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
     unavailable(f"dockerd did not come up within {_START_TIMEOUT:.0f}s; its log ends:\n{tail}")

@@ -194,7 +194,11 @@ class DistributionRegistry:
         self.stop()
 
     def start(self) -> None:
-        """Start the process on a free port and wait until it answers."""
+        """Start the process on a free port and wait until it answers.
+
+        If starting fails or is interrupted (Ctrl-C), the process is stopped before the
+        exception leaves: a ``with`` block that never began cannot stop it later.
+        """
         for _ in range(3):  # a free port can be taken between probing and binding
             port = _free_port()
             config = self._write_config(port)
@@ -204,7 +208,12 @@ class DistributionRegistry:
                 )
             self.host = f"127.0.0.1:{port}"
             self.url = f"http://{self.host}"
-            if self._wait_ready():
+            try:
+                ready = self._wait_ready()
+            except BaseException:
+                self.stop()
+                raise
+            if ready:
                 return
             self.stop()
         raise RuntimeError(f"docker-registry did not start; see {self._log_path}")
