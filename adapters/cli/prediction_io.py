@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import mimetypes
+import os
+import secrets
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from adapters.cli.schema_view import input_properties, is_file, output_schema
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, ProtocolError
 
 _TRUE = ("true", "1", "yes", "y", "on")
 _FALSE = ("false", "0", "no", "n", "off")
@@ -130,23 +133,21 @@ def file_data_url(path: Path) -> str:
 
 
 def decode_data_url(url: str) -> tuple[bytes, str]:
-    """``(content, media type)`` of a ``data:`` URL.
+    """``(content, media type)`` of a ``data:`` URL the model returned.
 
     Raises:
-        InvalidInputError: not a well-formed data URL.
+        ProtocolError: not a well-formed data URL (the model's answer is malformed: exit 6).
     """
     header, comma, payload = url.partition(",")
     if not url.startswith("data:") or not comma:
-        raise InvalidInputError("the model returned a malformed data URL", reason="bad data URL")
+        raise ProtocolError("model", "the model returned a malformed data URL")
     params = header[len("data:") :].split(";")
     media_type = params[0] or "text/plain"
     try:
         if "base64" in params[1:]:
             return base64.b64decode(payload, validate=True), media_type
     except binascii.Error as exc:
-        raise InvalidInputError(
-            "the model returned a data URL that is not base64", reason="bad data URL"
-        ) from exc
+        raise ProtocolError("model", "the model returned a data URL that is not base64") from exc
     return urllib.parse.unquote_to_bytes(payload), media_type
 
 
@@ -160,22 +161,37 @@ def save_files(
     """Write the file outputs in ``output`` under ``destination``.
 
     Returns the output with each written file replaced by its path, and the paths written.
+    All or nothing: when one file fails, the ones already written are removed again.
 
     Raises:
-        InvalidInputError: a file cannot be written there, or a data URL is malformed.
+        InvalidInputError: a file cannot be written there.
+        ProtocolError: a data URL is malformed.
     """
-    spec = output_schema(schema, mode) if schema else {}
     written: list[Path] = []
+    try:
+        return _save_files(output, schema, destination, mode, written), written
+    except BaseException:
+        for path in written:
+            _discard(path)
+        raise
+
+
+def _save_files(
+    output: object,
+    schema: Mapping[str, Any] | None,
+    destination: Path,
+    mode: str,
+    written: list[Path],
+) -> object:
+    spec = output_schema(schema, mode) if schema else {}
     if isinstance(output, list) and (_file_items(spec) or all(_is_data_url(v) for v in output)):
-        if not output:
-            return output, written
         replaced: list[object] = []
         for index, item in enumerate(output):
             numbered = destination.with_name(f"{destination.stem}.{index}{destination.suffix}")
             replaced.append(_save_one(item, numbered, written))
-        return replaced, written
+        return replaced
     if (spec and is_file(spec)) or _is_data_url(output):
-        return _save_one(output, destination, written), written
+        return _save_one(output, destination, written)
     if isinstance(output, dict):
         # An object output (a training's weights and metrics): its file fields are saved, at
         # ``destination`` when there is one, else at ``destination.<field>`` each.
@@ -187,8 +203,8 @@ def save_files(
             else:
                 named = destination.with_name(f"{destination.name}.{key}")
                 replaced_fields[key] = _save_one(output[key], named, written, typed=False)
-        return replaced_fields, written
-    return output, written
+        return replaced_fields
+    return output
 
 
 def _file_items(spec: Mapping[str, Any]) -> bool:
@@ -217,17 +233,33 @@ def _save_one(
 
 
 def write_file(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` (parents must exist).
+    """Write ``content`` to ``path`` whole or not at all (parents must exist).
+
+    The bytes go to a new file beside ``path`` that is then renamed over it, so a failure (a
+    full disk, Ctrl-C) leaves no partial file, and a file already at ``path`` unchanged.
 
     Raises:
         InvalidInputError: the path cannot be written.
     """
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     try:
-        path.write_bytes(content)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.replace(partial, path)
     except OSError as exc:
+        _discard(partial)
         raise InvalidInputError(
             f"cannot write output to {path}: {exc.strerror or exc}", reason="unwritable output"
         ) from exc
+    except BaseException:
+        _discard(partial)
+        raise
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def render(output: object) -> str:

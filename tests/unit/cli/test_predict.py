@@ -108,6 +108,18 @@ def test_a_file_output_is_written_to_disk(cli: Cli, runner: CogServingRunner) ->
     assert (cli.cwd / "result.bin").read_bytes() == PNG
 
 
+def test_an_unwritable_output_path_exits_2_and_removes_the_container(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = _file_output
+    run = cli("predict", REF, "-i", "text=x", "-o", "no-such-dir/out.png")
+    assert run.code == 2
+    assert run.err.splitlines()[-1].startswith("error: cannot write output to")
+    assert runner.running == {}
+    assert not (cli.cwd / "no-such-dir").exists()
+
+
 def test_json_prints_the_response_with_file_paths(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from adapters.cli.prediction_io import decode_data_url, parse_inputs, save_files
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, ProtocolError
 from tests.unit.cli.conftest import MODEL_SCHEMA
 
 LIST_SCHEMA = {
@@ -62,7 +64,7 @@ def test_a_file_is_sent_as_a_data_url_with_its_type(tmp_path: Path) -> None:
 def test_data_urls_decode_base64_and_percent_forms() -> None:
     assert decode_data_url("data:text/plain;base64,aGk=") == (b"hi", "text/plain")
     assert decode_data_url("data:,a%20b") == (b"a b", "text/plain")
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(ProtocolError):  # the model's answer is malformed: exit 6, not 2
         decode_data_url("data:text/plain;base64,%%%")
 
 
@@ -77,6 +79,39 @@ def test_a_list_of_files_is_numbered(tmp_path: Path) -> None:
 def test_an_unwritable_destination_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError):
         save_files("data:,x", None, tmp_path / "missing-dir" / "out.txt")
+
+
+def test_when_one_file_of_a_list_fails_none_is_left(tmp_path: Path) -> None:
+    urls = ["data:text/plain,first", "data:text/plain;base64,%%%"]
+    with pytest.raises(ProtocolError):
+        save_files(urls, LIST_SCHEMA, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+# Writes under a file-size limit (as a full disk would stop them), in a child process.
+_LIMITED_WRITE = """
+import resource, signal, sys
+from pathlib import Path
+from adapters.cli.prediction_io import write_file
+from domain.errors import InvalidInputError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
+try:
+    write_file(Path(sys.argv[1]), b"new" * 100_000)
+except InvalidInputError:
+    sys.exit(2)
+"""
+
+
+def test_a_write_that_fails_midway_leaves_no_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.png"
+    target.write_bytes(b"earlier result")
+    child = subprocess.run(
+        [sys.executable, "-c", _LIMITED_WRITE, str(target)], capture_output=True, check=False
+    )
+    assert child.returncode == 2, child.stderr
+    assert target.read_bytes() == b"earlier result"
+    assert list(tmp_path.iterdir()) == [target]
 
 
 def test_plain_values_are_left_alone(tmp_path: Path) -> None:
