@@ -39,7 +39,7 @@ class BuildSecret:
 
     @classmethod
     def parse(cls, text: str) -> BuildSecret:
-        """Parse Docker's ``id=NAME,src=PATH`` (or ``env=VAR``; ``source``/``required`` aliases).
+        """Parse Docker's ``id=NAME,src=PATH`` or ``id=NAME,env=VAR`` (``source`` means ``src``).
 
         Raises:
             InvalidInputError: missing id, both or neither of src/env, or unknown keys.

@@ -1,4 +1,4 @@
-"""Default image names (Cog's DockerImageName) and BuildOptions defaults (WithDefaults)."""
+"""Default image names (Cog's DockerImageName), BuildOptions defaults (WithDefaults), secrets."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from types import MappingProxyType
 import pytest
 
 from domain.config import BuildConfig, CogConfig
+from domain.errors import InvalidInputError
 from domain.options import (
     BuildBaseOptions,
     BuildOptions,
@@ -104,3 +105,37 @@ def test_with_defaults_preserves_every_other_field() -> None:
 def test_base_options_default_to_the_dev_image_name() -> None:
     assert base_with_defaults(BuildBaseOptions(), _source()).image_name == "cog-my-project-base"
     assert base_with_defaults(BuildBaseOptions(image_name="x"), _source()).image_name == "x"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("id=token,src=/run/token.txt", BuildSecret(id="token", src="/run/token.txt")),
+        ("id=token,source=/run/token.txt", BuildSecret(id="token", src="/run/token.txt")),
+        ("src=/f,id=token", BuildSecret(id="token", src="/f")),
+        ("id=token,env=HF_TOKEN", BuildSecret(id="token", env="HF_TOKEN")),
+        ("id=a=b,src=/f", BuildSecret(id="a=b", src="/f")),
+    ],
+)
+def test_secret_syntax_is_dockers(text: str, secret: BuildSecret) -> None:
+    assert BuildSecret.parse(text) == secret
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "token",
+        "src=/f",
+        "id=token",
+        "id=token,src=/f,env=X",
+        "id=,src=/f",
+        "id=token,src=",
+        "id=token,type=env",
+        "id=token,src=/f,required=true",
+    ],
+)
+def test_bad_secret_syntax_is_invalid_input(text: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        BuildSecret.parse(text)
+    assert info.value.reason == "bad secret syntax"
