@@ -52,13 +52,17 @@ def test_a_provider_can_be_overridden() -> None:
         container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
 
 
-def test_default_preference_is_configuration() -> None:
-    container = create_container({"backend": "memory", "default_preference": "PREFER_REMOTE"})
+@pytest.mark.parametrize(
+    ("preference", "found_in"),
+    [("PREFER_REMOTE", ImageSource.REMOTE), ("PREFER_LOCAL", ImageSource.LOCAL)],
+)
+def test_default_preference_is_configuration(preference: str, found_in: ImageSource) -> None:
+    # The image is in both places, so only the configured order decides which one answers.
+    container = create_container({"backend": "memory", "default_preference": preference})
     ref = parse_ref("r8.im/acme/model:1")
     container.local_images().add(cog_image(ref))
-    with pytest.raises(ImageNotFoundError) as info:
-        container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
-    assert info.value.location is ImageSource.REMOTE
+    container.remote_images().add(cog_image(ref, source=ImageSource.REMOTE))
+    assert container.resolver().inspect(ref).image.source is found_in
 
 
 @pytest.mark.parametrize("key", ["backend", "builder", "default_preference"])
@@ -76,3 +80,11 @@ def test_importing_the_container_imports_no_backend_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("key", ["connect_timeout", "read_timeout", "deadline"])
+def test_registry_bounds_reach_the_registry_adapter(key: str) -> None:
+    # A bound that is not positive is refused by RegistryOptions: proof the value got there.
+    container = create_container({"registry": {key: 0}})
+    with pytest.raises(InvalidInputError):
+        container.remote_images()
