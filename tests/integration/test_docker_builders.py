@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -86,8 +87,14 @@ class DockerBuilderChecks(ImageBuilderContract):
         context: Path,
         local_names: LocalNames,
     ) -> None:
-        first = ParsedRef(registry="index.docker.io", repository="cogmodel-docker-test/a", tag="1")
-        second = ParsedRef(registry="127.0.0.1:5000", repository="cogmodel-docker-test/b", tag="2")
+        # Names of this test only: other sessions share the engine and run this test too.
+        unique = uuid.uuid4().hex[:10]
+        first = ParsedRef(
+            registry="index.docker.io", repository=f"cogmodel-docker-test/a-{unique}", tag="1"
+        )
+        second = ParsedRef(
+            registry="127.0.0.1:5000", repository=f"cogmodel-docker-test/b-{unique}", tag="2"
+        )
         for ref in (first, second):
             local_names.add(daemon_name(ref))
         image_id = builder.build(

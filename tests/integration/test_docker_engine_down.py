@@ -26,6 +26,7 @@ from application.ports.image_builder import BuildRequest
 from domain.digest import ImageId
 from domain.errors import BackendUnavailableError
 from domain.reference import parse_ref
+from tests.infra import unavailable
 
 DOCKER_CLI = os.environ.get("COGMODEL_DOCKER_CLI", "/usr/bin/docker")
 REF = parse_ref("cogmodel-docker-test/anything:1")
@@ -77,7 +78,7 @@ def test_a_buildkit_build_reports_the_engine_unavailable_not_a_build_error(
     dead_engine: DockerEngine, tmp_path: Path
 ) -> None:
     if shutil.which(DOCKER_CLI) is None:
-        pytest.skip(f"{DOCKER_CLI} is not installed")
+        unavailable(f"{DOCKER_CLI} is not installed")  # CI installs it: a failure there
     builder = BuildKitImageBuilder(cli=DOCKER_CLI, engine=dead_engine)
     with pytest.raises(BackendUnavailableError) as info:
         builder.build(BuildRequest(context_dir=tmp_path, dockerfile="FROM scratch\n"))
