@@ -66,8 +66,12 @@ def _add_config_flag(cmd: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_engine_flags(cmd: argparse.ArgumentParser) -> None:
-    """Flags of every command that builds the project (dev image or model image)."""
+def _add_engine_flags(cmd: argparse.ArgumentParser, *, dockerfile: bool = True) -> None:
+    """Flags of every command that builds the project (dev image or model image).
+
+    ``dockerfile``: offer ``--dockerfile`` (model-image builds only; the dev image of run and
+    serve is always generated from cog.yaml, as in Cog, so they do not accept it).
+    """
     cmd.add_argument(
         "--progress",
         choices=PROGRESS_CHOICES,
@@ -93,7 +97,10 @@ def _add_engine_flags(cmd: argparse.ArgumentParser) -> None:
         default=None,
         help="use an r8.im/cog-base image (default: when one exists)",
     )
-    cmd.add_argument("--dockerfile", metavar="FILE", help="build this Dockerfile verbatim instead")
+    if dockerfile:
+        cmd.add_argument(
+            "--dockerfile", metavar="FILE", help="build this Dockerfile verbatim instead"
+        )
     cmd.add_argument(
         "--hermetic",
         action="store_true",
@@ -278,7 +285,7 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="publish this container port on the same 127.0.0.1 port (repeatable)",
     )
     _add_container_flags(cmd)
-    _add_engine_flags(cmd)
+    _add_engine_flags(cmd, dockerfile=False)
     cmd.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command")
 
 
@@ -298,7 +305,7 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the 127.0.0.1 port (default 8393)",
     )
     _add_container_flags(cmd)
-    _add_engine_flags(cmd)
+    _add_engine_flags(cmd, dockerfile=False)
 
 
 def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:

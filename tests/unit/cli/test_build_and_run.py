@@ -138,6 +138,17 @@ def test_run_without_a_command_is_invalid_input(cli: Cli) -> None:
     assert cli("run").code == 2
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["run", "--dockerfile", "Dockerfile", "python"], ["serve", "--dockerfile", "Dockerfile"]],
+)
+def test_run_and_serve_refuse_a_dockerfile_they_could_not_use(cli: Cli, argv: list[str]) -> None:
+    (cli.cwd / "Dockerfile").write_text("FROM scratch\n")
+    run = cli(*argv)
+    assert run.code == 2  # their dev image is always generated from cog.yaml
+    assert run.err.count("\n") == 1
+
+
 def test_serve_publishes_the_port_and_runs_cog_server(cli: Cli) -> None:
     runner = CogServingRunner(cli.local, FakeModel(logs=["serving on 5000"]))
     cli.container.container_runner.override(providers.Object(runner))
