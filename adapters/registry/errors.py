@@ -125,9 +125,11 @@ def transport_errors(registry: str) -> Iterator[None]:
         raise ProtocolError(BACKEND, detail) from exc
     except requests.ConnectionError as exc:
         raise BackendUnavailableError(BACKEND, f"cannot reach {registry}: {_kind(exc)}") from exc
+    except requests.exceptions.InvalidHeader as exc:
+        # requests quotes the offending value, which may be an Authorization header.
+        raise ProtocolError(BACKEND, f"bad request to {registry}: unusable header value") from exc
     except (
         requests.exceptions.InvalidURL,
-        requests.exceptions.InvalidHeader,
         requests.exceptions.InvalidSchema,
         requests.exceptions.MissingSchema,
     ) as exc:

@@ -315,3 +315,14 @@ def test_an_index_whose_entry_is_missing_is_broken_not_absent(
     del fault.routes[image.digest_path]  # the registry lost the entry's manifest
     with _adapter(tmp_path, {}) as remote, pytest.raises(ProtocolError):
         remote.inspect(fault.ref("faulty/image:broken"))
+
+
+def test_a_token_that_cannot_be_sent_is_never_printed(fault: FaultRegistry, tmp_path: Path) -> None:
+    # A header value with a newline is refused by requests, whose message quotes the header.
+    secret = "tok-team/one-SECRET"
+    body = json.dumps({"token": f"{secret}\n", "expires_in": 300}).encode()
+    fault.routes["/token"] = respond(200, body, {"Content-Type": "application/json"})
+    (image,) = _bearer_images(fault, ["team/one"])
+    with _adapter(tmp_path, {}) as remote, pytest.raises(ProtocolError) as info:
+        remote.inspect(image.ref)
+    assert secret not in str(info.value)
