@@ -1,0 +1,38 @@
+"""The lazy public surface of ``domain``: every exported name resolves, nothing else does."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import domain
+
+
+@pytest.mark.parametrize("name", domain.__all__)
+def test_every_exported_name_is_the_object_its_module_defines(name: str) -> None:
+    module = importlib.import_module(domain._EXPORTS[name])
+    assert getattr(domain, name) is getattr(module, name)
+
+
+def test_the_export_list_is_sorted_and_complete() -> None:
+    assert domain.__all__ == sorted(domain._EXPORTS)
+    assert dir(domain) == domain.__all__
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError):
+        _ = domain.NoSuchThing
+
+
+def test_importing_parse_ref_from_the_package_does_not_import_pydantic() -> None:
+    code = (
+        "from domain import Digest, ParsedRef, parse_ref; import sys; "
+        "print('pydantic' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
