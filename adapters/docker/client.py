@@ -40,7 +40,8 @@ class DockerEngine:
         host: the engine address (``unix://…``, ``tcp://…``, ``ssh://…``). Default:
             ``$DOCKER_HOST``, else ``unix:///var/run/docker.sock``.
         timeout: seconds to wait for any single answer (streams: between two messages).
-            Default: 60.
+            Not for pulls (docker-py sets no timeout on them), builds, ``wait`` without a
+            timeout and followed logs, which last as long as the work does. Default: 60.
         config_dir: the Docker config directory holding ``config.json``. Default:
             ``$DOCKER_CONFIG``, else ``~/.docker``.
         environ: the environment to read these defaults from. Default: ``os.environ``, as it is
