@@ -6,7 +6,8 @@ and a ``.dockerignore`` that excludes ``.cog`` breaks the build. cogmodel stages
 (docs/decisions/0007), in the directory Cog HEAD keeps its build files in, ``.cog/build/``:
 
 * ``src/`` — the project, as hard links (a copy where a link cannot be made), without the
-  project's own ``.cog/`` directory, as Cog HEAD leaves it out;
+  project's own ``.cog/`` directory, as Cog HEAD leaves it out, and without the files of build
+  secrets (:func:`secret_files`), which Cog would copy;
 * ``cog/`` — the generated files (requirements.txt, the CA certificate, wheels, the schema);
 * ``.dockerignore`` — the project's patterns moved under ``src/``, so the engine excludes exactly
   the files it excluded before, and never a generated file.
@@ -26,7 +27,7 @@ import logging
 import os
 import shutil
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from types import TracebackType
 from typing import IO, Final, Self
@@ -39,6 +40,7 @@ from adapters.dockerfile.dockerignore import (
 )
 from adapters.dockerfile.generator import SOURCE_DIR
 from domain.errors import BuildError
+from domain.options import BuildSecret
 
 _log = logging.getLogger(__name__)
 
@@ -78,16 +80,42 @@ def staging_dir(project_dir: Path) -> Path:
     return project_dir / COG_DIR / "build"
 
 
+def secret_files(project_dir: Path, secrets: Iterable[BuildSecret]) -> frozenset[str]:
+    """The project-relative paths of the build secrets' files that lie inside the project.
+
+    They are left out of ``src/``: a secret is mounted into the one ``RUN`` that asks for it and
+    must not also be copied to ``/src`` (Cog would copy it).
+    """
+    root = project_dir.resolve()
+    inside: set[str] = set()
+    for secret in secrets:
+        if secret.src is None:
+            continue
+        try:
+            relative = Path(secret.src).resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue  # outside the project: nothing to leave out
+        _log.warning(
+            "build secret %r is a file of the project (%s): it is left out of /src",
+            secret.id,
+            relative,
+        )
+        inside.add(relative)
+    return frozenset(inside)
+
+
 def stage_context(
     project_dir: Path,
     files: Mapping[str, bytes | PurePath],
     *,
     include_source: bool,
+    exclude: frozenset[str] = frozenset(),
 ) -> StagedContext:
     """Stage a build context for ``project_dir`` holding ``files`` (context path → content).
 
-    With ``include_source`` the project is mirrored under ``src/`` and its ``.dockerignore``
-    patterns are moved there. A file given as a path is hard-linked (or copied) in.
+    With ``include_source`` the project is mirrored under ``src/``, without the project-relative
+    paths in ``exclude``, and its ``.dockerignore`` patterns are moved there. A file given as a
+    path is hard-linked (or copied) in.
 
     Raises:
         BuildError: the staging directory cannot be written or the project cannot be read.
@@ -107,7 +135,7 @@ def stage_context(
             patterns = _project_patterns(project_dir)
             if patterns:
                 (path / DOCKERIGNORE).write_text(rewrite_under(patterns, SOURCE_DIR))
-            _mirror(project_dir, path / SOURCE_DIR, patterns, staged)
+            _mirror(project_dir, path / SOURCE_DIR, patterns, exclude, staged)
         for name, content in files.items():
             target = path / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +176,11 @@ def _project_patterns(project_dir: Path) -> tuple[IgnorePattern, ...]:
 
 
 def _mirror(
-    source: Path, target: Path, patterns: Sequence[IgnorePattern], staged: StagedContext
+    source: Path,
+    target: Path,
+    patterns: Sequence[IgnorePattern],
+    exclude: frozenset[str],
+    staged: StagedContext,
 ) -> None:
     """Recreate ``source`` under ``target``: directories, hard-linked files, symlinks."""
     target.mkdir()
@@ -160,6 +192,8 @@ def _mirror(
                 name = f"{relative}{entry.name}"
                 if name == COG_DIR:
                     continue  # generated state and caches; the schema is added explicitly
+                if name in exclude:
+                    continue
                 destination = mirror / entry.name
                 if entry.is_symlink():
                     os.symlink(os.readlink(entry.path), destination)

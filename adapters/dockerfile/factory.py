@@ -28,7 +28,7 @@ import platformdirs
 from adapters.dockerfile import planning
 from adapters.dockerfile.base_image import BaseImageChooser
 from adapters.dockerfile.cacert import CA_CERT_ENV, read_ca_cert
-from adapters.dockerfile.context import COG_DIR, stage_context
+from adapters.dockerfile.context import COG_DIR, secret_files, stage_context
 from adapters.dockerfile.generator import (
     BaseImage,
     DockerfileRequest,
@@ -149,7 +149,8 @@ class DockerfileFactory:
             )
         )
         previous = self.settler.previous(name)
-        with stage_context(project, plan.files, include_source=True) as context:
+        secrets = secret_files(project, options.secrets)
+        with stage_context(project, plan.files, include_source=True, exclude=secrets) as context:
             build = BuildRequest(
                 context_dir=context.path,
                 dockerfile=plan.dockerfile,

@@ -6,17 +6,21 @@ and then proves the result works with Cog's runtime or carries Cog's labels and 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import docker
 import pytest
 
 from adapters.dockerfile import DockerfileFactory
 from application.ports.container_runner import ContainerSpec, VolumeMount
 from domain.errors import ConfigError
 from domain.labels import LABEL_HAS_INIT, LABEL_OPENAPI_SCHEMA, LABEL_PIP_FREEZE
-from domain.options import BuildOptions
+from domain.options import BuildOptions, BuildSecret
+from domain.progress import ProgressEvent
 from domain.reference import ParsedRef, parse_ref
 from tests.e2e.cog_build_support import (
     Engine,
@@ -70,22 +74,73 @@ def test_the_classic_builder_builds_a_model_that_serves(
         )
 
 
-def test_the_classic_builder_refuses_run_secrets_before_building(
-    docker_engine_client: object, wheels: Path, tmp_path: Path
-) -> None:
-    engine = Engine.make(docker_engine_client, wheels, buildkit=False)  # type: ignore[arg-type]
-    project = copy_example("vocab", tmp_path)
+def with_secret_run(project: Path, command: str) -> Path:
+    """Give the project's cog.yaml a ``run`` item that mounts the build secret ``t``."""
     text = (project / "cog.yaml").read_text()
     secret_run = (
-        '  run:\n    - command: "cat /run/secrets/t"\n      mounts:\n'
+        f'  run:\n    - command: "{command}"\n      mounts:\n'
         "        - type: secret\n          id: t\n          target: /run/secrets/t\n"
     )
     (project / "cog.yaml").write_text(
         text.replace('  python_version: "3.11"\n', '  python_version: "3.11"\n' + secret_run)
     )
+    return project
+
+
+def test_the_classic_builder_refuses_run_secrets_before_building(
+    docker_engine_client: object, wheels: Path, tmp_path: Path
+) -> None:
+    engine = Engine.make(docker_engine_client, wheels, buildkit=False)  # type: ignore[arg-type]
+    project = with_secret_run(copy_example("vocab", tmp_path), "cat /run/secrets/t")
     with pytest.raises(ConfigError) as info:
         engine.factory().build(load_source(project), build_options(image_name("never")))
     assert info.value.field == "build.run"
+
+
+def test_a_run_secret_reaches_its_command_and_nothing_else(
+    engine_for_names: Engine,
+    docker_client: docker.DockerClient,
+    python_slim_image: ParsedRef,
+    tmp_path: Path,
+    names: list[str],
+) -> None:
+    # The secret's file sits in the project, where Cog would copy it into /src with the rest.
+    engine = engine_for_names
+    value = f"cogmodel-secret-{uuid.uuid4().hex}"
+    project = copy_example("vocab", tmp_path)
+    (project / "token.txt").write_text(value)
+    # BuildKit caches a RUN by its text, never by its secrets: a new text per run.
+    command = f"sha256sum /run/secrets/t | cut -d' ' -f1 > /token.sha256 # {uuid.uuid4().hex}"
+    with_secret_run(project, command)
+    events: list[ProgressEvent] = []
+    factory = DockerfileFactory(
+        builder=engine.builder,
+        local=engine.local,
+        runner=engine.runner,
+        host_pip=engine.host_pip,
+        environ={},
+        progress=events.append,
+    )
+    names.append(name := image_name("vocab-secret"))
+    secret = BuildSecret(id="t", src=str(project / "token.txt"))
+    model = engine.resolver(factory).build(
+        load_source(project), build_options(name, secrets=(secret,))
+    )
+    image_id = model.image.image_id
+    assert image_id is not None
+    seen = engine.runner.run(ContainerSpec(image=image_id, command=("cat", "/token.sha256")))
+    assert seen.stdout.strip() == hashlib.sha256(value.encode()).hexdigest()
+    listing = engine.runner.run(ContainerSpec(image=image_id, command=("ls", "-A", "/src")))
+    assert "token.txt" not in listing.stdout.split()
+    assert value not in json.dumps(dict(model.image.labels))
+    kept = (
+        json.dumps(docker_client.api.inspect_image(image_id)).encode()
+        + json.dumps(docker_client.api.history(image_id)).encode()
+        + b"".join(docker_client.api.get_image(image_id))  # every layer
+    )
+    assert value.encode() not in kept
+    assert events
+    assert not any(value in event.message for event in events)
 
 
 def test_a_users_dockerfile_is_built_verbatim_and_gets_cogs_labels_and_schema(

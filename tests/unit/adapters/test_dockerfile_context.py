@@ -11,10 +11,11 @@ from pathlib import Path, PurePath
 
 import pytest
 
-from adapters.dockerfile.context import stage_context, staging_dir
+from adapters.dockerfile.context import secret_files, stage_context, staging_dir
 from adapters.dockerfile.dockerignore import is_excluded, parse_patterns
 from adapters.dockerfile.hermetic import HostPip, WheelTarget
 from domain.errors import BuildError
+from domain.options import BuildSecret
 
 
 @pytest.fixture
@@ -68,6 +69,29 @@ def test_the_project_is_mirrored_under_src_with_hard_links(project: Path) -> Non
         assert os.path.samefile(staged / "weights" / "w.bin", project / "weights" / "w.bin")
         assert os.readlink(staged / "link.py") == "predict.py"
         assert context.copied_files == 0
+
+
+def test_excluded_paths_stay_out_of_src(project: Path) -> None:
+    (project / "token.txt").write_text("s3cret")
+    exclude = frozenset({"token.txt", "weights/w.bin"})
+    with stage_context(project, {}, include_source=True, exclude=exclude) as context:
+        assert not (context.path / "src" / "token.txt").exists()
+        assert not (context.path / "src" / "weights" / "w.bin").exists()
+        assert (context.path / "src" / "predict.py").exists()
+    assert (project / "token.txt").read_text() == "s3cret"
+
+
+def test_secret_files_inside_the_project_are_named_relative_to_it(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)  # a relative src is read from the current directory
+    secrets = (
+        BuildSecret(id="a", src="token.txt"),
+        BuildSecret(id="b", src=str(project / "weights" / "key")),
+        BuildSecret(id="c", src=str(tmp_path / "outside.txt")),
+        BuildSecret(id="d", env="TOKEN"),
+    )
+    assert secret_files(project, secrets) == {"token.txt", "weights/key"}
 
 
 def test_the_projects_own_cog_directory_stays_out(project: Path) -> None:

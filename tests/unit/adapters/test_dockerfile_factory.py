@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.dockerfile import CogRuntime
-from adapters.memory import InMemoryModelFactory, InMemoryRemoteImages
+from adapters.memory import InMemoryRemoteImages
 from application.resolver import Resolver
 from domain.errors import BuildError, ConfigError, InvalidInputError
 from domain.image import Image
@@ -228,6 +228,15 @@ def test_secrets_reach_the_builder(world: World) -> None:
     assert seen[0] == (secret,)
 
 
+def test_a_secret_file_inside_the_project_is_not_copied_into_the_image(world: World) -> None:
+    (world.project / "token.txt").write_text("s3cret")
+    secret = BuildSecret(id="token", src=str(world.project / "token.txt"))
+    world.factory().build(world.source(), BuildOptions(use_cog_base_image=False, secrets=(secret,)))
+    staged = world.builder.requests[0].files
+    assert "src/predict.py" in staged
+    assert "src/token.txt" not in staged
+
+
 def test_a_local_cog_base_image_is_used_and_named_in_a_label(world: World) -> None:
     world.local.add(
         Image(reference=None, image_id=None, source=ImageSource.LOCAL, labels={"cog": "base"}),
@@ -316,4 +325,3 @@ def test_the_resolver_builds_a_model_whose_labels_round_trip(world: World) -> No
     assert model.schema is not None
     assert model.schema_json() is not None
     assert model.image.image_id == world.builder.requests[-1].image_id
-    assert InMemoryModelFactory  # the fake and the real factory satisfy the same port
