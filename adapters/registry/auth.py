@@ -126,8 +126,14 @@ class Authenticator:
                 token = self._fetch_token(self._realm, scope, scope, exchange)
             return {"Authorization": f"Bearer {token.value}"}
 
-    def challenge(self, header: str | None, scope: str, exchange: TokenExchange) -> None:
+    def challenge(
+        self, header: str | None, scope: str, exchange: TokenExchange, *, sent: str | None = None
+    ) -> None:
         """Learn from a 401 answer so the request can be sent again.
+
+        ``sent`` is the Authorization header the refused request carried (``None``: none). A
+        Basic challenge to a request that went out before the credentials were learnt (by a
+        concurrent request) is no refusal of them.
 
         Raises:
             AuthenticationError: no usable challenge, no credentials for a Basic registry,
@@ -143,7 +149,7 @@ class Authenticator:
                     registry=self._registry,
                 )
             if found.scheme == "basic":
-                self._learn_basic()
+                self._learn_basic(sent)
             elif found.scheme == "bearer":
                 if not found.params.get("realm"):
                     raise ProtocolError(
@@ -157,9 +163,11 @@ class Authenticator:
                     BACKEND, f"unsupported auth scheme {found.scheme!r}", registry=self._registry
                 )
 
-    def _learn_basic(self) -> None:
+    def _learn_basic(self, sent: str | None) -> None:
         if self._basic is not None:
-            raise AuthenticationError(BACKEND, "credentials rejected", registry=self._registry)
+            if sent == self._basic:
+                raise AuthenticationError(BACKEND, "credentials rejected", registry=self._registry)
+            return  # learnt meanwhile; the retry carries them
         credential = self._credentials.get(self._registry)
         if credential is None or not credential.username:
             raise AuthenticationError(

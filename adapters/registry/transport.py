@@ -115,7 +115,10 @@ class RegistryClient:
                         challenged = True
                         self._http.read(response, _ERROR_BODY_CAP, deadline, strict=False)
                         self.auth.challenge(
-                            response.headers.get("WWW-Authenticate"), scope, exchange
+                            response.headers.get("WWW-Authenticate"),
+                            scope,
+                            exchange,
+                            sent=headers.get("Authorization"),
                         )
                     elif (wait := self._retry_after(response, rate_limited, deadline)) is not None:
                         rate_limited += 1

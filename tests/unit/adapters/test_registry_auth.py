@@ -93,11 +93,22 @@ def test_basic_credentials_are_sent_up_front_after_the_challenge(tmp_path: Path)
         }
 
 
-def test_a_second_basic_challenge_means_the_credentials_were_rejected(tmp_path: Path) -> None:
+def test_a_basic_challenge_to_the_credentials_means_they_were_rejected(tmp_path: Path) -> None:
     auth = _auth(tmp_path)
     auth.challenge('Basic realm="r"', pull_scope("a/b"), TokenServer())
+    sent = auth.headers(pull_scope("a/b"), TokenServer())["Authorization"]
     with pytest.raises(AuthenticationError):
-        auth.challenge('Basic realm="r"', pull_scope("a/b"), TokenServer())
+        auth.challenge('Basic realm="r"', pull_scope("a/b"), TokenServer(), sent=sent)
+
+
+def test_a_basic_challenge_to_a_request_sent_before_they_were_learnt_is_no_refusal(
+    tmp_path: Path,
+) -> None:
+    # Two concurrent requests both met the challenge; the second must retry, not fail.
+    auth = _auth(tmp_path)
+    auth.challenge('Basic realm="r"', pull_scope("a/b"), TokenServer(), sent=None)
+    auth.challenge('Basic realm="r"', pull_scope("c/d"), TokenServer(), sent=None)
+    assert auth.headers(pull_scope("c/d"), TokenServer()) == {"Authorization": "Basic YWxpY2U6cHc="}
 
 
 def test_basic_without_credentials_says_how_to_log_in(tmp_path: Path) -> None:
