@@ -147,7 +147,7 @@ def annotation(node: ast.expr, file: str = "") -> Ann:
 def _forward_reference(text: str, line: int, file: str) -> Ann:
     try:
         expr = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError):  # RecursionError: nested too deeply to parse
         fail(
             SchemaErrorKind.UNSUPPORTED_TYPE, f"unsupported string annotation {text!r}", line, file
         )

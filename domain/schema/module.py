@@ -90,6 +90,13 @@ class SourceModule:
             fail(
                 SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path
             )
+        except RecursionError:  # CPython's parser gives up on expressions nested ~1000 deep
+            fail(
+                SchemaErrorKind.PARSE,
+                "failed to parse Python source: nested too deeply",
+                None,
+                path,
+            )
         self.path = path
         self.project = project
         self.imports: dict[str, Imported] = collect_imports(self.tree)

@@ -34,6 +34,18 @@ def test_a_syntax_error_is_a_parse_error_on_its_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("params", "kind"),
+    [  # CPython's parser gives up (RecursionError) on expressions nested ~1000 deep
+        ("x: " + " | ".join(["int"] * 5000), K.PARSE),
+        ('x: "' + " | ".join(["int"] * 5000) + '"', K.UNSUPPORTED_TYPE),  # parsed on its own
+    ],
+    ids=["annotation", "string-annotation"],
+)
+def test_source_nested_too_deeply_to_parse_is_a_schema_error(params: str, kind: K) -> None:
+    assert schema_error(predictor(params)).kind is kind
+
+
+@pytest.mark.parametrize(
     ("source", "name", "mode", "kind"),
     [
         (
