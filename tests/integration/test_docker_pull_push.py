@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import docker
@@ -44,8 +45,9 @@ def login(config_dir: Path, registry: str, username: str, password: str) -> Path
 
 
 @pytest.fixture
-def anonymous(docker_engine_client: DockerEngine, tmp_path: Path) -> DockerLocalImages:
-    return images_with_config(docker_engine_client, tmp_path / "no-config")
+def anonymous(docker_engine_client: DockerEngine, tmp_path: Path) -> Iterator[DockerLocalImages]:
+    with images_with_config(docker_engine_client, tmp_path / "no-config") as images:
+        yield images
 
 
 @pytest.fixture
@@ -159,7 +161,8 @@ def test_pull_with_credentials_from_docker_config_works(
     )
     pushed = auth_registry.push_image({"k": "private"})
     local_names.add(f"{pushed.ref.registry}/{pushed.ref.repository}:latest")
-    image = images_with_config(docker_engine_client, config).pull(pushed.ref)
+    with images_with_config(docker_engine_client, config) as images:
+        image = images.pull(pushed.ref)
     assert image.labels["k"] == "private"
 
 
@@ -212,11 +215,11 @@ def test_push_with_refused_credentials_is_an_auth_error(
     tmp_path: Path,
 ) -> None:
     config = login(tmp_path / "cfg", auth_registry.host, "cogmodel", "wrong-password")
-    images = images_with_config(docker_engine_client, config)
     target = target_in(auth_registry, local_names)
-    images.tag(local_ref, target)
-    with pytest.raises(AuthenticationError):
-        images.push(target)
+    with images_with_config(docker_engine_client, config) as images:
+        images.tag(local_ref, target)
+        with pytest.raises(AuthenticationError):
+            images.push(target)
 
 
 def test_push_with_credentials_from_docker_config_works(
@@ -231,10 +234,10 @@ def test_push_with_credentials_from_docker_config_works(
     config = login(
         tmp_path / "cfg", auth_registry.host, auth_registry.username, auth_registry.password
     )
-    images = images_with_config(docker_engine_client, config)
     target = target_in(auth_registry, local_names)
-    images.tag(local_ref, target)
-    assert images.push(target).algorithm == "sha256"
+    with images_with_config(docker_engine_client, config) as images:
+        images.tag(local_ref, target)
+        assert images.push(target).algorithm == "sha256"
 
 
 def test_push_to_a_registry_nobody_serves_is_unavailable(

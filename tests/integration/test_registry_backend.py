@@ -227,7 +227,7 @@ def test_the_image_id_is_the_one_the_local_engine_reports(
     docker = shutil.which("docker", path="/usr/bin") or shutil.which("docker")
     if (
         docker is None
-        or subprocess.run([docker, "info"], capture_output=True, check=False).returncode
+        or subprocess.run([docker, "info"], capture_output=True, check=False, timeout=60).returncode
     ):
         unavailable("no Docker Engine to compare image ids with")
     pushed = registry.push_image(
