@@ -78,11 +78,25 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def docker_build(keep: Path, *, buildkit: bool, no_cache: bool = False) -> float:
+def docker_build(keep: Path, made: set[str], *, buildkit: bool, no_cache: bool = False) -> float:
+    """Time ``docker build`` of the kept Dockerfile and context; add the image id to ``made``."""
     env = {**os.environ, "DOCKER_BUILDKIT": "1" if buildkit else "0"}
     argv = [CLI, "build", "-q", "-f", str(keep / "Dockerfile"), str(keep / "context")]
     argv += ["--no-cache"] if no_cache else []
-    return timed(lambda: subprocess.run(argv, env=env, check=True, capture_output=True))
+    result: list[subprocess.CompletedProcess[str]] = []
+    elapsed = timed(
+        lambda: result.append(
+            subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
+        )
+    )
+    made.add(result[0].stdout.strip())
+    return elapsed
+
+
+def remove_images(made: set[str]) -> None:
+    """Remove the untagged images this benchmark left (ids still named elsewhere stay)."""
+    for image_id in made:
+        subprocess.run([CLI, "rmi", image_id], capture_output=True, check=False)
 
 
 def ensure_python_slim() -> None:
@@ -127,7 +141,8 @@ def bench_builder(example: str, *, buildkit: bool, runs: int, work: Path) -> Non
     print(f"first build, empty wheel cache: {download:6.2f} s (host wheel download included)")
     builder.capture = False
     local.remove(parse_ref(name), force=True)
-    docker_cold = docker_build(keep, buildkit=buildkit, no_cache=True)
+    made: set[str] = set()  # image ids to remove at the end (docker build tags none)
+    docker_cold = docker_build(keep, made, buildkit=buildkit, no_cache=True)
     cold = factory()
     cold_time = timed(lambda: cold.build(source, replace(options, no_cache=True)))
     print(
@@ -151,7 +166,7 @@ def bench_builder(example: str, *, buildkit: bool, runs: int, work: Path) -> Non
         warm = factory()
         warm_times.append(timed(lambda w=warm: w.build(source, options)))  # type: ignore[misc]
         counts.add((warm.settler.builds, warm.settler.runs))
-        docker_times.append(docker_build(keep, buildkit=buildkit))
+        docker_times.append(docker_build(keep, made, buildkit=buildkit))
     w, d = statistics.median(warm_times), statistics.median(docker_times)
     print(
         f"unchanged rebuild: {w:7.3f} s  {sorted(counts)} (builds, runs)   "
@@ -164,6 +179,7 @@ def bench_builder(example: str, *, buildkit: bool, runs: int, work: Path) -> Non
         " ".join(f"{t:.3f}" for t in docker_times),
     )
     (project / "NOTES.md").write_text(f"changed {time.time()}\n")
+    made.add(str(local.inspect(parse_ref(name)).image_id))  # untagged by the next build
     edit = factory()
     edit_time = timed(lambda: edit.build(source, options))
     print(
@@ -171,6 +187,7 @@ def bench_builder(example: str, *, buildkit: bool, runs: int, work: Path) -> Non
         f"{edit.settler.runs} runs)"
     )
     local.remove(parse_ref(name), force=True)
+    remove_images(made)
 
 
 def bench_parts(example: str, work: Path) -> None:
