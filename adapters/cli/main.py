@@ -15,6 +15,7 @@ stderr for a failure, never a traceback, and an exit code chosen by the error's 
 7     integrity: ``IntegrityError`` (content does not match its digest)
 130   interrupted (Ctrl-C); any container started is stopped and removed first
 141   stdout was closed by its reader (``| head``); nothing is reported, as with SIGPIPE
+143   terminated (SIGTERM while a command runs); containers are removed first, as for Ctrl-C
 ====  =====================================================================================
 
 ``--debug`` adds the chain of causes (``raise … from``) and, for internal errors, the
@@ -27,11 +28,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from adapters.cli.interrupts import Terminated, sigterm_as_interrupt
 from adapters.cli.parser import UsageError, build_parser
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ EXIT_BACKEND = 6
 EXIT_INTEGRITY = 7
 EXIT_INTERRUPTED = 130
 EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 # command name -> module under adapters.cli.commands that has ``run(ctx, args) -> int``
 _COMMANDS = {
@@ -68,6 +70,8 @@ def exit_code_for(error: BaseException) -> int:
     """The documented exit code for ``error``, chosen by its type (never its text)."""
     if isinstance(error, UsageError):
         return EXIT_USAGE
+    if isinstance(error, Terminated):
+        return EXIT_TERMINATED
     if isinstance(error, KeyboardInterrupt):
         return EXIT_INTERRUPTED
     # Imported here: domain.errors is small, but `--help` should not need it.
@@ -135,7 +139,7 @@ def main(
 def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
     module = importlib.import_module(f"adapters.cli.commands.{_COMMANDS[args.command]}")
     run: Callable[[Context, argparse.Namespace], int] = module.run
-    with _sigterm_as_interrupt():
+    with sigterm_as_interrupt():
         return run(ctx, args)
 
 
@@ -168,8 +172,8 @@ def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
     write = stderr.write
     if code == EXIT_OUTPUT_CLOSED:
         return code  # the reader has what it wanted; there is no one to tell
-    if code == EXIT_INTERRUPTED:
-        write("error: interrupted\n")
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        write("error: interrupted\n" if code == EXIT_INTERRUPTED else "error: terminated\n")
         return code
     if code == EXIT_INTERNAL:
         hint = "" if debug else " (an internal error; --debug shows the traceback)"
@@ -215,25 +219,6 @@ def _first_command_index(args: list[str]) -> int:
         elif not arg.startswith("-"):
             return index
     return len(args)
-
-
-class _sigterm_as_interrupt:  # noqa: N801 - used as a context manager, reads as a statement
-    """Treat SIGTERM like Ctrl-C while a command runs, so cleanup (`with` blocks) happens."""
-
-    def __enter__(self) -> None:
-        self._previous: object = None
-        try:
-            self._previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-        except ValueError:  # not the main thread (tests calling main() from a thread)
-            self._previous = None
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import signal
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.cli.context import Context
+from adapters.cli.interrupts import held_interrupts, raise_held
 from application.ports.container_runner import ContainerRunner, ContainerSpec, RunningContainer
 from domain.errors import (
     BackendUnavailableError,
@@ -136,39 +136,18 @@ def start_container(runner: ContainerRunner, spec: ContainerSpec) -> Iterator[Ru
     """Start ``spec``; the container is stopped and removed when the block is left.
 
     Ctrl-C (or SIGTERM) while the engine creates and starts the container is held until the
-    container is ours to remove: an interrupt between "created" and "handle returned" would
-    otherwise leave a container behind that nobody knows the id of.
+    container is ours to remove: an interrupt between "created" and "handle returned" (or
+    before the handle's ``with`` is entered) would otherwise leave a container behind that
+    nobody knows the id of.
 
     Raises:
-        as :meth:`ContainerRunner.start`; KeyboardInterrupt for a held interrupt.
+        as :meth:`ContainerRunner.start`; KeyboardInterrupt (or Terminated) for a held signal.
     """
-    with _held_interrupts() as held:
-        container = runner.start(spec)
-    with container:
-        if held:
-            raise KeyboardInterrupt
+    with contextlib.ExitStack() as stack:
+        with held_interrupts() as held:
+            container = stack.enter_context(runner.start(spec))
+        raise_held(held)
         yield container
-
-
-@contextlib.contextmanager
-def _held_interrupts() -> Iterator[list[int]]:
-    """Record SIGINT/SIGTERM instead of raising them; yields the signals received."""
-    received: list[int] = []
-
-    def hold(signum: int, frame: object) -> None:
-        received.append(signum)
-
-    previous = {}
-    try:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, hold)
-    except ValueError:  # not the main thread: signals cannot be handled here anyway
-        pass
-    try:
-        yield received
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def wait_until_ready(api: ModelApi, container: RunningContainer, *, timeout: float) -> None:

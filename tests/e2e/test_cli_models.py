@@ -222,9 +222,19 @@ def test_predict_without_an_image_builds_the_project(
     assert _png_size(tmp_path / "out.png") == (25, 25)
 
 
-def test_ctrl_c_during_setup_leaves_no_container(
-    cogmodel: Cogmodel, thumbnail: Project, docker_client: docker.DockerClient, tmp_path: Path
+@pytest.mark.parametrize(
+    "stop",
+    [(signal.SIGINT, 130, "error: interrupted"), (signal.SIGTERM, 143, "error: terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_an_interrupt_during_setup_leaves_no_container(
+    cogmodel: Cogmodel,
+    thumbnail: Project,
+    docker_client: docker.DockerClient,
+    tmp_path: Path,
+    stop: tuple[signal.Signals, int, str],
 ) -> None:
+    signum, code, line = stop
     photo = _png(tmp_path / "photo.png", 10, 10)
     marker = uuid.uuid4().hex
     process = cogmodel.popen(
@@ -242,10 +252,10 @@ def test_ctrl_c_during_setup_leaves_no_container(
         time.sleep(0.05)
         mine = _containers_of(docker_client, thumbnail.image_id, marker)
     assert mine, "no container was started"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert err.splitlines()[-1] == "error: interrupted"
+    assert process.returncode == code, err
+    assert err.splitlines()[-1] == line
     assert _containers_of(docker_client, thumbnail.image_id, marker) == []
 
 

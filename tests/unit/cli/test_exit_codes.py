@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cli.context import Context, OutputClosedError
+from adapters.cli.interrupts import Terminated
 from adapters.cli.main import exit_code_for, main
 from adapters.cli.parser import UsageError
 from domain.errors import (
@@ -59,6 +60,7 @@ CASES = [
     (IntegrityError("blob", expected="sha256:1", actual="sha256:2"), 7),
     (RuntimeError("surprise"), 1),
     (KeyboardInterrupt(), 130),
+    (Terminated(), 143),
     (OutputClosedError("gone"), 141),
 ]
 

@@ -206,8 +206,12 @@ def test_a_slow_setup_times_out(cli: Cli, runner: CogServingRunner) -> None:
     assert runner.running == {}
 
 
+SIGNALS = [(signal.SIGINT, 130, "error: interrupted"), (signal.SIGTERM, 143, "error: terminated")]
+
+
+@pytest.mark.parametrize(("signum", "code", "line"), SIGNALS, ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
-    cli: Cli, runner: CogServingRunner
+    cli: Cli, runner: CogServingRunner, signum: signal.Signals, code: int, line: str
 ) -> None:
     cli.add_local(REF, model_labels())
     release = threading.Event()
@@ -215,8 +219,8 @@ def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
     def slow(endpoint: str, inputs: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         main_thread = threading.main_thread().ident
         assert main_thread is not None
-        # Ctrl-C is delivered to the main thread, which is blocked reading the response.
-        threading.Timer(0.2, signal.pthread_kill, args=(main_thread, signal.SIGINT)).start()
+        # The signal is delivered to the main thread, which is blocked reading the response.
+        threading.Timer(0.2, signal.pthread_kill, args=(main_thread, signum)).start()
         release.wait(5)
         return 200, {"status": "succeeded", "output": "late"}
 
@@ -225,8 +229,8 @@ def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
         run = cli("predict", REF, "-i", "text=x")
     finally:
         release.set()
-    assert run.code == 130
-    assert run.err.splitlines()[-1] == "error: interrupted"
+    assert run.code == code
+    assert run.err.splitlines()[-1] == line
     assert runner.running == {}
     assert all(served.stopped.is_set() for served in runner.served)
 
@@ -283,19 +287,21 @@ def test_no_output_is_reported(cli: Cli, runner: CogServingRunner) -> None:
     assert "No output generated" in run.err
 
 
+@pytest.mark.parametrize(("signum", "code", "line"), SIGNALS, ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_while_the_container_starts_is_held_until_it_can_be_removed(
-    cli: Cli, runner: CogServingRunner
+    cli: Cli, runner: CogServingRunner, signum: signal.Signals, code: int, line: str
 ) -> None:
     cli.add_local(REF, model_labels())
     original = runner.start
 
     def interrupted_start(spec: ContainerSpec) -> RunningContainer:
         started = original(spec)  # the engine has made the container ...
-        signal.raise_signal(signal.SIGINT)  # ... and Ctrl-C comes before the handle is ours
+        signal.raise_signal(signum)  # ... and the signal comes before the handle is ours
         return started
 
     runner.start = interrupted_start  # type: ignore[method-assign]
     run = cli("predict", REF, "-i", "text=x")
-    assert run.code == 130
+    assert run.code == code
+    assert run.err.splitlines()[-1] == line
     assert runner.running == {}
     assert runner.model.received == []
