@@ -34,7 +34,7 @@ from domain.config_models import (
     WeightSourceConfig,
 )
 from domain.config_schema import check_schema
-from domain.errors import InvalidLabelError
+from domain.errors import ConfigError, InvalidLabelError
 from domain.gojson import dumps as go_json
 from domain.labels import LABEL_CONFIG
 from domain.yaml_nodes import YamlMapping, YamlScalar
@@ -60,15 +60,21 @@ def parse_config(yaml_text: str) -> CogConfig:
 
     Raises:
         ConfigError: a YAML syntax error (``reason`` names the line), or the most specific
-            schema violation (``field`` is its dotted path, ``reason`` Cog's description).
+            schema violation (``field`` is its dotted path, ``reason`` Cog's description), or
+            collections nested too deeply to read.
     """
-    root = parse_yaml(yaml_text)
-    if root is None:
-        return CogConfig()
-    build = root.get("build") if isinstance(root, YamlMapping) else None
-    if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
-        check_schema(json_document(root))
-    return decode_config(root)
+    try:
+        root = parse_yaml(yaml_text)
+        if root is None:
+            return CogConfig()
+        build = root.get("build") if isinstance(root, YamlMapping) else None
+        if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
+            check_schema(json_document(root))
+        return decode_config(root)
+    except RecursionError as exc:
+        # The reader and the schema check recurse once per nesting level; no real cog.yaml
+        # comes near the interpreter's limit, so this is malformed input, not a crash.
+        raise ConfigError("", "collections are nested too deeply") from exc
 
 
 def config_from_label(raw: str, *, ref: str = "") -> CogConfig:

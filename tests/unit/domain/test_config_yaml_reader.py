@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from domain.config import parse_config
 from domain.errors import ConfigError
 from domain.yaml_nodes import YamlMapping, YamlScalar, YamlSequence, resolve_plain, to_python
 from domain.yaml_text import parse_yaml
@@ -210,3 +211,20 @@ def test_errors_name_the_line_and_the_problem(text: str, line: int, problem: str
     assert info.value.field == ""
     assert info.value.reason.startswith(f"line {line}: ")
     assert problem in info.value.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "build: " + "[" * 5000 + "]" * 5000,
+        "x: " + "{a: " * 5000 + "1" + "}" * 5000,
+        "".join(" " * depth + "a:\n" for depth in range(2000)),
+        "build:\n  run:\n" + "".join("  " + " " * depth + "- \n" for depth in range(2000)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-mappings", "block-sequences"],
+)
+def test_collections_nested_too_deeply_are_a_config_error(text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert info.value.field == ""
+    assert isinstance(info.value.__cause__, RecursionError)
