@@ -76,8 +76,8 @@ def _add_engine_flags(cmd: argparse.ArgumentParser, *, dockerfile: bool = True) 
         "--progress",
         choices=PROGRESS_CHOICES,
         default=None,
-        help="build output: auto (bars on a terminal), plain, tty or quiet "
-        "(default $BUILDKIT_PROGRESS, else auto; plain when TERM=dumb)",
+        help="progress of builds, pulls and pushes: auto (bars on a terminal), plain, tty or "
+        "quiet (default $BUILDKIT_PROGRESS, else auto; plain when TERM=dumb)",
     )
     cmd.add_argument(
         "--builder",

@@ -22,6 +22,7 @@ from adapters.cli.context import Context
 from adapters.cli.output import print_json, shown_name
 from adapters.cli.predict import COG_PORT, serving
 from adapters.cli.prediction_io import parse_inputs, render, save_files, write_file
+from adapters.cli.progress import progress_sink
 from application.ports.container_runner import ContainerSpec
 from domain.digest import Digest
 from domain.errors import ContainerError, InvalidInputError
@@ -75,7 +76,8 @@ def _model(ctx: Context, args: argparse.Namespace) -> tuple[Model, ParsedRef | D
                 reason="image name with '='",
             )
         ref = ctx.parse_ref(args.image)
-        model = ctx.resolver().pull(ref)
+        with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
+            model = ctx.resolver().pull(ref, progress=sink)
     image = model.image
     target = image.image_id if image.image_id is not None else image.reference
     assert target is not None  # every image from the Resolver has an id or a name

@@ -245,7 +245,9 @@ def test_predict_pulls_an_image_the_engine_does_not_have(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     cli.add_remote(REF, model_labels())
-    assert cli("predict", REF, "-i", "text=x").code == 0
+    run = cli("predict", REF, "-i", "text=x", "--progress", "plain")
+    assert run.code == 0, run.err
+    assert f"Pulled {REF}" in run.err  # the pull's progress, on stderr
     assert cli("inspect", "--local", REF).code == 0
 
 
