@@ -118,6 +118,8 @@ def test_an_unpinned_runtime_takes_its_version_from_the_freeze(world: World) -> 
     world.freeze = "cog==0.24.0\n"
     image = world.factory(runtime=CogRuntime(version="")).build(world.source(), NO_COG_BASE)
     assert image.labels[LABEL_VERSION] == "0.24.0"
+    # The schema is made before the build, when the version is not known yet (decision 0009).
+    assert json.loads(image.labels[LABEL_OPENAPI_SCHEMA])["info"]["version"] == "0.1.0"
 
 
 def test_annotations_come_last_and_may_override(world: World) -> None:
