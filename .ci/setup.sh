@@ -19,8 +19,9 @@ as_root() {
 }
 
 install_debian_packages() {
+  # curl: examples/main-job.sh probes the registry with it.
   local wanted=(docker.io containerd runc iptables docker-registry skopeo busybox-static
-                debootstrap apache2-utils git ca-certificates)
+                debootstrap apache2-utils git ca-certificates curl)
   local missing=()
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
