@@ -144,8 +144,7 @@ class HostPip:
             downloaded = work / "wheels"
             downloaded.mkdir(exist_ok=True)
             (downloaded / _COMPLETE).write_text(requirements + "\n")
-            shutil.rmtree(wheel_dir, ignore_errors=True)
-            downloaded.rename(wheel_dir)
+            _publish(downloaded, wheel_dir)
         except OSError as exc:
             raise BuildError(
                 f"cannot store downloaded wheels in {wheel_dir}: {exc.strerror or exc}",
@@ -153,6 +152,22 @@ class HostPip:
             ) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish(downloaded: Path, wheel_dir: Path) -> None:
+    """Move a finished download to ``wheel_dir`` in one rename.
+
+    If a concurrent download of the same set got there first, its wheels stay (another build
+    may be linking them right now) and this copy is dropped with the work directory. Any other
+    failure to move is the caller's ``OSError``.
+    """
+    try:
+        downloaded.rename(wheel_dir)
+    except OSError:
+        if (wheel_dir / _COMPLETE).is_file():
+            return
+        shutil.rmtree(wheel_dir, ignore_errors=True)  # what a refresh or a crash left half-removed
+        downloaded.rename(wheel_dir)
 
 
 def _run(argv: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:

@@ -181,8 +181,13 @@ def test_an_interrupted_staging_leaves_no_mirror_and_releases_the_lock(project: 
 # --------------------------------------------------------------------------- hermetic wheels
 
 FAKE_PIP = """
-import pathlib, sys
+import os, pathlib, sys
 args = sys.argv[1:]
+winner = os.environ.get("FAKE_PIP_WINNER")
+if winner:  # a concurrent download of the same set finishes first
+    pathlib.Path(winner).mkdir(parents=True)
+    (pathlib.Path(winner) / "winner-1.0-py3-none-any.whl").write_bytes(b"w")
+    (pathlib.Path(winner) / ".complete").write_text("")
 pathlib.Path(sys.argv[0]).with_suffix(".log").open("a").write(" ".join(args) + "\\n")
 dest = next(a.split("=", 1)[1] for a in args if a.startswith("--dest="))
 requirements = pathlib.Path(args[args.index("--requirement") + 1]).read_text().split()
@@ -228,6 +233,21 @@ def test_an_unchanged_wheel_set_comes_from_the_cache_without_running_pip(
     pip.download("numpy==2.1.0", WheelTarget(python_version="3.12"))  # another key
     pip.download("numpy==2.1.0", target, refresh=True)
     assert len(log.read_text().splitlines()) == 3
+
+
+def test_a_download_that_loses_a_race_keeps_the_winners_wheels(
+    fake_pip: tuple[HostPip, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pip, log = fake_pip
+    target = WheelTarget(python_version="3.11")
+    script = (sys.executable, str(log.with_suffix(".py")))
+    elsewhere = HostPip(cache_dir=tmp_path / "elsewhere", command=script)
+    key = elsewhere.download("numpy==2.1.0", target)[0].parent.name  # the set's cache key
+    monkeypatch.setenv("FAKE_PIP_WINNER", str(tmp_path / "cache" / key))
+    wheels = pip.download("numpy==2.1.0", target)
+    assert [w.name for w in wheels] == ["winner-1.0-py3-none-any.whl"]
+    assert all(w.is_file() for w in wheels)
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [key]  # no work dir left
 
 
 def test_a_failed_download_is_a_build_error_with_pips_last_lines(
