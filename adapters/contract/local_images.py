@@ -198,6 +198,19 @@ class LocalImagesContract:
         digest = backend.push(target)
         assert isinstance(digest, Digest)
 
+    def test_pushed_image_can_be_pulled_back(
+        self, backend: LocalImages, seed: Seed, push_target: PushTarget
+    ) -> None:
+        if not (self.supports_push and self.supports_pull):
+            pytest.skip("backend declares supports_push or supports_pull = False")
+        local = backend.inspect(seed({"k": "round-trip"}))
+        assert local.reference is not None
+        target = push_target()
+        backend.tag(local.reference, target)
+        backend.push(target)
+        backend.remove(target)
+        assert backend.pull(target).image_id == local.image_id
+
     def test_pushing_a_missing_image_raises_image_not_found_locally(
         self, backend: LocalImages, push_target: PushTarget
     ) -> None:
