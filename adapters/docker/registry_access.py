@@ -235,6 +235,8 @@ def _fetch(
             chunks.append(chunk)
             deadline.left()
         return _Answer(status=response.status_code, headers=response.headers, body=b"".join(chunks))
+    except requests.RequestException:  # the deadline's Timeout (an OSError too) as it is
+        raise
     except urllib3.exceptions.TimeoutError as exc:  # what requests would raise, had it read
         raise requests.Timeout(exc) from exc
     except (urllib3.exceptions.HTTPError, OSError) as exc:
