@@ -284,7 +284,7 @@ def _config(source: Source) -> CogConfig:
 def _read_schema_file(path: Path) -> bytes:
     try:
         data = path.read_bytes()
-        value = json.loads(data)
+        value = json.loads(data.decode("utf-8"))  # the label is text: UTF-8 only, as for Cog
     except (OSError, ValueError) as exc:
         raise InvalidInputError(
             f"cannot read the OpenAPI schema file {path}: {exc}", reason="unreadable schema file"

@@ -88,6 +88,8 @@ def static_schema(source: Source, *, version: str) -> bytes | None:
             return None
         except OSError as exc:
             raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", file=path) from exc
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"cannot read {path}: not UTF-8 text", file=path) from exc
 
     return generate_for_config(
         config.predict or None, config.train or None, read_source, version=version

@@ -54,6 +54,11 @@ def build_user_dockerfile(
             f"Failed to read Dockerfile at {path}: {exc.strerror or exc}",
             reason="unreadable Dockerfile",
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"Failed to read Dockerfile at {path}: not UTF-8 text (byte {exc.start})",
+            reason="unreadable Dockerfile",
+        ) from exc
     previous = settler.previous(name)
     temporary_name = f"cog-tmp:{hashlib.sha256(str(name).encode()).hexdigest()}"
     temporary = parse_ref(temporary_name)

@@ -11,7 +11,7 @@ import pytest
 from adapters.dockerfile import CogRuntime
 from adapters.memory import InMemoryRemoteImages
 from application.resolver import Resolver
-from domain.errors import BuildError, ConfigError, InvalidInputError
+from domain.errors import BuildError, ConfigError, InvalidInputError, SchemaError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import (
@@ -190,6 +190,20 @@ def test_a_schema_file_that_is_not_a_json_object_is_invalid_input(
         world.factory().build(world.source(), BuildOptions(schema_file=str(given)))
 
 
+def test_a_schema_file_that_is_not_utf8_is_invalid_input(world: World, tmp_path: Path) -> None:
+    given = tmp_path / "schema.json"
+    given.write_bytes('{"openapi": "3.0.2"}'.encode("utf-16"))  # JSON, but not a label's text
+    with pytest.raises(InvalidInputError):
+        world.factory().build(world.source(), BuildOptions(schema_file=str(given)))
+
+
+def test_a_predictor_that_is_not_utf8_is_a_schema_error_naming_it(world: World) -> None:
+    (world.project / "predict.py").write_bytes("# café\n".encode("latin-1"))
+    with pytest.raises(SchemaError) as info:
+        world.factory().build(world.source(), NO_COG_BASE)
+    assert info.value.file == "predict.py"
+
+
 def test_secrets_need_a_builder_with_mounts(tmp_path: Path) -> None:
     world = World(tmp_path, mounts=False)
     secret = BuildSecret(id="token", src="/dev/null")
@@ -293,6 +307,14 @@ def test_an_unreadable_user_dockerfile_is_invalid_input(world: World) -> None:
     options = BuildOptions(dockerfile_file=str(world.project / "missing"))
     with pytest.raises(InvalidInputError):
         world.factory().build(world.source(), options)
+
+
+def test_a_user_dockerfile_that_is_not_utf8_is_invalid_input(world: World) -> None:
+    (world.project / "Dockerfile.latin1").write_bytes("FROM x\n# café\n".encode("latin-1"))
+    options = BuildOptions(dockerfile_file=str(world.project / "Dockerfile.latin1"))
+    with pytest.raises(InvalidInputError):
+        world.factory().build(world.source(), options)
+    assert world.builder.requests == []
 
 
 def test_the_dev_image_is_one_build_without_cog_labels_or_source(world: World) -> None:
