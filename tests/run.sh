@@ -11,6 +11,8 @@ setup_all
 PY="$COGMODEL_VENV/bin"
 # Real components are required here: a missing engine or registry is a failure, not a skip.
 export COGMODEL_REQUIRE_REAL=1
+# This run owns the engine's leftovers: dangling images made during it are removed at the end.
+export COGMODEL_CLEAN_DANGLING=1
 
 log "ruff check";          "$PY/ruff" check .
 log "ruff format --check"; "$PY/ruff" format --check .

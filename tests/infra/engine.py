@@ -131,17 +131,20 @@ def docker_engine() -> Iterator[EngineUnderTest]:
 def docker_client(docker_engine: EngineUnderTest) -> Iterator[docker.DockerClient]:
     """A docker-py client for the engine under test (for set-up and checks).
 
-    At the end of the session it removes the dangling images the session left (rebuilds under
-    a name that already existed untag the previous image, as ``docker build`` does), so repeated
-    runs on one machine do not pile up hundreds of megabytes per run. Only images that were not
-    there when the session began are touched; the build cache is kept, since it is what makes
-    the next run fast.
+    With ``COGMODEL_CLEAN_DANGLING=1`` (set by ``tests/run.sh``, the CI and README test command)
+    it removes, at the end of the session, the dangling images that appeared during it
+    (rebuilds under a name that already existed untag the previous image, as ``docker build``
+    does), so repeated runs on one machine do not pile up hundreds of megabytes per run. The
+    build cache is kept, since it is what makes the next run fast. It is opt-in because on an
+    engine shared with other work, "appeared during this session" cannot tell our images from
+    theirs.
     """
     client = docker.DockerClient(base_url=docker_engine.host, version="auto", timeout=120)
     with contextlib.closing(client):
         before = {str(image["Id"]) for image in client.api.images(all=True)}
         yield client
-        _remove_new_dangling_images(client, before)
+        if os.environ.get("COGMODEL_CLEAN_DANGLING") == "1":
+            _remove_new_dangling_images(client, before)
 
 
 def _remove_new_dangling_images(client: docker.DockerClient, before: set[str]) -> None:
