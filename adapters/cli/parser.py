@@ -206,8 +206,8 @@ def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
         "inspect",
         help="show what a model image is: config, schema, where it was found",
         description="Inspect a Cog model image locally or in its registry without pulling "
-        "it. Default: the local engine first, then the registry. REF may be a full image id "
-        "(sha256:...) to inspect a local image by id.",
+        "it. Default: the local engine first, then the registry. REF may be an image id "
+        "(sha256:..., or the start of one) to inspect a local image by id.",
     )
     cmd.add_argument("ref", metavar="REF", help="an image reference or sha256: image id")
     _add_lookup_flags(cmd)

@@ -1,9 +1,10 @@
 """``cogmodel inspect REF`` and ``cogmodel pull REF``: look a model up, or bring it to the engine.
 
 ``inspect`` asks the Resolver where the flags say (default: the Resolver's default order,
-prefer-local as in Cog's PR); ``--remote`` never pulls. A ``sha256:<64 hex>`` argument is an
-image id and is looked up in the local engine by id. ``pull`` always asks the registry, like
-``docker pull``, and reports the model the engine now has.
+prefer-local as in Cog's PR); ``--remote`` never pulls. A ``sha256:`` argument is an image id
+and is looked up in the local engine by id (``--remote`` and ``--prefer-remote`` are refused).
+``pull`` always asks the registry, like ``docker pull``, and reports the model the engine now
+has.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from adapters.cli.context import Context
 from adapters.cli.output import model_document, print_json, print_model
 from adapters.cli.progress import progress_sink
 from application.resolver import Preference
+from domain.errors import InvalidInputError
 from domain.model import Model
 from domain.platform import Platform, parse_platform
 
@@ -49,6 +51,12 @@ def _inspect(ctx: Context, args: argparse.Namespace, platform: Platform | None) 
     resolver = ctx.resolver()
     if args.ref.startswith("sha256:"):
         # An image id names a local image; a registry has no look-up by image id.
+        if args.where in ("remote", "prefer-remote"):
+            raise InvalidInputError(
+                f"{args.ref} is an image id, which only the local engine can look up: "
+                f"--{args.where} does not apply",
+                reason="image id with a registry look-up",
+            )
         return resolver.inspect_by_id(args.ref)
     ref = ctx.parse_ref(args.ref)
     return resolver.inspect(ref, prefer=_PREFERENCE[args.where], platform=platform)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from domain.labels import LABEL_CONFIG
 from domain.platform import parse_platform
 from tests.builders import cog_image
@@ -80,6 +82,14 @@ def test_inspect_by_image_id_looks_locally(cli: Cli) -> None:
     assert document["digest"] == image.image_id
     assert document["reference"] is None
     assert document["source"] == "local"
+
+
+@pytest.mark.parametrize("where", ["--remote", "--prefer-remote"])
+def test_an_image_id_cannot_be_looked_up_in_a_registry(cli: Cli, where: str) -> None:
+    image = cli.add_local(REF, model_labels())
+    run = cli("inspect", where, str(image.image_id))
+    assert run.code == 2  # not silently answered from the engine
+    assert run.out == ""
 
 
 def test_human_output_describes_the_model_and_its_schema(cli: Cli) -> None:
