@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from adapters.cli import project
-from adapters.cli.commands.predict import parse_env
+from adapters.cli.commands.predict import parse_env, wants_gpus
 from adapters.cli.context import Context
 from adapters.cli.output import shown_name
 from adapters.cli.predict import COG_PORT, start_container
@@ -45,7 +45,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     assert image is not None
     spec_env = {**_stub_env(model), **env}
     mount = VolumeMount(host_path=str(source.project_dir), container_path="/src")
-    gpus = args.gpus.strip() not in ("", "0", "none") if args.gpus is not None else model.has_gpu
+    gpus = wants_gpus(args.gpus, model)
     runner = ctx.runner()
     if args.command == "serve":
         spec = ContainerSpec(
