@@ -35,6 +35,7 @@ from domain.errors import (
 COG_PORT = 5000
 _POLL = 0.1
 _LOG_TAIL = 20
+_EXITED = "the model container exited before it was ready"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,10 @@ def serving(
     with start_container(runner, spec) as container:
         follower = _follow_logs(ctx, container)
         try:
-            api = ModelApi(port=container.host_port(COG_PORT))
+            try:
+                api = ModelApi(port=container.host_port(COG_PORT))
+            except ContainerError as exc:  # it exited already: say why, with its last output
+                raise _failure(container, _EXITED) from exc
             wait_until_ready(api, container, timeout=setup_timeout)
             yield api
         finally:
@@ -164,7 +168,7 @@ def wait_until_ready(api: ModelApi, container: RunningContainer, *, timeout: flo
         if status in ("SETUP_FAILED", "DEFUNCT"):
             raise _failure(container, f"model setup failed (health-check status {status})")
         if status is None and not container.is_running():
-            raise _failure(container, "the model container exited before it was ready")
+            raise _failure(container, _EXITED)
         if time.monotonic() > deadline:
             raise _failure(container, f"the model was not ready within {timeout:g} s")
         time.sleep(_POLL)

@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from adapters.memory import InMemoryContainerRunner, InMemoryLocalImages
 from application.ports.container_runner import ContainerSpec, RunningContainer
+from domain.errors import ContainerError
 
 Respond = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]]
 
@@ -62,6 +63,8 @@ class ServedContainer:
         return self._inner.id
 
     def host_port(self, container_port: int) -> int:
+        if self._model.exits_at_start:  # as the engine: an exited container publishes nothing
+            raise ContainerError("the container is not running, so it publishes no ports")
         if container_port == 5000:
             return int(self._server.server_address[1])
         return self._inner.host_port(container_port)
