@@ -15,7 +15,7 @@ import pytest
 
 from application.ports.container_runner import ContainerRunner, ContainerSpec, RunningContainer
 from domain.digest import Digest
-from domain.errors import ImageNotFoundError
+from domain.errors import ImageNotFoundError, InvalidInputError
 from domain.image_source import ImageSource
 from domain.reference import ParsedRef, parse_ref
 
@@ -61,6 +61,13 @@ class ContainerRunnerContract:
         with pytest.raises(ImageNotFoundError) as info:
             runner.run(self._sh(missing, "true"), timeout=60)
         assert info.value.location is ImageSource.LOCAL
+
+    def test_asking_for_a_port_that_was_not_published_is_invalid_input(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        spec = self._sh(shell_image, "sleep 60", ports={8080: None})
+        with runner.start(spec) as container, pytest.raises(InvalidInputError):
+            container.host_port(9090)
 
     def test_started_container_stops_when_its_block_ends(
         self, runner: ContainerRunner, shell_image: ParsedRef | Digest

@@ -14,7 +14,7 @@ import pytest
 
 from application.ports.local_images import LocalImages
 from domain.digest import Digest, ImageId
-from domain.errors import AmbiguousImageIdError, ImageNotFoundError
+from domain.errors import AmbiguousImageIdError, ImageNotFoundError, InvalidInputError
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG
 from domain.progress import ProgressEvent
@@ -142,6 +142,18 @@ class LocalImagesContract:
     ) -> None:
         with pytest.raises(ImageNotFoundError):
             backend.tag(missing_ref, missing_ref)
+
+    def test_a_digest_reference_is_not_a_name_to_tag_or_push(
+        self, backend: LocalImages, seed: Seed
+    ) -> None:
+        ref = seed({"k": "digest-name"})
+        as_digest = ParsedRef(
+            registry=ref.registry, repository=ref.repository, digest=Digest("sha256:" + "1" * 64)
+        )
+        with pytest.raises(InvalidInputError):
+            backend.tag(ref, as_digest)
+        with pytest.raises(InvalidInputError):
+            backend.push(as_digest)
 
     def test_removed_name_is_gone(self, backend: LocalImages, seed: Seed) -> None:
         ref = seed({"k": "removed"})

@@ -21,7 +21,7 @@ from application.ports.container_runner import (
     RunResult,
 )
 from domain.digest import Digest, ImageId
-from domain.errors import BackendUnavailableError, ContainerError
+from domain.errors import BackendUnavailableError, InvalidInputError
 
 Program = Callable[[ContainerSpec], RunResult]
 
@@ -52,7 +52,10 @@ class InMemoryContainer:
         try:
             return self._ports[container_port]
         except KeyError:
-            raise ContainerError(f"port {container_port} is not published") from None
+            raise InvalidInputError(
+                f"port {container_port} is not published by {self._id}",
+                reason="port not published",
+            ) from None
 
     def is_running(self) -> bool:
         """See :meth:`application.ports.container_runner.RunningContainer.is_running`."""

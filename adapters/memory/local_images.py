@@ -14,7 +14,12 @@ from dataclasses import replace
 from adapters.memory.remote_images import InMemoryRemoteImages
 from application.ports.local_images import LocalImages
 from domain.digest import Digest, ImageId
-from domain.errors import AmbiguousImageIdError, BackendUnavailableError, ImageNotFoundError
+from domain.errors import (
+    AmbiguousImageIdError,
+    BackendUnavailableError,
+    ImageNotFoundError,
+    InvalidInputError,
+)
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.platform import Platform
@@ -93,6 +98,7 @@ class InMemoryLocalImages:
 
     def push(self, ref: ParsedRef, *, progress: ProgressSink | None = None) -> Digest:
         """See :meth:`application.ports.local_images.LocalImages.push`."""
+        _require_tag(ref, "push")
         image = self.inspect(ref)
         if self.registry is None:
             raise BackendUnavailableError("memory", "no registry is attached to push to")
@@ -105,6 +111,7 @@ class InMemoryLocalImages:
 
     def tag(self, image: ParsedRef | ImageId, target: ParsedRef) -> None:
         """See :meth:`application.ports.local_images.LocalImages.tag`."""
+        _require_tag(target, "name an image")
         found = self._find(image)
         assert found.image_id is not None
         self._names[target] = found.image_id
@@ -140,6 +147,15 @@ class InMemoryLocalImages:
     def _view(self, image_id: Digest, ref: ParsedRef | None) -> Image:
         tags = tuple(sorted(str(name) for name, i in self._names.items() if i == image_id))
         return replace(self._by_id[image_id], reference=ref, repo_tags=tags)
+
+
+def _require_tag(ref: ParsedRef, action: str) -> None:
+    # As the engine: a name given to (or pushed from) a local image is a tag, never a digest.
+    if ref.tag is None:
+        raise InvalidInputError(
+            f"cannot {action} {ref}: a digest reference is not a tag",
+            reason="a digest reference cannot be used as a tag",
+        )
 
 
 def _identity(image: Image) -> bytes:
