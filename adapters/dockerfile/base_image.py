@@ -17,7 +17,14 @@ from adapters.dockerfile.generator import BaseImage
 from application.ports.local_images import LocalImages
 from application.ports.remote_images import RemoteImages
 from domain.config import CogConfig
-from domain.errors import BackendError, ConfigError, ImageNotFoundError, InvalidInputError
+from domain.errors import (
+    AuthenticationError,
+    BackendError,
+    CogModelError,
+    ConfigError,
+    ImageNotFoundError,
+    IntegrityError,
+)
 from domain.image_source import ImageSource
 from domain.reference import parse_ref
 from domain.source import Source
@@ -48,15 +55,18 @@ class BaseImageChooser:
         Raises:
             ConfigError: cog-base was asked for explicitly and cannot be used, or no CUDA image
                 matches a GPU config.
-            BackendUnavailableError: cog-base was asked for and its registry cannot be reached.
+            BackendUnavailableError, AuthenticationError, IntegrityError: cog-base was asked for
+                and its registry failed (when it was not asked for, these are only warnings).
         """
         config = source.config or CogConfig()
         if use_cog_base_image is not False:
             try:
                 return self._cog_base(source)
-            except (InvalidInputError, ImageNotFoundError, BackendError) as exc:
+            except CogModelError as exc:
+                # Unset (auto): any failure to find one is a warning and a normal base image,
+                # as in Cog — an outage or a refusal at r8.im must not stop a build.
                 if use_cog_base_image:
-                    if isinstance(exc, BackendError):
+                    if isinstance(exc, (BackendError, AuthenticationError, IntegrityError)):
                         raise
                     raise ConfigError("", f"Failed to get cog base image name: {exc}") from exc
                 _log.warning(

@@ -11,7 +11,14 @@ import pytest
 from adapters.dockerfile import CogRuntime
 from adapters.memory import InMemoryRemoteImages
 from application.resolver import Resolver
-from domain.errors import BuildError, ConfigError, InvalidInputError, SchemaError
+from domain.errors import (
+    AuthenticationError,
+    BackendUnavailableError,
+    BuildError,
+    ConfigError,
+    InvalidInputError,
+    SchemaError,
+)
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import (
@@ -268,6 +275,23 @@ def test_a_missing_cog_base_falls_back_to_python_slim_unless_asked_for(world: Wo
     assert world.builder.requests[0].dockerfile.startswith("FROM python:3.11-slim\n")
     with pytest.raises(ConfigError):
         world.factory().build(world.source(), BuildOptions(use_cog_base_image=True))
+
+
+@pytest.mark.parametrize("failure", ["unavailable", "denied"])
+def test_a_registry_failure_while_looking_for_cog_base_is_only_a_warning_unless_asked_for(
+    world: World, failure: str
+) -> None:
+    remote = InMemoryRemoteImages()
+    if failure == "unavailable":
+        remote.unavailable = True
+    else:
+        remote.denied.add("r8.im/cog-base")
+    factory = world.factory(remote=remote)
+    factory.build(world.source(), BuildOptions())
+    assert world.builder.requests[0].dockerfile.startswith("FROM python:3.11-slim\n")
+    expected = BackendUnavailableError if failure == "unavailable" else AuthenticationError
+    with pytest.raises(expected):
+        factory.build(world.source(), BuildOptions(use_cog_base_image=True))
 
 
 def test_the_registry_is_asked_when_the_engine_has_no_cog_base(world: World) -> None:
