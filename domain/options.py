@@ -76,7 +76,8 @@ class BuildOptions:
         dockerfile_file: a user Dockerfile to build verbatim instead of generating one.
         use_cuda_base_image: Cog's tri-state string; only ``"false"`` disables CUDA images.
         use_cog_base_image: ``None`` = try r8.im/cog-base and fall back; ``True`` = require it.
-        hermetic: download Python packages on the host; no network inside the build.
+        hermetic: download the Python packages and the Cog runtime on the host, so the build
+            needs no PyPI access (Debian packages such as tini still come from the mirror).
         strip: strip shared objects after pip installs.
         precompile: precompile Python bytecode in the image.
     """
