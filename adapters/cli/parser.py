@@ -143,8 +143,10 @@ def _add_container_flags(cmd: argparse.ArgumentParser) -> None:
     )
     cmd.add_argument(
         "--gpus",
-        metavar="GPUS",
-        help="GPUs to give the container ('all'; default: all when the model asks for a GPU)",
+        type=_gpus,
+        metavar="all|none",
+        help="give the container all GPUs (all) or none (none, 0); a list of devices is not "
+        "supported (default: all when the model asks for a GPU)",
     )
 
 
@@ -320,6 +322,17 @@ def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument("--default-registry", metavar="HOST", help="registry for bare names")
     cmd.add_argument("--default-tag", metavar="TAG", help="tag for names without one")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _gpus(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("all", "-1"):
+        return True
+    if value in ("none", "0", ""):
+        return False
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: only 'all' or 'none' (a list of devices is not supported)"
+    )
 
 
 def _port(text: str) -> int:

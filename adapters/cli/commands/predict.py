@@ -135,8 +135,6 @@ def parse_env(items: list[str]) -> dict[str, str]:
     return env
 
 
-def wants_gpus(flag: str | None, model: Model) -> bool:
-    """``--gpus`` if given (anything but an empty value asks for them), else the model's config."""
-    if flag is not None:
-        return flag.strip() not in ("", "0", "none")
-    return model.has_gpu
+def wants_gpus(flag: bool | None, model: Model) -> bool:
+    """``--gpus`` (all: True, none: False) if given, else whether the model asks for a GPU."""
+    return model.has_gpu if flag is None else flag

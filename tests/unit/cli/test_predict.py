@@ -260,6 +260,12 @@ def test_a_gpu_model_asks_for_gpus_and_env_flags_reach_the_container(
     assert runner.specs[0].env == {"COG_LOG_LEVEL": "warning", "DEBUG": "1"}
     assert cli("predict", REF, "-i", "text=x", "--gpus", "0").code == 0
     assert runner.specs[1].gpus is False
+    assert cli("predict", REF, "-i", "text=x", "--gpus", "none").code == 0
+    assert runner.specs[2].gpus is False
+    # Docker's device lists cannot be honoured (the port passes every GPU or none): refused,
+    # rather than silently giving the container all of them.
+    assert cli("predict", REF, "-i", "text=x", "--gpus", "device=1").code == 2
+    assert len(runner.specs) == 3
 
 
 def test_predict_without_an_image_builds_the_project(cli: Cli, runner: CogServingRunner) -> None:
