@@ -129,6 +129,9 @@ class DockerRunningContainer:
 
         Raises:
             InvalidInputError: that port was not published.
+            ContainerError: the container is no longer running (its exit code attached), or
+                has been removed.
+            BackendUnavailableError: the engine cannot be reached.
         """
         answer = self._inspect_existing()
         if not answer["State"]["Running"]:
@@ -152,14 +155,14 @@ class DockerRunningContainer:
     def logs(self) -> str:
         """Everything written so far, stdout and stderr interleaved."""
         api = self._engine.api
-        with _container_errors(self._engine):
+        with self._about_this_container():
             data = api.logs(self._id, stdout=True, stderr=True)
         return data.decode("utf-8", "replace")
 
     def output(self) -> tuple[str, str]:
         """Everything written so far, as ``(stdout, stderr)``."""
         api = self._engine.api
-        with _container_errors(self._engine):
+        with self._about_this_container():
             out = api.logs(self._id, stdout=True, stderr=False)
             err = api.logs(self._id, stdout=False, stderr=True)
         return out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
@@ -168,7 +171,7 @@ class DockerRunningContainer:
         """Output lines (stdout and stderr) as they come, until the container stops."""
         api = self._engine.api
         pending = b""
-        with _container_errors(self._engine):
+        with self._about_this_container():
             for chunk in api.logs(self._id, stream=True, follow=True):
                 *lines, pending = (pending + chunk).split(b"\n")
                 yield from (line.decode("utf-8", "replace") for line in lines)
@@ -183,7 +186,7 @@ class DockerRunningContainer:
         """
         api = self._engine.api
         try:
-            with _container_errors(self._engine):
+            with self._about_this_container():
                 answer = api.wait(
                     self._id, timeout=math.ceil(timeout) if timeout is not None else None
                 )
@@ -242,6 +245,15 @@ class DockerRunningContainer:
         except ImageNotFoundError:  # errors.py's name for any 404; here the container's
             return None
         return answer
+
+    @contextmanager
+    def _about_this_container(self) -> Iterator[None]:
+        # The engine's 404 here is about this container, not an image: it has been removed.
+        try:
+            with _container_errors(self._engine):
+                yield
+        except ImageNotFoundError as exc:
+            raise ContainerError(f"container {self._id[:12]} no longer exists") from exc
 
     def _inspect_existing(self) -> dict[str, Any]:
         answer = self._inspect()

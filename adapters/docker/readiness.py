@@ -41,7 +41,10 @@ def wait_for_http(
     while True:
         running = container.is_running()
         if running and port is None:
-            port = container.host_port(container_port)
+            try:
+                port = container.host_port(container_port)
+            except ContainerError:  # it stopped between the two questions: report it as exited
+                running = False
         status = _http_status(port, path) if port is not None else None
         if status is not None and ready(status):
             return status

@@ -77,22 +77,37 @@ class RunningContainer(Protocol):
         ...
 
     def is_running(self) -> bool:
-        """Whether the container is still running."""
+        """Whether the container is still running (``False`` once it is removed).
+
+        Raises:
+            BackendUnavailableError: the engine cannot be reached.
+        """
         ...
 
     def logs(self) -> str:
-        """Everything the container has written so far (stdout and stderr)."""
+        """Everything the container has written so far (stdout and stderr).
+
+        Raises:
+            ContainerError: the container is gone.
+            BackendUnavailableError: the engine cannot be reached.
+        """
         ...
 
     def follow_logs(self) -> Iterator[str]:
-        """Output lines as they come, until the container stops."""
+        """Output lines as they come, until the container stops.
+
+        Raises:
+            ContainerError: the container is gone.
+            BackendUnavailableError: the engine cannot be reached.
+        """
         ...
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the container to exit and return its exit code.
 
         Raises:
-            BackendUnavailableError: the timeout passed first.
+            BackendUnavailableError: the timeout passed first, or the engine cannot be reached.
+            ContainerError: the container is gone.
         """
         ...
 

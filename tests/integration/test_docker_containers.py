@@ -124,6 +124,18 @@ def test_wait_for_http_on_a_container_that_exits_is_a_container_error(
         assert "dying" in info.value.log_tail
 
 
+def test_asking_a_removed_container_for_its_output_is_a_container_error(
+    runner: DockerContainerRunner, own_image: ParsedRef
+) -> None:
+    container = runner.start(sh(own_image, "sleep 30"))
+    container.stop()
+    assert not container.is_running()
+    with pytest.raises(ContainerError):
+        container.logs()
+    with pytest.raises(ContainerError):
+        container.wait(timeout=5)
+
+
 def test_follow_logs_yields_lines_until_the_container_stops(
     runner: DockerContainerRunner, own_image: ParsedRef
 ) -> None:
