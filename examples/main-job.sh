@@ -107,7 +107,7 @@ IMAGE="$REGISTRY/cogmodel-example/$(basename "$EXAMPLE"):latest"
 cd "$EXAMPLE"
 
 step "4/7 Build the example model ($(basename "$EXAMPLE"))"
-# --hermetic: Python packages are downloaded on the host; the build needs no network inside
+# --hermetic: Python packages are downloaded on the host; the build needs no PyPI access inside
 # the container (HTTPS from containers fails on these machines; see ENVIRONMENT.md).
 show cogmodel build -t "$IMAGE" --hermetic --progress plain
 

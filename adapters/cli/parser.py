@@ -104,7 +104,8 @@ def _add_engine_flags(cmd: argparse.ArgumentParser, *, dockerfile: bool = True) 
     cmd.add_argument(
         "--hermetic",
         action="store_true",
-        help="download Python packages on the host; no network inside the build",
+        help="download Python packages on the host: no PyPI access inside the build "
+        "(Debian packages still come from the mirror)",
     )
     _add_config_flag(cmd)
 
