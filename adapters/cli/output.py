@@ -138,10 +138,16 @@ def _config_object(model: Model) -> object:
     raw = model.image.config
     if raw:
         try:
-            return json.loads(raw)
+            # The label as written (unknown keys kept), unless it holds NaN/Infinity: Python
+            # reads those, but they are not JSON, and --json must print JSON.
+            return json.loads(raw, parse_constant=_not_json)
         except ValueError:  # Model.from_image already parsed it; a build model carries none
             pass
     return model.config.model_dump(mode="json", exclude_defaults=True)
+
+
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _plain(value: object) -> object:

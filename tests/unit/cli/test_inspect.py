@@ -43,6 +43,15 @@ def test_remote_inspect_json_is_the_documented_object(cli: Cli) -> None:
     assert document["labels"] == model_labels()
 
 
+def test_json_stays_json_when_the_config_label_holds_nan(cli: Cli) -> None:
+    labels = {**model_labels(), LABEL_CONFIG: '{"build": {"gpu": true}, "future": NaN}'}
+    cli.add_remote(REF, labels)
+    run = cli("inspect", REF, "--remote", "--json")
+    assert run.code == 0, run.err
+    document = json.loads(run.out, parse_constant=lambda c: pytest.fail(f"{c} in --json output"))
+    assert document["config"]["build"]["gpu"] is True
+
+
 def test_remote_inspect_does_not_pull(cli: Cli) -> None:
     cli.add_remote(REF, model_labels())
     assert cli("inspect", REF, "--remote").code == 0
