@@ -117,7 +117,7 @@ def docker_engine() -> Iterator[EngineUnderTest]:
     if os.geteuid() != 0 or shutil.which("dockerd") is None:
         unavailable(
             f"no Docker Engine answers at {host}, and dockerd cannot be started here "
-            "(needs root and Debian's docker.io: see /work/shared/ENVIRONMENT.md)"
+            "(needs root and Debian's docker.io: .ci/setup.sh installs and starts it)"
         )
     with tempfile.TemporaryDirectory(prefix="cogmodel-dockerd-") as scratch:
         process = start_dockerd(Path(scratch) / "dockerd.log")
