@@ -6,8 +6,8 @@ project root. ``filename`` may be a relative sub-path (``conf/prod.yaml``); it i
 ``path.Join`` joins (so a leading ``/`` does not make it absolute). The walk stops at ``/`` and
 after 100 levels.
 
-:func:`load_source` then reads the file, parses it (:func:`domain.config.parse_config`), reads
-``build.python_requirements`` (an absolute path as is, a relative one from the project root),
+:func:`load_source` then reads the file, parses it (:func:`domain.cogyaml.parse.parse_config`),
+reads ``build.python_requirements`` (an absolute path as is, a relative one from the project root),
 validates and completes the config, and returns a :class:`~domain.source.Source`. Every I/O
 problem becomes a ``ConfigError`` (or ``ConfigNotFoundError``) naming the path.
 """
@@ -18,10 +18,10 @@ import os
 import posixpath
 from pathlib import Path
 
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import effective_requirements, parse_requirements_text
+from domain.cogyaml.validation import validate_and_complete
 from domain.errors import ConfigError, ConfigNotFoundError
-from domain.requirements import effective_requirements, parse_requirements_text
 from domain.source import Source
 
 DEFAULT_CONFIG_FILENAME = "cog.yaml"

@@ -1,8 +1,32 @@
-"""cogmodel's pure domain core: references, labels, cog.yaml, images and models.
+"""cogmodel's pure domain: what a Cog model image *is*, with no I/O, infrastructure or framework.
 
-Standard library and pydantic only; no I/O. Public names are re-exported here lazily, so
-``import domain`` (or ``from domain.reference import parse_ref``) stays cheap: pydantic is only
-imported by the modules that need it (config, image, model, …).
+Three packages, each readable on its own:
+
+- **the core** (this folder's modules): the values every port speaks. Read in this order:
+
+  1. ``reference.py`` — an image reference parsed by go-containerregistry's rules (``parse_ref``);
+     ``registry_host.py`` and ``digest.py`` are the pieces it checks with.
+  2. ``platform.py``, ``index.py`` — ``linux/amd64`` and choosing an image from an index.
+  3. ``labels.py`` — Cog's label keys (``run.cog.config``, ``run.cog.openapi_schema``, …).
+  4. ``image.py`` — ``Image``: what a backend saw (name, id, labels, platform, source).
+  5. ``model.py`` — ``Model``: an image proven to carry Cog's labels. *Start here for "what is
+     a Cog model".*
+  6. ``refs.py``, ``source.py``, ``options.py`` — what the Resolver is asked for: a tag, a local
+     or remote name, or a project to build, and how to build it.
+  7. ``errors.py`` — the one exception tree; ``progress.py`` — build output as events.
+
+  The core imports neither of the packages below when it is loaded: ``Image.parsed_config``
+  and ``Model.from_image`` load the cog.yaml package only when a config label is parsed.
+
+- ``cogyaml/`` — cog.yaml as Cog reads, checks and completes it, and the ``run.cog.config``
+  label's bytes (see its ``__init__`` for its reading order).
+- ``openapi/`` — the OpenAPI schema Cog generates statically from ``predict.py``.
+
+``gojson.py`` (Go's ``encoding/json`` bytes) serves both packages.
+
+Import-linter (``pyproject.toml``) holds these boundaries. Public names are re-exported here
+lazily, so ``import domain`` (or ``from domain import parse_ref``) stays cheap: a module is
+imported only when one of its names is first used.
 """
 
 from __future__ import annotations
@@ -20,7 +44,7 @@ _EXPORTS: dict[str, str] = {
     "BuildOptions": "domain.options",
     "BuildRef": "domain.refs",
     "BuildSecret": "domain.options",
-    "CogConfig": "domain.config",
+    "CogConfig": "domain.cogyaml.models",
     "CogModelError": "domain.errors",
     "ConfigError": "domain.errors",
     "ConfigNotFoundError": "domain.errors",
@@ -52,23 +76,23 @@ _EXPORTS: dict[str, str] = {
     "Source": "domain.source",
     "SourceError": "domain.errors",
     "TagRef": "domain.refs",
-    "cog_base_image_tag": "domain.cog_base",
-    "config_from_label": "domain.config",
-    "config_to_label": "domain.config",
-    "cuda_base_image_tag": "domain.cuda",
+    "cog_base_image_tag": "domain.cogyaml.cog_base",
+    "config_from_label": "domain.cogyaml.label",
+    "config_to_label": "domain.cogyaml.label",
+    "cuda_base_image_tag": "domain.cogyaml.cuda",
     "docker_image_name": "domain.options",
     "from_build": "domain.refs",
     "from_local": "domain.refs",
     "from_remote": "domain.refs",
     "from_tag": "domain.refs",
-    "parse_config": "domain.config",
-    "parse_environment": "domain.environment",
+    "parse_config": "domain.cogyaml.parse",
+    "parse_environment": "domain.cogyaml.environment",
     "parse_platform": "domain.platform",
     "parse_ref": "domain.reference",
-    "parse_requirements_text": "domain.requirements",
-    "python_requirements_for_arch": "domain.requirements",
-    "validate_and_complete": "domain.config_validation",
-    "validate_python_version": "domain.config_validation",
+    "parse_requirements_text": "domain.cogyaml.requirements",
+    "python_requirements_for_arch": "domain.cogyaml.requirements",
+    "validate_and_complete": "domain.cogyaml.validation",
+    "validate_python_version": "domain.cogyaml.validation",
     "with_defaults": "domain.options",
 }
 
@@ -147,12 +171,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from domain.cog_base import cog_base_image_tag
-    from domain.config import CogConfig, config_from_label, config_to_label, parse_config
-    from domain.config_validation import validate_and_complete, validate_python_version
-    from domain.cuda import cuda_base_image_tag
+    from domain.cogyaml.cog_base import cog_base_image_tag
+    from domain.cogyaml.cuda import cuda_base_image_tag
+    from domain.cogyaml.environment import parse_environment
+    from domain.cogyaml.label import config_from_label, config_to_label
+    from domain.cogyaml.models import CogConfig
+    from domain.cogyaml.parse import parse_config
+    from domain.cogyaml.requirements import parse_requirements_text, python_requirements_for_arch
+    from domain.cogyaml.validation import validate_and_complete, validate_python_version
     from domain.digest import Digest, ImageId
-    from domain.environment import parse_environment
     from domain.errors import (
         AmbiguousImageIdError,
         AuthenticationError,
@@ -201,5 +228,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         from_remote,
         from_tag,
     )
-    from domain.requirements import parse_requirements_text, python_requirements_for_arch
     from domain.source import Source

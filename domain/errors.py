@@ -109,7 +109,7 @@ class SchemaError(InvalidInputError):
 
     ``line`` is the 1-based source line of the offending construct, or ``None``; ``file`` the
     project-relative source file, or ``""``. ``kind`` names the rule that was broken (a
-    ``domain.schema.SchemaErrorKind`` value, which is a ``str``; ``""`` when unclassified):
+    ``domain.openapi.SchemaErrorKind`` value, which is a ``str``; ``""`` when unclassified):
     callers branch on it, never on the message.
     """
 

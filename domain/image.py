@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from domain.config import CogConfig, config_from_label
 from domain.digest import Digest
 from domain.errors import InvalidLabelError
 from domain.image_source import ImageSource
@@ -23,6 +22,7 @@ from domain.platform import Platform
 from domain.reference import ParsedRef
 
 if TYPE_CHECKING:
+    from domain.cogyaml.models import CogConfig
     from domain.model import Model
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -99,7 +99,13 @@ class Image:
             InvalidLabelError: the label is present and malformed.
         """
         raw = self.config
-        return config_from_label(raw, ref=self.display_name) if raw else None
+        if not raw:
+            return None
+        # Deferred: reading an image's name, id or labels never loads the cog.yaml package;
+        # only a caller that asks for the parsed config pays for it.
+        from domain.cogyaml.label import config_from_label  # noqa: PLC0415
+
+        return config_from_label(raw, ref=self.display_name)
 
     def parsed_openapi_schema(self) -> Mapping[str, object] | None:
         """The OpenAPI schema label parsed; ``None`` when absent or empty.

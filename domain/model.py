@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from domain.config import CogConfig
 from domain.errors import NotCogModelError
 from domain.image import Image
+
+if TYPE_CHECKING:
+    from domain.cogyaml.models import CogConfig
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,9 +45,15 @@ class Model:
         """
         if not image.is_cog_model:
             raise NotCogModelError(image.display_name)
+        config = image.parsed_config()
+        if config is None:
+            # An empty run.cog.config label is Cog's empty config: every field at its default.
+            from domain.cogyaml.models import CogConfig  # noqa: PLC0415
+
+            config = CogConfig()
         return cls(
             image=image,
-            config=image.parsed_config() or CogConfig(),
+            config=config,
             schema=image.parsed_openapi_schema(),
             cog_version=image.cog_version,
         )

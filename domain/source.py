@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from domain.config import CogConfig
+if TYPE_CHECKING:
+    from domain.cogyaml.models import CogConfig
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

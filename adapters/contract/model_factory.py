@@ -12,7 +12,7 @@ import pytest
 
 from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory
-from domain.config import config_from_label
+from domain.cogyaml.label import config_from_label
 from domain.digest import Digest, ImageId
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG, LABEL_VERSION

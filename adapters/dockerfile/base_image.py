@@ -16,7 +16,7 @@ from adapters.dockerfile import planning
 from adapters.dockerfile.generator import BaseImage
 from application.ports.local_images import LocalImages
 from application.ports.remote_images import RemoteImages
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.errors import (
     AuthenticationError,
     BackendError,

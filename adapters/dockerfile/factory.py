@@ -46,7 +46,7 @@ from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory
 from application.ports.remote_images import RemoteImages
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.digest import Digest, ImageId
 from domain.errors import BuildError, InvalidInputError, SchemaError
 from domain.image import Image

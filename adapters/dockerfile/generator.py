@@ -23,7 +23,7 @@ from typing import Final
 from adapters.dockerfile import stanzas
 from adapters.dockerfile.cacert import CA_CERT_FILENAME
 from adapters.dockerfile.runtime import CogRuntime
-from domain.config import CogConfig, RunItem
+from domain.cogyaml.models import CogConfig, RunItem
 from domain.errors import ConfigError
 
 SOURCE_DIR: Final = "src"

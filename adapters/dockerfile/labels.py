@@ -1,8 +1,9 @@
 """The image labels of a model built by cogmodel (cog-spec §4), byte-compatible with Cog's.
 
 JSON label values are the bytes Cog writes (Go's ``encoding/json``, :mod:`domain.gojson`):
-``run.cog.config`` from :mod:`domain.config`, ``run.cog.openapi_schema`` exactly the bytes of
-``/src/.cog/openapi_schema.json`` (:mod:`domain.schema`'s encoding, or a given file verbatim).
+``run.cog.config`` from :mod:`domain.cogyaml.label`, ``run.cog.openapi_schema`` exactly the
+bytes of ``/src/.cog/openapi_schema.json`` (:mod:`domain.openapi`'s encoding, or a given file
+verbatim).
 
 ``run.cog.version`` carries the version of the Cog runtime installed in the image (``0.23.1``),
 not cogmodel's version: Cog's CLI and SDK share one version line, tools compare this label as a

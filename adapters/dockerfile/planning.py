@@ -10,16 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from domain.cog_base import check_cog_base_image
-from domain.config import CogConfig, config_to_label
-from domain.cuda import cuda_base_image
-from domain.errors import SchemaError
-from domain.requirements import (
+from domain.cogyaml.cog_base import check_cog_base_image
+from domain.cogyaml.cuda import cuda_base_image
+from domain.cogyaml.label import config_to_label
+from domain.cogyaml.models import CogConfig
+from domain.cogyaml.requirements import (
     effective_requirements,
     package_version,
     python_requirements_for_arch,
 )
-from domain.schema import generate_for_config
+from domain.errors import SchemaError
+from domain.openapi import generate_for_config
 from domain.source import Source
 
 _INCLUDED: Final = ("torch", "torchvision", "torchaudio", "tensorflow")

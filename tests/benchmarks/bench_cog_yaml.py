@@ -20,9 +20,10 @@ import argparse
 import time
 from collections.abc import Callable
 
-from domain.config import config_to_label, parse_config
-from domain.config_validation import validate_and_complete
-from domain.yaml_text import parse_yaml
+from domain.cogyaml.label import config_to_label
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete
+from domain.cogyaml.yaml_text import parse_yaml
 
 SMALL = 'build:\n  python_version: "3.12"\npredict: "predict.py:Predictor"\n'
 LARGE = """\

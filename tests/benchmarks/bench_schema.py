@@ -1,7 +1,7 @@
 """How long static schema generation takes for a realistic predictor (goal: under 50 ms).
 
 Run: ``.venv/bin/python -m tests.benchmarks.bench_schema``. Prints the first (cold) call,
-which includes importing ``domain.schema``, and the median and worst of warm calls for: the
+which includes importing ``domain.openapi``, and the median and worst of warm calls for: the
 example model's predict schema as bytes, the merged predict + train bytes, and a predictor
 with 40 inputs and a nested output model.
 """
@@ -71,9 +71,9 @@ def _time(label: str, call: Callable[[], object]) -> None:
 
 def main() -> None:
     import_start = time.perf_counter()
-    from domain.schema import encode, generate_for_config, openapi_schema
+    from domain.openapi import encode, generate_for_config, openapi_schema
 
-    print(f"import domain.schema: {(time.perf_counter() - import_start) * 1e3:.2f} ms")
+    print(f"import domain.openapi: {(time.perf_counter() - import_start) * 1e3:.2f} ms")
 
     def read(path: str) -> str | None:
         file = EXAMPLE / path

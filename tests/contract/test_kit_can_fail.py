@@ -31,7 +31,7 @@ from adapters.memory import (
 )
 from application.ports.container_runner import ContainerSpec, RunningContainer, RunResult
 from application.ports.image_builder import BuildRequest
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.digest import Digest, ImageId
 from domain.errors import AmbiguousImageIdError, BuildError, CogModelError, ImageNotFoundError
 from domain.image import Image

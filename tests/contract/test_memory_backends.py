@@ -28,7 +28,7 @@ from adapters.memory import (
     InMemoryModelFactory,
     InMemoryRemoteImages,
 )
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.platform import Platform, parse_platform

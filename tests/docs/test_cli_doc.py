@@ -28,13 +28,13 @@ from adapters.cli.main import main
 from adapters.container import Container, create_container
 from adapters.filesystem import load_source
 from application.ports.container_runner import ContainerSpec
-from domain.config import config_to_label
+from domain.cogyaml.label import config_to_label
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
+from domain.openapi import encode, openapi_schema
 from domain.platform import parse_platform
 from domain.reference import parse_ref
-from domain.schema import encode, openapi_schema
 from tests.unit.cli.fake_cog import CogServingRunner
 
 ROOT = Path(__file__).resolve().parents[2]

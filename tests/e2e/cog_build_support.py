@@ -32,11 +32,11 @@ from adapters.dockerfile import DockerfileFactory, HostPip
 from adapters.memory import InMemoryRemoteImages
 from application.ports.container_runner import ContainerSpec, RunningContainer
 from application.resolver import Resolver
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import parse_requirements_text
+from domain.cogyaml.validation import validate_and_complete
 from domain.model import Model
 from domain.options import BuildBaseOptions, BuildOptions
-from domain.requirements import parse_requirements_text
 from domain.source import Source
 
 EXAMPLES: Final = Path(__file__).resolve().parents[2] / "examples"

@@ -9,13 +9,13 @@ from adapters.dockerfile import DockerfileFactory
 from adapters.memory import InMemoryContainerRunner, InMemoryImageBuilder, InMemoryLocalImages
 from application.ports.container_runner import ContainerSpec, RunResult
 from application.ports.image_builder import BuildRequest
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import parse_requirements_text
+from domain.cogyaml.validation import validate_and_complete
 from domain.digest import Digest
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.reference import parse_ref
-from domain.requirements import parse_requirements_text
 from domain.source import Source
 
 PREDICT = """

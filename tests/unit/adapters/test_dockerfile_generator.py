@@ -8,7 +8,7 @@ import pytest
 
 from adapters.dockerfile import CogRuntime, generate
 from adapters.dockerfile.generator import BaseImage, DockerfileRequest, HermeticWheels
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.errors import ConfigError
 
 

@@ -21,7 +21,7 @@ from adapters.dockerfile.generator import (
     HermeticWheels,
     Target,
 )
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 
 GOLDEN = Path(__file__).parent / "golden"
 CA = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from adapters.filesystem import find_project_dir, load_source
-from domain.config import RunItem
+from domain.cogyaml.models import RunItem
+from domain.cogyaml.requirements import package_version
 from domain.errors import ConfigError, ConfigNotFoundError
-from domain.requirements import package_version
 
 FIND_ROOT_YAML = """
 build:

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.memory import InMemoryModelFactory
 from application.resolver import Preference
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.errors import (
     BuildError,
     ImageNotFoundError,

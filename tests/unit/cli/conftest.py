@@ -14,7 +14,7 @@ import pytest
 from adapters.cli.context import Context
 from adapters.cli.main import main
 from adapters.container import Container, create_container
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.reference import ParsedRef, parse_ref

@@ -11,7 +11,7 @@ from dependency_injector import providers
 from adapters.cli.commands.run import SERVE_COMMAND
 from adapters.memory import InMemoryContainerRunner
 from application.ports.container_runner import ContainerSpec, RunResult, VolumeMount
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.labels import LABEL_OPENAPI_SCHEMA
 from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, simple_loader
 from tests.unit.cli.fake_cog import CogServingRunner, FakeModel

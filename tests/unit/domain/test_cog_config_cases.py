@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import CogConfig, parse_config
-from domain.config_validation import validate_and_complete, validate_python_version
-from domain.cuda import cuda_base_image, validate_cuda_version
+from domain.cogyaml.cuda import cuda_base_image, validate_cuda_version
+from domain.cogyaml.models import CogConfig
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import contains_coglet, effective_requirements
+from domain.cogyaml.validation import validate_and_complete, validate_python_version
 from domain.errors import ConfigError
-from domain.requirements import contains_coglet, effective_requirements
 from tests.unit.adapters.test_filesystem import FILESYSTEM_CASES
 from tests.unit.domain import test_config_yaml_cases
 from tests.unit.domain.test_config_environment_cases import ENVIRONMENT_CASES

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from domain.cog_base import (
+from domain.cogyaml.cog_base import (
     check_cog_base_image,
     cog_base_configurations,
     cog_base_image_name,
     cog_base_image_supported,
     cog_base_image_tag,
 )
-from domain.compat_tables import cuda_images, tensorflow_builds, torch_builds
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
-from domain.cuda import (
+from domain.cogyaml.compat import cuda_images, tensorflow_builds, torch_builds
+from domain.cogyaml.cuda import (
     compatible_cudnns,
     cuda_base_image,
     cuda_base_image_tag,
@@ -22,8 +20,17 @@ from domain.cuda import (
     tensorflow_cuda,
     torch_cudas,
 )
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete
+from domain.cogyaml.versions import (
+    equal,
+    equal_minor,
+    greater,
+    greater_or_equal,
+    matches,
+    parse_version,
+)
 from domain.errors import ConfigError
-from domain.versions import equal, equal_minor, greater, greater_or_equal, matches, parse_version
 
 
 def test_the_tables_hold_cogs_0447eb11_facts() -> None:

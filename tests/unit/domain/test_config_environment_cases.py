@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
-from domain.environment import DENIED_NAMES, is_denied, parse_environment
+from domain.cogyaml.environment import DENIED_NAMES, is_denied, parse_environment
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete
 from domain.errors import ConfigError
 
 _P = "TestEnvironmentConfig/ParsingValidInput/"

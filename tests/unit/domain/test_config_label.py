@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import (
+from domain.cogyaml.label import config_from_label, config_to_label
+from domain.cogyaml.models import (
     BuildConfig,
     CogConfig,
     Concurrency,
@@ -12,11 +13,9 @@ from domain.config import (
     RunMount,
     WeightSource,
     WeightSourceConfig,
-    config_from_label,
-    config_to_label,
-    parse_config,
 )
-from domain.config_validation import validate_and_complete
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete
 from domain.errors import InvalidLabelError
 from domain.labels import LABEL_CONFIG
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import parse_config
-from domain.requirements import (
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import (
     contains_coglet,
     effective_requirements,
     package_version,

@@ -11,13 +11,13 @@ from typing import NamedTuple
 
 import pytest
 
-from domain.config import parse_config
-from domain.config_validation import validate_and_complete
-from domain.requirements import (
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import (
     effective_requirements,
     parse_requirements_text,
     python_requirements_for_arch,
 )
+from domain.cogyaml.validation import validate_and_complete
 
 STABLE = "--find-links https://download.pytorch.org/whl/torch_stable.html"
 CU116 = "--extra-index-url https://download.pytorch.org/whl/cu116"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import BuildConfig, CogConfig, Concurrency, parse_config
-from domain.config_schema import COG_YAML_SCHEMA, most_specific
+from domain.cogyaml.json_schema import violations
+from domain.cogyaml.models import BuildConfig, CogConfig, Concurrency
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.schema_check import COG_YAML_SCHEMA, most_specific
 from domain.errors import ConfigError
-from domain.json_schema import violations
 
 
 def _error(text: str) -> ConfigError:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import CogConfig, parse_config
-from domain.config_validation import validate_and_complete, validate_python_version
+from domain.cogyaml.models import CogConfig
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete, validate_python_version
 from domain.errors import ConfigError
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from domain.config import (
-    CogConfig,
-    RunItem,
-    RunMount,
-    config_document,
-    config_from_label,
-    config_to_label,
-    parse_config,
-)
-from domain.config_decode import decode_config, json_document
-from domain.config_schema import check_schema
-from domain.config_validation import validate_and_complete
+from domain.cogyaml.decode import decode_config, json_document
+from domain.cogyaml.label import config_document, config_from_label, config_to_label
+from domain.cogyaml.models import CogConfig, RunItem, RunMount
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.schema_check import check_schema
+from domain.cogyaml.validation import validate_and_complete
+from domain.cogyaml.yaml_nodes import YamlMapping
+from domain.cogyaml.yaml_text import parse_yaml
 from domain.errors import ConfigError
-from domain.yaml_nodes import YamlMapping
-from domain.yaml_text import parse_yaml
 
 ECHO = "echo 'Hello, World!'"
 BIND = {"type": "bind", "id": "my-volume", "target": "/mnt/data"}

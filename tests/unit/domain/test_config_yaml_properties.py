@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain.cogyaml.yaml_nodes import resolve_plain, to_python
+from domain.cogyaml.yaml_text import parse_yaml
 from domain.errors import ConfigError
-from domain.yaml_nodes import resolve_plain, to_python
-from domain.yaml_text import parse_yaml
 
 _PYYAML_RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"

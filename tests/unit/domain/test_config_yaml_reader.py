@@ -6,10 +6,16 @@ import math
 
 import pytest
 
-from domain.config import parse_config
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.yaml_nodes import (
+    YamlMapping,
+    YamlScalar,
+    YamlSequence,
+    resolve_plain,
+    to_python,
+)
+from domain.cogyaml.yaml_text import parse_yaml
 from domain.errors import ConfigError
-from domain.yaml_nodes import YamlMapping, YamlScalar, YamlSequence, resolve_plain, to_python
-from domain.yaml_text import parse_yaml
 
 
 def load(text: str) -> object:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from domain.config import CogConfig
+from domain.cogyaml.models import CogConfig
 from domain.errors import (
     CogModelError,
     ImageNotFoundError,

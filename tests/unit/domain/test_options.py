@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import pytest
 
-from domain.config import BuildConfig, CogConfig
+from domain.cogyaml.models import BuildConfig, CogConfig
 from domain.errors import InvalidInputError
 from domain.options import (
     BuildBaseOptions,

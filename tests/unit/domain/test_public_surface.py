@@ -36,3 +36,32 @@ def test_importing_parse_ref_from_the_package_does_not_import_pydantic() -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("core", ["domain.image", "domain.model", "domain.refs", "domain.options"])
+def test_loading_the_core_loads_neither_cog_yaml_nor_openapi(core: str) -> None:
+    # The core is readable (and importable) on its own: cog.yaml and the OpenAPI generator are
+    # loaded only when a config label is actually parsed.
+    code = (
+        f"import {core}, sys; "
+        "heavy = ('domain.cogyaml', 'domain.openapi', 'pydantic', 'yaml'); "
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_parsing_a_config_label_loads_cog_yaml_on_demand() -> None:
+    # The deferred edge works: the same process that imported only the core can parse a label.
+    code = (
+        "from domain.image import Image; from domain.image_source import ImageSource; import sys; "
+        "i = Image(reference=None, image_id=None, source=ImageSource.LOCAL, "
+        "labels={'run.cog.config': '{\"build\":{\"gpu\":true}}'}); "
+        "print(i.to_model().has_gpu, 'domain.cogyaml.label' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "True True"

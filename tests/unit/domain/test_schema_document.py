@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from domain.gojson import dumps
-from domain.schema import (
+from domain.openapi import (
     encode,
     generate_for_config,
     merge_documents,

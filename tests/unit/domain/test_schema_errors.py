@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import InvalidInputError, SchemaError
-from domain.schema import (
+from domain.openapi import (
     SchemaErrorKind,
     check_sdk_version,
     generate_for_config,

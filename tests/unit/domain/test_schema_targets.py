@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from domain.schema import SchemaErrorKind, openapi_schema, predictor_info
+from domain.openapi import SchemaErrorKind, openapi_schema, predictor_info
 from tests.unit.domain.schema_cases import MULTIFILE, components, project_reader, schema_error
 
 

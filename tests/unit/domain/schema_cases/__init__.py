@@ -1,4 +1,4 @@
-"""Helpers and fixture sources for the domain.schema tests.
+"""Helpers and fixture sources for the domain.openapi tests.
 
 ``example/`` is a realistic model (``predict.py`` with a ``Predictor`` and a ``train``
 function, plus its ``cog.yaml``) meant to be copied to ``examples/`` as is. ``multifile/`` is a
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from domain.errors import SchemaError
-from domain.schema import openapi_schema
+from domain.openapi import openapi_schema
 
 CASES = Path(__file__).parent
 EXAMPLE = CASES / "example"

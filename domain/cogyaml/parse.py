@@ -1,0 +1,43 @@
+"""Reading cog.yaml: YAML text to a ``CogConfig``, checked as Cog checks it.
+
+:func:`parse_config` is step 1 of Cog's pipeline (``FromYAML`` at 0447eb11): read the YAML,
+check it against the schema (:mod:`domain.cogyaml.schema_check`), decode it onto the defaults (a CPU
+build on Python 3.13). Two quirks are kept: an empty file gives the defaults, and ``build:`` with
+no value skips the schema check altogether and gives the default build. Step 2 (requirements,
+CUDA completion, environment) is :func:`domain.cogyaml.validation.validate_and_complete`.
+
+>>> config = parse_config("build:\\n  python_version: 3.10\\npredict: predict.py:Predictor\\n")
+>>> config.build.python_version
+'3.10'
+"""
+
+from __future__ import annotations
+
+from domain.cogyaml.decode import decode_config, json_document
+from domain.cogyaml.models import CogConfig
+from domain.cogyaml.schema_check import check_schema
+from domain.cogyaml.yaml_nodes import YamlMapping, YamlScalar
+from domain.cogyaml.yaml_text import parse_yaml
+from domain.errors import ConfigError
+
+
+def parse_config(yaml_text: str) -> CogConfig:
+    """Parse cog.yaml text into a config, checked against Cog's schema (not yet completed).
+
+    Raises:
+        ConfigError: a YAML syntax error (``reason`` names the line), or the most specific
+            schema violation (``field`` is its dotted path, ``reason`` Cog's description), or
+            collections nested too deeply to read.
+    """
+    try:
+        root = parse_yaml(yaml_text)
+        if root is None:
+            return CogConfig()
+        build = root.get("build") if isinstance(root, YamlMapping) else None
+        if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
+            check_schema(json_document(root))
+        return decode_config(root)
+    except RecursionError as exc:
+        # The reader and the schema check recurse once per nesting level; no real cog.yaml
+        # comes near the interpreter's limit, so this is malformed input, not a crash.
+        raise ConfigError("", "collections are nested too deeply") from exc
