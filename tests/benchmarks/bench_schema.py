@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-EXAMPLE = Path(__file__).parents[1] / "unit" / "domain" / "schema_cases" / "example"
+EXAMPLE = Path(__file__).parents[1] / "unit" / "domain" / "openapi" / "cases" / "example"
 RUNS = 200
 
 

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from domain.openapi import SchemaErrorKind, openapi_schema, predictor_info
-from tests.unit.domain.schema_cases import MULTIFILE, components, project_reader, schema_error
+from tests.unit.domain.openapi.cases import MULTIFILE, components, project_reader, schema_error
 
 
 def _input_types(source: str, name: str = "Predictor", mode: str = "predict") -> dict[str, str]:

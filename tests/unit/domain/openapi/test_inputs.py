@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.domain.schema_cases import components, input_schema, predictor, prop
+from tests.unit.domain.openapi.cases import components, input_schema, predictor, prop
 
 SECRET = {"format": "password", "type": "string", "writeOnly": True, "x-cog-secret": True}
 

@@ -20,9 +20,9 @@ from domain.cogyaml.requirements import contains_coglet, effective_requirements
 from domain.cogyaml.validation import validate_and_complete, validate_python_version
 from domain.errors import ConfigError
 from tests.unit.adapters.test_filesystem import FILESYSTEM_CASES
-from tests.unit.domain import test_config_yaml_cases
-from tests.unit.domain.test_config_environment_cases import ENVIRONMENT_CASES
-from tests.unit.domain.test_config_requirements_cases import FOR_ARCH_CASES
+from tests.unit.domain.cogyaml import test_config_yaml_cases
+from tests.unit.domain.cogyaml.test_config_environment_cases import ENVIRONMENT_CASES
+from tests.unit.domain.cogyaml.test_config_requirements_cases import FOR_ARCH_CASES
 
 
 def _yaml(*, gpu: bool | None = None, python: str = "3.10", cuda: str = "", packages=(), extra=""):

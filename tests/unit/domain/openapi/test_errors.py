@@ -18,7 +18,7 @@ from domain.openapi import (
     predictor_info,
     project_source_path,
 )
-from tests.unit.domain.schema_cases import HEADER, predictor, schema_error
+from tests.unit.domain.openapi.cases import HEADER, predictor, schema_error
 
 K = SchemaErrorKind
 PARAM_LINE = HEADER.count("\n") + 3  # the line of "def predict" in predictor() without a body

@@ -18,7 +18,7 @@ from domain.openapi import (
     openapi_schema,
     predictor_info,
 )
-from tests.unit.domain.schema_cases import EXAMPLE, components, predictor, project_reader, schema
+from tests.unit.domain.openapi.cases import EXAMPLE, components, predictor, project_reader, schema
 
 SIMPLE = """\
 from cog import BasePredictor

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.domain.schema_cases import output, predictor, schema
+from tests.unit.domain.openapi.cases import output, predictor, schema
 
 STRING = {"type": "string"}
 OBJECT = {"type": "object"}
