@@ -161,14 +161,6 @@ class DockerLocalImages:
 
     # ------------------------------------------------------------------ names
 
-    def tag(self, image: ParsedRef | ImageId, target: ParsedRef) -> None:
-        """See :meth:`application.ports.local_images.LocalImages.tag`."""
-        repository, tag = tag_parts(target)
-        source = self._source(image)
-        api = self._engine.api
-        with engine_errors(self._engine.host, subject=str(image)):
-            api.tag(source, repository, tag=tag)
-
     def remove(self, image: ParsedRef | ImageId, *, force: bool = False) -> None:
         """See :meth:`application.ports.local_images.LocalImages.remove`."""
         source = self._source(image)

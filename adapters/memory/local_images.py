@@ -109,13 +109,6 @@ class InMemoryLocalImages:
             progress(ProgressEvent(message=f"Pushed {ref}", item=pushed.manifest_digest))
         return pushed.manifest_digest
 
-    def tag(self, image: ParsedRef | ImageId, target: ParsedRef) -> None:
-        """See :meth:`application.ports.local_images.LocalImages.tag`."""
-        _require_tag(target, "name an image")
-        found = self._find(image)
-        assert found.image_id is not None
-        self._names[target] = found.image_id
-
     def remove(self, image: ParsedRef | ImageId, *, force: bool = False) -> None:
         """See :meth:`application.ports.local_images.LocalImages.remove`.
 

@@ -68,17 +68,6 @@ class LocalImages(Protocol):
         """
         ...
 
-    def tag(self, image: ParsedRef | ImageId, target: ParsedRef) -> None:
-        """Give the local image ``image`` the additional name ``target``.
-
-        Raises:
-            ImageNotFoundError: there is no local image ``image`` (location LOCAL).
-            AmbiguousImageIdError: ``image`` is a short id that matches more than one image.
-            InvalidInputError: ``target`` is a digest reference (a name needs a tag).
-            BackendUnavailableError: the engine cannot be reached.
-        """
-        ...
-
     def remove(self, image: ParsedRef | ImageId, *, force: bool = False) -> None:
         """Remove the local name (or image) ``image``.
 

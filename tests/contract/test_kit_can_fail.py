@@ -173,11 +173,6 @@ class _LocalPullMissSaysLocal(InMemoryLocalImages):
             raise ImageNotFoundError(exc.ref, ImageSource.LOCAL) from exc
 
 
-class _LocalTagMovesTheName(InMemoryLocalImages):
-    def tag(self, image: ParsedRef | ImageId, target: ParsedRef) -> None:
-        self.add(Image(reference=target, image_id=None, source=ImageSource.LOCAL))
-
-
 class _LocalPushGoesNowhere(InMemoryLocalImages):
     def push(self, ref: ParsedRef, *, progress: ProgressSink | None = None) -> Digest:
         return Digest.of(self.inspect(ref).labels.get("k", "").encode())
@@ -190,7 +185,6 @@ LOCAL_CASES: list[tuple[type[InMemoryLocalImages], str]] = [
         _LocalPullMissSaysLocal,
         "test_pulling_a_missing_image_raises_image_not_found_in_the_registry",
     ),
-    (_LocalTagMovesTheName, "test_tag_gives_the_image_a_second_name"),
     (_LocalPushGoesNowhere, "test_pushed_image_can_be_pulled_back"),
 ]
 
@@ -203,8 +197,8 @@ def test_local_images_contract_fails_a_broken_engine(
         registry = InMemoryRemoteImages()
         backend = (broken if use_broken else InMemoryLocalImages)(registry=registry)
 
-        def seed(labels: Mapping[str, str]) -> ParsedRef:
-            ref = parse_ref(f"kit/local-{next(_names)}:latest")
+        def seed(labels: Mapping[str, str], name: ParsedRef | None = None) -> ParsedRef:
+            ref = name or parse_ref(f"kit/local-{next(_names)}:latest")
             backend.add(
                 Image(reference=ref, image_id=None, source=ImageSource.LOCAL, labels=labels)
             )

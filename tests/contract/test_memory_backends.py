@@ -102,8 +102,8 @@ class TestInMemoryLocalImages(LocalImagesContract):
 
     @pytest.fixture
     def seed(self, backend: InMemoryLocalImages) -> Seed:
-        def seed(labels: Mapping[str, str]) -> ParsedRef:
-            ref = parse_ref(f"contract/local-{next(_names)}:latest")
+        def seed(labels: Mapping[str, str], name: ParsedRef | None = None) -> ParsedRef:
+            ref = name or parse_ref(f"contract/local-{next(_names)}:latest")
             backend.add(
                 Image(reference=ref, image_id=None, source=ImageSource.LOCAL, labels=labels)
             )

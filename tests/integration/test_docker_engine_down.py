@@ -52,7 +52,6 @@ OPERATIONS: dict[str, Callable[[DockerEngine, Path], object]] = {
     "inspect_id": lambda e, _: DockerLocalImages(engine=e).inspect_id(ImageId("abc123")),
     "pull": lambda e, _: DockerLocalImages(engine=e).pull(REF),
     "push": lambda e, _: DockerLocalImages(engine=e).push(REF),
-    "tag": lambda e, _: DockerLocalImages(engine=e).tag(REF, REF),
     "remove": lambda e, _: DockerLocalImages(engine=e).remove(REF),
     "classic build": lambda e, ctx: DockerImageBuilder(engine=e).build(
         BuildRequest(context_dir=ctx, dockerfile="FROM scratch\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docker
@@ -55,6 +55,20 @@ def local_ref(
     docker_client: docker.DockerClient, busybox_image: ParsedRef, local_names: LocalNames
 ) -> ParsedRef:
     return labelled_image(docker_client, busybox_image, local_names.fresh("push"), {"k": "v"})
+
+
+TagAs = Callable[[ParsedRef], None]
+
+
+@pytest.fixture
+def tag_as(docker_client: docker.DockerClient, local_ref: ParsedRef) -> TagAs:
+    """Give the local test image a second name, as ``docker tag`` does (setup, not the port)."""
+
+    def tag(target: ParsedRef) -> None:
+        assert target.tag is not None
+        docker_client.api.tag(str(local_ref), target.name, tag=target.tag)
+
+    return tag
 
 
 def target_in(registry: DistributionRegistry, local_names: LocalNames) -> ParsedRef:
@@ -178,11 +192,11 @@ def test_pull_from_a_registry_nobody_serves_is_unavailable(anonymous: DockerLoca
 def test_push_returns_the_digest_the_registry_serves(
     anonymous: DockerLocalImages,
     registry: DistributionRegistry,
-    local_ref: ParsedRef,
+    tag_as: TagAs,
     local_names: LocalNames,
 ) -> None:
     target = target_in(registry, local_names)
-    anonymous.tag(local_ref, target)
+    tag_as(target)
     events: list[ProgressEvent] = []
     digest = anonymous.push(target, progress=events.append)
     served = requests.head(
@@ -197,11 +211,11 @@ def test_push_returns_the_digest_the_registry_serves(
 def test_push_without_credentials_is_an_auth_error(
     anonymous: DockerLocalImages,
     auth_registry: DistributionRegistry,
-    local_ref: ParsedRef,
+    tag_as: TagAs,
     local_names: LocalNames,
 ) -> None:
     target = target_in(auth_registry, local_names)
-    anonymous.tag(local_ref, target)
+    tag_as(target)
     with pytest.raises(AuthenticationError) as info:
         anonymous.push(target)
     assert info.value.registry == auth_registry.host
@@ -210,14 +224,14 @@ def test_push_without_credentials_is_an_auth_error(
 def test_push_with_refused_credentials_is_an_auth_error(
     docker_engine_client: DockerEngine,
     auth_registry: DistributionRegistry,
-    local_ref: ParsedRef,
+    tag_as: TagAs,
     local_names: LocalNames,
     tmp_path: Path,
 ) -> None:
     config = login(tmp_path / "cfg", auth_registry.host, "cogmodel", "wrong-password")
     target = target_in(auth_registry, local_names)
     with images_with_config(docker_engine_client, config) as images:
-        images.tag(local_ref, target)
+        tag_as(target)
         with pytest.raises(AuthenticationError):
             images.push(target)
 
@@ -225,7 +239,7 @@ def test_push_with_refused_credentials_is_an_auth_error(
 def test_push_with_credentials_from_docker_config_works(
     docker_engine_client: DockerEngine,
     auth_registry: DistributionRegistry,
-    local_ref: ParsedRef,
+    tag_as: TagAs,
     local_names: LocalNames,
     tmp_path: Path,
 ) -> None:
@@ -236,15 +250,15 @@ def test_push_with_credentials_from_docker_config_works(
     )
     target = target_in(auth_registry, local_names)
     with images_with_config(docker_engine_client, config) as images:
-        images.tag(local_ref, target)
+        tag_as(target)
         assert images.push(target).algorithm == "sha256"
 
 
 def test_push_to_a_registry_nobody_serves_is_unavailable(
-    anonymous: DockerLocalImages, local_ref: ParsedRef, local_names: LocalNames
+    anonymous: DockerLocalImages, tag_as: TagAs, local_names: LocalNames
 ) -> None:
     target = parse_ref(local_names.add(f"127.0.0.1:{closed_port()}/nobody/home:1"))
-    anonymous.tag(local_ref, target)
+    tag_as(target)
     with pytest.raises(BackendUnavailableError):
         anonymous.push(target)
 
