@@ -1,1 +1,15 @@
-"""The application layer: ports and the Resolver use case. Imports domain only."""
+"""The application layer: the ports and the use cases over them. Imports domain only.
+
+- ``ports/`` — one ``typing.Protocol`` per file: what the use cases need from the outside world,
+  in domain types; each docstring is the contract the kit in ``adapters/contract`` checks.
+- ``resolver.py`` — :class:`Resolver`: inspect, pull, push, build and resolve Cog models, with
+  one fallback rule between the local engine and the registry (:class:`Preference`).
+
+>>> from application import Preference, Resolver
+>>> Preference.PREFER_LOCAL.name
+'PREFER_LOCAL'
+"""
+
+from application.resolver import Preference, Resolver
+
+__all__ = ["Preference", "Resolver"]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from adapters.container import create_container
+from adapters.container import Container, create_container
 from adapters.memory import InMemoryLocalImages, InMemoryRemoteImages
 from application.resolver import Preference
 from domain.errors import BackendUnavailableError, ImageNotFoundError, InvalidInputError
@@ -47,9 +47,41 @@ def test_a_provider_can_be_overridden() -> None:
     with container.remote_images.override(registry):
         model = container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
         assert model.image.source is ImageSource.REMOTE
-    container.resolver.reset()
     with pytest.raises(ImageNotFoundError):
         container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY)
+
+
+def test_an_override_made_after_the_resolver_was_used_takes_effect() -> None:
+    # Once a resolver had been used, the first wiring ignored later overrides (it cached the
+    # adapter): a resolver in hand, and a new one, must both see the override.
+    container = create_container({"backend": "memory"})
+    ref = parse_ref("r8.im/acme/model:1")
+    resolver = container.resolver()
+    with pytest.raises(ImageNotFoundError):
+        resolver.inspect(ref, prefer=Preference.REMOTE_ONLY)
+    container.remote_images.override(
+        InMemoryRemoteImages([cog_image(ref, source=ImageSource.REMOTE)])
+    )
+    assert resolver.inspect(ref, prefer=Preference.REMOTE_ONLY).image.source is ImageSource.REMOTE
+    assert container.resolver().inspect(ref, prefer=Preference.REMOTE_ONLY).image.reference == ref
+
+
+def test_the_docstring_example_works_on_a_bare_container() -> None:
+    # Container() with no create_container: the defaults apply, and nothing connects.
+    resolver = Container().resolver()
+    assert resolver.factory.name == "dockerfile"
+    assert Container().config.registry.deadline() == 30.0
+
+
+def test_overrides_merge_into_the_defaults() -> None:
+    container = create_container({"registry": {"deadline": 7.0}, "docker": {"host": "unix:///x"}})
+    assert container.config.registry() == {
+        "insecure": [],
+        "connect_timeout": 5.0,
+        "read_timeout": 10.0,
+        "deadline": 7.0,
+    }
+    assert container.config.docker.cli() == "/usr/bin/docker"
 
 
 @pytest.mark.parametrize(
