@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from domain.cogyaml.framework_packages import package_for_arch
+from domain.cogyaml.local_artifacts import is_local_artifact
 from domain.cogyaml.models import CogConfig
 
 # Go's strings.TrimSpace (Unicode White_Space) and RE2's ASCII-only \s.
@@ -73,9 +74,12 @@ def requirement_name_version(line: str) -> tuple[str, str]:
 def package_version(requirements: Sequence[str], name: str) -> str | None:
     """The version of the first requirement named ``name``.
 
-    ``""`` when it has no version, ``None`` when no requirement has that name.
+    ``""`` when it has no version, ``None`` when no requirement has that name. Local package
+    artifacts are files, never packages (``torch==custom.whl`` is not torch), as in Cog HEAD.
     """
     for line in requirements:
+        if is_local_artifact(line):
+            continue
         found, version = requirement_name_version(line)
         if found == name:
             return version
@@ -117,15 +121,18 @@ def python_requirements_for_arch(
     """The ``requirements.txt`` Cog writes into the build context (no trailing newline).
 
     Each line is rewritten for the platform (pinned lines become exactly ``name==version``;
-    unpinned lines pass verbatim), ``include`` packages not already present by name are
-    appended, and the collected ``--find-links``/``--extra-index-url`` lines come first, in the
-    order first seen (Cog's order is that of a Go map, i.e. unspecified).
+    unpinned lines and local package artifacts pass verbatim), ``include`` packages not already
+    present by name are appended, and the collected ``--find-links``/``--extra-index-url``
+    lines come first, in the order first seen (Cog's order is that of a Go map, i.e. unspecified).
     """
     packages: list[str] = []
     find_links: dict[str, None] = {}
     index_urls: dict[str, None] = {}
     pending = list(include)
     for line in requirements:
+        if is_local_artifact(line):
+            packages.append(line)  # a file: no matrix lookup, and no package name
+            continue
         pinned = split_pinned(line)
         links: tuple[str, ...]
         indexes: tuple[str, ...]
