@@ -31,6 +31,7 @@ from domain.openapi.refs import (
 )
 from domain.openapi.sdk import MINIMUM_SDK_VERSION, check_sdk_version
 from domain.openapi.types import InputField, InputType, OutputType, title_case
+from domain.openapi.validation import validate_document
 
 __all__ = [
     "MINIMUM_SDK_VERSION",
@@ -51,6 +52,7 @@ __all__ = [
     "predictor_info",
     "project_source_path",
     "title_case",
+    "validate_document",
 ]
 
 

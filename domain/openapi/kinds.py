@@ -48,6 +48,8 @@ class SchemaErrorKind(StrEnum):
     """Neither ``predict`` nor ``train`` is configured."""
     SDK_TOO_OLD = "sdk_too_old"
     """The build pins a Cog SDK older than 0.17.0, which static schemas do not describe."""
+    INVALID_SCHEMA = "invalid_schema"
+    """The document breaks OpenAPI's rules (a default outside its own constraints, …)."""
 
 
 def fail(
