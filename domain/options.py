@@ -80,6 +80,9 @@ class BuildOptions:
             needs no PyPI access (Debian packages such as tini still come from the mirror).
         strip: strip shared objects after pip installs.
         precompile: precompile Python bytecode in the image.
+        separate_weights: put the model's weights (files of 10 MiB or more) in their own image,
+            ``<image>-weights``, which the model image copies them from (Cog's
+            ``--separate-weights``); ignored with ``dockerfile_file``, as in Cog.
     """
 
     image_name: str | None = None
@@ -94,6 +97,7 @@ class BuildOptions:
     hermetic: bool = False
     strip: bool = False
     precompile: bool = False
+    separate_weights: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
