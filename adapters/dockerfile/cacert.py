@@ -5,7 +5,8 @@ concatenated in name order), an inline PEM block (starts with ``-----BEGIN``), o
 block. Each certificate text must start with ``-----BEGIN CERTIFICATE-----`` and contain
 ``-----END CERTIFICATE-----``; it is trimmed and ends with one newline. This is what lets a build
 reach a package index through a TLS-intercepting proxy, as on machines whose outbound HTTPS is
-re-signed by a local CA.
+re-signed by a local CA. Error messages are Cog's (``pkg/dockerfile/cacert.go``), file errors
+written as Go writes them (``open <path>: permission denied``).
 """
 
 from __future__ import annotations
@@ -36,15 +37,15 @@ def read_ca_cert(value: str | None) -> bytes | None:
     text = value.strip()
     path = Path(text)
     if _exists(path):
-        return _read_directory(path) if path.is_dir() else _validated(_read(path), str(path))
+        return _read_directory(path) if path.is_dir() else _validated(_read(path))
     if text.startswith("-----BEGIN"):
-        return _validated(text.encode(), "the inline value")
+        return _validated(text.encode())
     try:
         decoded = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         decoded = b""
     if decoded.startswith(b"-----BEGIN"):
-        return _validated(decoded, "the base64 value")
+        return _validated(decoded)
     raise InvalidInputError(
         f"{CA_CERT_ENV}: invalid value - must be a file path, directory, PEM certificate, "
         "or base64-encoded PEM",
@@ -64,25 +65,30 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InvalidInputError(
-            f"{CA_CERT_ENV}: failed to read file {path}: {exc.strerror or exc}",
+            f"{CA_CERT_ENV}: failed to read file {path}: {_go_error(exc, path)}",
             reason="unreadable COG_CA_CERT file",
         ) from exc
 
 
 def _read_directory(directory: Path) -> bytes:
     try:
-        names = sorted(p for p in directory.iterdir() if p.is_file())
+        names = sorted(directory.iterdir())
     except OSError as exc:
         raise InvalidInputError(
-            f"{CA_CERT_ENV}: failed to read directory {directory}: {exc.strerror or exc}",
+            f"{CA_CERT_ENV}: failed to read directory {directory}: {_go_error(exc, directory)}",
             reason="unreadable COG_CA_CERT directory",
         ) from exc
     certs = b""
     for path in names:
-        if path.suffix.lower() not in (".crt", ".pem"):
+        if path.is_dir() or path.suffix.lower() not in (".crt", ".pem"):
             continue
         data = _read(path)
-        _validated(data, str(path))
+        try:
+            _validated(data)
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                f"{CA_CERT_ENV}: invalid certificate in {path}: {exc}", reason="invalid PEM"
+            ) from exc
         if certs and not certs.endswith(b"\n"):
             certs += b"\n"
         certs += data
@@ -94,16 +100,16 @@ def _read_directory(directory: Path) -> bytes:
     return certs
 
 
-def _validated(data: bytes, where: str) -> bytes:
+def _validated(data: bytes) -> bytes:
     content = data.decode("utf-8", errors="replace").strip()
     if not content.startswith(_BEGIN):
-        raise InvalidInputError(
-            f"{CA_CERT_ENV}: {where} is not a PEM certificate: it must start with '{_BEGIN}'",
-            reason="invalid PEM",
-        )
+        raise InvalidInputError(f"invalid PEM: must start with '{_BEGIN}'", reason="invalid PEM")
     if _END not in content:
-        raise InvalidInputError(
-            f"{CA_CERT_ENV}: {where} is not a PEM certificate: it must contain '{_END}'",
-            reason="invalid PEM",
-        )
+        raise InvalidInputError(f"invalid PEM: must contain '{_END}'", reason="invalid PEM")
     return (content + "\n").encode()
+
+
+def _go_error(exc: OSError, path: Path) -> str:
+    """A failed open as Go's ``*PathError`` prints it: ``open <path>: <reason>``."""
+    reason = exc.strerror or str(exc)
+    return f"open {exc.filename or path}: {reason[:1].lower()}{reason[1:]}"

@@ -29,6 +29,7 @@ PRECOMPILE: Final = (
 SERVER_CMD: Final = 'CMD ["python", "-m", "cog.server.http"]'
 APT_CACHE: Final = "--mount=type=cache,target=/var/cache/apt,sharing=locked"
 PIP_CACHE: Final = "--mount=type=cache,target=/root/.cache/pip"
+SYSTEM_BUNDLE: Final = "/etc/ssl/certs/ca-certificates.crt"
 # What Cog's pyenv stanza installs before building Python (GPU images only).
 _PYENV_BUILD_DEPS: Final = [
     "make",
@@ -72,9 +73,12 @@ def ca_cert() -> list[str]:
     """Install the ``COG_CA_CERT`` certificate (copied to ``/tmp`` by the caller)."""
     installed = f"/usr/local/share/ca-certificates/{CA_CERT_FILENAME}"
     return [
-        f"RUN cp /tmp/{CA_CERT_FILENAME} {installed} && update-ca-certificates",
-        "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
-        "ENV REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt",
+        # Cog HEAD also appends the certificate to the bundle, for images whose
+        # update-ca-certificates does not rebuild it.
+        f"RUN cp /tmp/{CA_CERT_FILENAME} {installed} && update-ca-certificates && "
+        f"cat /tmp/{CA_CERT_FILENAME} >> {SYSTEM_BUNDLE}",
+        f"ENV SSL_CERT_FILE={SYSTEM_BUNDLE}",
+        f"ENV REQUESTS_CA_BUNDLE={SYSTEM_BUNDLE}",
     ]
 
 
@@ -142,16 +146,16 @@ def pyenv_python(python_version: str, *, mounts: bool) -> list[str]:
     ]
 
 
-def pip_install(arguments: str, *, mounts: bool, strip: bool) -> list[str]:
-    """``pip install <arguments>`` wrapped in Cog's CFLAGS lines.
+def pip_install(arguments: str, *, mounts: bool, strip: bool, prefix: str = "") -> list[str]:
+    """``pip install <arguments>`` wrapped in Cog's CFLAGS lines, after ``prefix`` if given.
 
     With mounts the pip cache is a BuildKit cache mount; without, ``--no-cache-dir`` keeps the
     cache out of the layer.
     """
     line = (
-        run(PIP_CACHE, f"pip install {arguments}")
+        run(PIP_CACHE, f"{prefix}pip install {arguments}")
         if mounts
-        else (f"RUN pip install --no-cache-dir {arguments}")
+        else (f"RUN {prefix}pip install --no-cache-dir {arguments}")
     )
     if strip:
         line += f" && {STRIP}"
@@ -159,14 +163,22 @@ def pip_install(arguments: str, *, mounts: bool, strip: bool) -> list[str]:
 
 
 def wheel_install(
-    requirement: str, wheel_dir: str, context_dir: str, *, mounts: bool, strip: bool
+    requirement: str,
+    wheel_dir: str,
+    context_dir: str,
+    *,
+    mounts: bool,
+    strip: bool,
+    prefix: str = "",
 ) -> list[str]:
-    """Install from wheels in the context only (hermetic mode): no index, no network.
+    """Install from downloaded distributions in the context only (hermetic mode): no index.
 
-    ``requirement`` is what to install (a spec, or a glob of wheel files). With mounts the
-    wheels are bind-mounted for the one ``RUN`` (no layer keeps them); without, they are copied.
+    ``requirement`` is what to install (pins, or paths). With mounts the distributions are
+    bind-mounted for the one ``RUN`` (no layer keeps them); without, they are copied.
     """
-    command = f"pip install --no-cache-dir --no-index --find-links {wheel_dir} {requirement}"
+    command = (
+        f"{prefix}pip install --no-cache-dir --no-index --find-links {wheel_dir} {requirement}"
+    )
     if strip:
         command += f" && {STRIP}"
     if mounts:

@@ -139,6 +139,31 @@ def test_a_bad_certificate_in_a_directory_is_an_error(tmp_path: Path) -> None:
         read_ca_cert(str(tmp_path))
 
 
+def test_an_invalid_certificate_file_is_refused_in_cogs_words(tmp_path: Path) -> None:
+    (tmp_path / "bad.crt").write_text("garbage")
+    (tmp_path / "open.crt").write_text("-----BEGIN CERTIFICATE-----\nMIIB\n")
+    messages = []
+    for value in (str(tmp_path / "bad.crt"), str(tmp_path / "open.crt"), "-----BEGIN X"):
+        with pytest.raises(InvalidInputError) as info:
+            read_ca_cert(value)
+        messages.append(str(info.value))
+    assert messages == [
+        "invalid PEM: must start with '-----BEGIN CERTIFICATE-----'",
+        "invalid PEM: must contain '-----END CERTIFICATE-----'",
+        "invalid PEM: must start with '-----BEGIN CERTIFICATE-----'",
+    ]
+
+
+def test_an_invalid_certificate_in_a_directory_is_named_as_cog_names_it(tmp_path: Path) -> None:
+    (tmp_path / "a.pem").write_text("garbage")
+    with pytest.raises(InvalidInputError) as info:
+        read_ca_cert(str(tmp_path))
+    assert str(info.value) == (
+        f"COG_CA_CERT: invalid certificate in {tmp_path / 'a.pem'}: "
+        "invalid PEM: must start with '-----BEGIN CERTIFICATE-----'"
+    )
+
+
 # --------------------------------------------------------------------------- runtime
 
 
