@@ -1,10 +1,13 @@
-"""Hermetic builds: Python wheels downloaded on the host, so the image build needs no index.
+"""Hermetic builds: Python packages downloaded on the host, so the image build needs no index.
 
 The host's pip (``python -m pip`` of the interpreter running cogmodel unless told otherwise)
 resolves and downloads binary wheels for the image's platform — Linux x86-64 with a glibc no
 newer than :data:`DEFAULT_GLIBC`, CPython ``build.python_version`` — into a cache directory. The
-Dockerfile then installs them with ``pip install --no-index --find-links``. Only wheels are taken
-(``--only-binary=:all:``): building an sdist would need the image's compilers, not the host's.
+Dockerfile then installs them with ``pip install --no-index --find-links``. From the index only
+wheels are taken (``--only-binary=:all:``): building an sdist would need the image's compilers,
+not the host's. A local package artifact of the project may be a source archive: pip copies it
+into the set, and :func:`hermetic_set` adds the build requirements it declares
+(:mod:`adapters.dockerfile.sdist`), so the image can build it without an index.
 
 A wheel set is cached under the digest of everything that decides it (the requirements text, the
 Python version, the platform tags, the pip command), so an unchanged rebuild downloads nothing
@@ -22,9 +25,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Final
 
+from adapters.dockerfile.local_artifacts import LocalArtifact, rewrite_requirements
+from adapters.dockerfile.runtime import CogRuntime, RuntimeSource
+from adapters.dockerfile.sdist import build_requirements
 from domain.errors import BuildError
 
 _log = logging.getLogger(__name__)
@@ -50,6 +56,16 @@ def manylinux_platforms(
     major, minor = glibc
     tags = [f"manylinux_{major}_{m}_{arch}" for m in range(minor, 4, -1)]
     return (*tags, f"manylinux2014_{arch}", f"manylinux2010_{arch}", f"manylinux1_{arch}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HermeticWheels:
+    """Distributions downloaded on the host: the requirements' set, the runtime's set, and the
+    build requirements of source archives among the requirements (found, never installed)."""
+
+    requirements: tuple[PurePath, ...] = ()
+    runtime: tuple[PurePath, ...] = ()
+    build: tuple[PurePath, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,7 +95,8 @@ class HostPip:
     def download(
         self, requirements: str, target: WheelTarget, *, refresh: bool = False
     ) -> tuple[Path, ...]:
-        """The wheel files that satisfy ``requirements`` (requirements.txt text) on ``target``.
+        """The distributions that satisfy ``requirements`` (requirements.txt text) on
+        ``target``: wheels, and source archives given by path or URL.
 
         Raises:
             BuildError: pip failed (no wheel for a package, no network, a conflict…); the
@@ -93,7 +110,7 @@ class HostPip:
             self._fetch(requirements, target, wheel_dir)
         else:
             _log.debug("hermetic wheels for %s come from the cache %s", key[:12], wheel_dir)
-        return tuple(sorted(wheel_dir.glob("*.whl")))
+        return tuple(sorted(p for p in wheel_dir.iterdir() if p.name != _COMPLETE))
 
     def _key(self, requirements: str, target: WheelTarget) -> str:
         identity = {
@@ -181,3 +198,53 @@ def _run(argv: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str
         raise BuildError(
             f"cannot run the host's pip ({argv[0]}): {exc.strerror or exc}", step="pip download"
         ) from exc
+
+
+def hermetic_set(
+    pip: HostPip,
+    *,
+    python_version: str,
+    requirements: str,
+    runtime: CogRuntime | None,
+    artifacts: Sequence[LocalArtifact] = (),
+) -> HermeticWheels:
+    """Download what a hermetic build installs: the requirements (local artifacts by their host
+    paths), the build requirements of source archives among them, and the runtime.
+
+    A local file's content digest is part of what pip is asked (as a comment), so a rebuilt
+    artifact or wheel under the same name is downloaded again rather than taken from the cache.
+
+    Raises:
+        BuildError: pip failed (no wheel for a package, no network, a conflict…).
+    """
+    target = WheelTarget(python_version=python_version)
+    text = rewrite_requirements(requirements, artifacts, host=True)
+    text += "".join(f"\n# {a.relative} sha256={_digest(a.source)}" for a in artifacts)
+    found = pip.download(text, target) if requirements.strip() else ()
+    sources = [d for d in found if not d.name.endswith(".whl")]
+    build: list[str] = [r for d in sources for r in build_requirements(Path(d))]
+    build_set = pip.download("\n".join(dict.fromkeys(build)), target) if build else ()
+    runtime_set: tuple[Path, ...] = ()
+    if runtime is not None:
+        runtime_set = pip.download(_runtime_spec(runtime), target)
+    return HermeticWheels(requirements=found, runtime=runtime_set, build=build_set)
+
+
+def _runtime_spec(runtime: CogRuntime) -> str:
+    if runtime.source is RuntimeSource.FILE and runtime.path is not None:
+        path = Path(runtime.path)
+        return f"{path}\n# sha256={_digest(path)}"
+    if runtime.source is RuntimeSource.URL:
+        return runtime.url
+    return ("--pre\n" if runtime.pip_flags else "") + runtime.requirement
+
+
+def _digest(path: PurePath) -> str:
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise BuildError(f"cannot read {path}: {exc.strerror or exc}", step="pip download") from exc
+    return digest.hexdigest()
