@@ -110,12 +110,15 @@ def stage_context(
     *,
     include_source: bool,
     exclude: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
+    ignore: Sequence[str] = (),
 ) -> StagedContext:
     """Stage a build context for ``project_dir`` holding ``files`` (context path → content).
 
     With ``include_source`` the project is mirrored under ``src/``, without the project-relative
-    paths in ``exclude``, and its ``.dockerignore`` patterns are moved there. A file given as a
-    path is hard-linked (or copied) in.
+    paths in ``exclude`` (and, with ``only``, with nothing but those paths), and its
+    ``.dockerignore`` patterns, then the project-relative patterns ``ignore``, are moved there.
+    A file given as a path is hard-linked (or copied) in.
 
     Raises:
         BuildError: the staging directory cannot be written or the project cannot be read.
@@ -133,9 +136,10 @@ def stage_context(
         path.mkdir()
         if include_source:
             patterns = _project_patterns(project_dir)
-            if patterns:
-                (path / DOCKERIGNORE).write_text(rewrite_under(patterns, SOURCE_DIR))
-            _mirror(project_dir, path / SOURCE_DIR, patterns, exclude, staged)
+            moved = (*patterns, *parse_patterns("\n".join(ignore)))
+            if moved:
+                (path / DOCKERIGNORE).write_text(rewrite_under(moved, SOURCE_DIR))
+            _mirror(project_dir, path / SOURCE_DIR, patterns, exclude, staged, only)
         for name, content in files.items():
             target = path / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -175,12 +179,13 @@ def _project_patterns(project_dir: Path) -> tuple[IgnorePattern, ...]:
     return parse_patterns(ignore.read_text(errors="replace")) if ignore.is_file() else ()
 
 
-def _mirror(
+def _mirror(  # noqa: PLR0917 - one private helper, called once
     source: Path,
     target: Path,
     patterns: Sequence[IgnorePattern],
     exclude: frozenset[str],
     staged: StagedContext,
+    only: frozenset[str] | None = None,
 ) -> None:
     """Recreate ``source`` under ``target``: directories, hard-linked files, symlinks."""
     target.mkdir()
@@ -192,7 +197,7 @@ def _mirror(
                 name = f"{relative}{entry.name}"
                 if name == COG_DIR:
                     continue  # generated state and caches; the schema is added explicitly
-                if name in exclude:
+                if name in exclude or (only is not None and not _wanted(name, only)):
                     continue
                 destination = mirror / entry.name
                 if entry.is_symlink():
@@ -206,6 +211,11 @@ def _mirror(
                 elif entry.is_file():
                     _link_or_copy(Path(entry.path), destination, staged)
                 # sockets, FIFOs and devices cannot go into an image layer: left out
+
+
+def _wanted(name: str, only: frozenset[str]) -> bool:
+    """``name`` is one of ``only``, inside one, or a directory on the way to one."""
+    return any(name == o or name.startswith(f"{o}/") or o.startswith(f"{name}/") for o in only)
 
 
 def _link_or_copy(source: Path, target: Path, staged: StagedContext) -> None:
