@@ -7,6 +7,7 @@ of steps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -20,7 +21,15 @@ from domain.cogyaml.requirements import (
     python_requirements_for_arch,
 )
 from domain.errors import SchemaError
-from domain.openapi import generate_for_config
+from domain.openapi import (
+    PredictorInfo,
+    SchemaErrorKind,
+    check_sdk_version,
+    generate_for_config,
+    parse_predict_ref,
+    project_source_path,
+)
+from domain.openapi import predictor_info as read_interface
 from domain.source import Source
 
 _INCLUDED: Final = ("torch", "torchvision", "torchaudio", "tensorflow")
@@ -69,17 +78,64 @@ def config_json(config: CogConfig) -> str:
     return config_to_label(config)
 
 
-def static_schema(source: Source, *, version: str) -> bytes | None:
+def static_schema(source: Source, *, version: str, wheel: str | None = None) -> bytes | None:
     """The OpenAPI schema bytes Cog writes for the project; ``None`` without predict/train.
 
-    ``version`` becomes ``info.version`` (Cog HEAD writes its own version there).
+    ``version`` becomes ``info.version`` (Cog HEAD writes its own version there); ``wheel``
+    (``$COG_SDK_WHEEL``) and ``build.sdk_version`` feed the schema's SDK gate.
 
     Raises:
-        SchemaError: the predictor cannot be turned into a schema (names the file and line).
+        SchemaError: the predictor cannot be turned into a schema (names the file and line),
+            or the build pins an SDK older than static schemas describe.
     """
     config = _config(source)
     if not config.predict and not config.train:
         return None
+    return generate_for_config(
+        config.predict or None,
+        config.train or None,
+        _reader(source),
+        version=version,
+        sdk_version=config.build.sdk_version or None,
+        sdk_wheel=wheel,
+    )
+
+
+def check_schema_sdk(source: Source, *, wheel: str | None) -> None:
+    """The static schema's SDK gate, for a project with predict or train.
+
+    Raises:
+        SchemaError: SDK_TOO_OLD.
+    """
+    config = _config(source)
+    if config.predict or config.train:
+        check_sdk_version(config.build.sdk_version or None, wheel)
+
+
+def predictor_info(source: Source) -> PredictorInfo | None:
+    """The interface of the ``predict`` target, else the ``train`` one; ``None`` without either.
+
+    Raises:
+        SchemaError: the target cannot be read.
+    """
+    config = _config(source)
+    mode, ref = ("predict", config.predict) if config.predict else ("train", config.train)
+    if not ref:
+        return None
+    file, name = parse_predict_ref(ref)
+    path = project_source_path(file)
+    read = _reader(source)
+    text = read(path)
+    if text is None:
+        raise SchemaError(
+            f"failed to read predictor source {path}",
+            file=path,
+            kind=SchemaErrorKind.SOURCE_NOT_FOUND,
+        )
+    return read_interface(text, name, mode=mode, file=path, resolve_import=read)
+
+
+def _reader(source: Source) -> Callable[[str], str | None]:
     project = Path(source.project_dir)
 
     def read_source(path: str) -> str | None:
@@ -92,9 +148,7 @@ def static_schema(source: Source, *, version: str) -> bytes | None:
         except UnicodeDecodeError as exc:
             raise SchemaError(f"cannot read {path}: not UTF-8 text", file=path) from exc
 
-    return generate_for_config(
-        config.predict or None, config.train or None, read_source, version=version
-    )
+    return read_source
 
 
 def _config(source: Source) -> CogConfig:

@@ -2,9 +2,11 @@
 
 The user's Dockerfile is built as-is with the project directory as its context (Cog's rule,
 including Cog's relative-path rule: a relative ``--dockerfile`` is read from the current
-directory), under Cog's temporary name ``cog-tmp:<sha256 of the image name>``. A one-line
-second build ``FROM`` it copies the schema to ``.cog/openapi_schema.json`` (relative to the
-user's ``WORKDIR``, as Cog does) and sets the labels; the temporary name is then removed.
+directory), under Cog's temporary name ``cog-tmp:<sha256 of the image name>``. A short second
+build ``FROM`` it copies the schema to ``.cog/openapi_schema.json`` (relative to the user's
+``WORKDIR``, as Cog does), sets ``COG_MAX_CONCURRENCY`` when the model has a concurrency (Cog
+HEAD adds that ``ENV`` in a build of its own) and sets the labels; the temporary name is then
+removed.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ def build_user_dockerfile(
     options: BuildOptions,
     inputs: LabelInputs,
     progress: ProgressSink | None,
+    max_concurrency: int | None = None,
 ) -> Digest:
     """Build ``options.dockerfile_file`` and label the result ``name``; return its image id.
+
+    ``max_concurrency`` becomes ``ENV COG_MAX_CONCURRENCY`` in the image (none when ``None``).
 
     Raises:
         InvalidInputError: the Dockerfile cannot be read.
@@ -75,6 +80,8 @@ def build_user_dockerfile(
     )
     files = {SCHEMA_FILE: inputs.schema_json.encode()} if inputs.schema_json else {}
     lines = [f"FROM {temporary_name}"]
+    if max_concurrency is not None and max_concurrency > 0:
+        lines.append(f"ENV COG_MAX_CONCURRENCY={max_concurrency}")
     if inputs.schema_json:
         lines.append(f"COPY {SCHEMA_FILE} .cog/openapi_schema.json")
     try:
