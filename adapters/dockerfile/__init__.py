@@ -9,11 +9,10 @@ from adapters.dockerfile.generator import (
     BaseImage,
     DockerfilePlan,
     DockerfileRequest,
-    HermeticWheels,
     Target,
     generate,
 )
-from adapters.dockerfile.hermetic import HostPip, WheelTarget
+from adapters.dockerfile.hermetic import HermeticWheels, HostPip, WheelTarget
 from adapters.dockerfile.runtime import DEFAULT_COG_VERSION, CogRuntime
 
 __all__ = [

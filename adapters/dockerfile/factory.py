@@ -2,21 +2,26 @@
 
 A model build, in order (docs/decisions/0008 explains the counts):
 
-1. the OpenAPI schema, statically from the source (or ``--openapi-schema``/``COG_OPENAPI_SCHEMA``),
-   also written to ``<project>/.cog/openapi_schema.json`` for dev runs that mount the project;
-2. the labels that do not need the image (config, schema, version, has_init, git, annotations);
-3. ONE engine build of the generated Dockerfile with them; ``run.cog.pip_freeze`` is then
+1. the predictor's metadata (``@cog.concurrent``) and the effective config (concurrency rules,
+   :mod:`adapters.dockerfile.concurrency`);
+2. the OpenAPI schema, statically from the source (or ``--openapi-schema``/``COG_OPENAPI_SCHEMA``),
+   validated as Cog validates it, also written to ``<project>/.cog/openapi_schema.json``
+   (:mod:`adapters.dockerfile.model_schema`); a bad schema fails here, before any build;
+3. the labels that do not need the image (config, schema, version, has_init, git, annotations);
+4. with ``--separate-weights``, the weights image when the weights changed
+   (:mod:`adapters.dockerfile.separate_weights`);
+5. ONE engine build of the generated Dockerfile with the labels; ``run.cog.pip_freeze`` is then
    proved or fixed by :class:`~adapters.dockerfile.settle.LabelSettler` (0 or 1 run, and a
    second, fully cached build only when the freeze label changed);
-4. the result is inspected by image id.
+6. the result is inspected by image id.
 
-``--dockerfile`` builds the user's Dockerfile verbatim and adds the schema and labels in a
-one-line second build; ``build_base`` builds the dev image (no ``/src``, no labels) in one build.
+``--dockerfile`` builds the user's Dockerfile verbatim and adds the schema, the concurrency and
+the labels in a one-line second build; ``build_base`` builds the dev image (no ``/src``, no
+labels) in one build.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping
@@ -25,22 +30,19 @@ from pathlib import Path
 
 import platformdirs
 
-from adapters.dockerfile import planning
+from adapters.dockerfile import model_schema, planning, separate_weights
 from adapters.dockerfile.base_image import BaseImageChooser
 from adapters.dockerfile.cacert import CA_CERT_ENV, read_ca_cert
-from adapters.dockerfile.context import COG_DIR, secret_files, stage_context
-from adapters.dockerfile.generator import (
-    BaseImage,
-    DockerfileRequest,
-    HermeticWheels,
-    Target,
-    generate,
-)
-from adapters.dockerfile.hermetic import HostPip, WheelTarget
+from adapters.dockerfile.concurrency import effective_config, max_concurrency
+from adapters.dockerfile.context import secret_files, stage_context
+from adapters.dockerfile.generator import BaseImage, DockerfileRequest, Target, generate
+from adapters.dockerfile.hermetic import HostPip, hermetic_set
 from adapters.dockerfile.labels import LabelInputs, git_labels
+from adapters.dockerfile.local_artifacts import resolve_local_artifacts, rewrite_requirements
 from adapters.dockerfile.runtime import CogRuntime, resolve_runtime, without_managed_packages
 from adapters.dockerfile.settle import LabelSettler
 from adapters.dockerfile.user_dockerfile import build_user_dockerfile
+from adapters.dockerfile.weights import WeightPaths
 from application.ports.container_runner import ContainerRunner
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
@@ -48,7 +50,7 @@ from application.ports.model_factory import ModelFactory
 from application.ports.remote_images import RemoteImages
 from domain.cogyaml.models import CogConfig
 from domain.digest import Digest, ImageId
-from domain.errors import BuildError, InvalidInputError, SchemaError
+from domain.errors import InvalidInputError, SchemaError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import LABEL_HAS_INIT
@@ -58,7 +60,11 @@ from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
 
 _log = logging.getLogger(__name__)
-SCHEMA_ENV = "COG_OPENAPI_SCHEMA"
+_COG_RUNTIME_IGNORED = (
+    "build.cog_runtime: true is ignored: at Cog 0.x it installed the coglet-alpha runtime "
+    "(cog-runtime 0.1.0b10, from GitHub); the cog SDK 0.17 and later that cogmodel installs "
+    "runs on coglet already, and Cog HEAD no longer accepts the key"
+)
 
 
 class DockerfileFactory:
@@ -105,8 +111,9 @@ class DockerfileFactory:
 
     def build(self, source: Source, options: BuildOptions) -> Image:
         """See :meth:`application.ports.model_factory.ModelFactory.build`."""
-        config, project = _config(source), Path(source.project_dir)
-        name = parse_ref(options.image_name or docker_image_name(project))
+        project = Path(source.project_dir)
+        raw_name = options.image_name or docker_image_name(project)
+        name = parse_ref(raw_name)
         environ = self._env()
         if options.secrets and not self._builder.supports_mounts:
             raise InvalidInputError(
@@ -114,16 +121,24 @@ class DockerfileFactory:
                 "cannot pass them",
                 reason="secrets need BuildKit",
             )
-        runtime = resolve_runtime(config.build.sdk_version, self._runtime)
-        schema = self._schema(source, options, environ, runtime.version)
+        _warn_cog_runtime(_config(source))
+        generated = model_schema.given_schema(options, environ) is None
+        info = model_schema.predictor_metadata(source, required=generated)
+        config = effective_config(_config(source), info)
+        if generated:
+            model_schema.check_sdk_gate(source, environ)
+        runtime = resolve_runtime(config.build.sdk_version, self._runtime, environ=environ)
+        schema = model_schema.model_schema(source, options, environ, runtime.label_version)
         inputs = LabelInputs(
-            version=runtime.version,
+            version=runtime.label_version,
             config_json=planning.config_json(config),
             schema_json=schema,
             git=git_labels(project, environ),
             annotations=options.annotations,
         )
         if options.dockerfile_file:
+            if options.separate_weights:
+                _log.warning("--separate-weights is ignored with --dockerfile, as in Cog")
             image_id = build_user_dockerfile(
                 builder=self._builder,
                 local=self._local,
@@ -133,12 +148,15 @@ class DockerfileFactory:
                 options=options,
                 inputs=replace(inputs, has_init=False),  # its entrypoint is the user's
                 progress=self._progress,
+                max_concurrency=max_concurrency(config),
             )
             return self._finish(image_id, name)
+        source = replace(source, config=config)
         base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
         if base.cog_base:
             inputs = replace(inputs, cog_base_image=base.name)
         request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
+        weights = self._weights(project) if options.separate_weights else None
         plan = generate(
             replace(
                 request,
@@ -146,11 +164,32 @@ class DockerfileFactory:
                 schema=schema.encode() if schema else None,
                 strip=options.strip,
                 precompile=options.precompile,
+                weights=weights,
+                weights_image=raw_name + separate_weights.SUFFIX,
             )
         )
+        if weights is not None and plan.weights_dockerfile is not None:
+            separate_weights.build_weights_image(
+                builder=self._builder,
+                local=self._local,
+                project=project,
+                weights=weights,
+                dockerfile=plan.weights_dockerfile,
+                image_name=raw_name + separate_weights.SUFFIX,
+                options=options,
+                progress=self._progress,
+            )
         previous = self.settler.previous(name)
-        secrets = secret_files(project, options.secrets)
-        with stage_context(project, plan.files, include_source=True, exclude=secrets) as context:
+        left_out = secret_files(project, options.secrets) | frozenset(
+            weights.paths if weights else ()
+        )
+        with stage_context(
+            project,
+            plan.files,
+            include_source=True,
+            exclude=left_out,
+            ignore=weights.exclude_patterns if weights else (),
+        ) as context:
             build = BuildRequest(
                 context_dir=context.path,
                 dockerfile=plan.dockerfile,
@@ -164,16 +203,20 @@ class DockerfileFactory:
 
     def build_base(self, source: Source, options: BuildBaseOptions) -> Image:
         """See :meth:`application.ports.model_factory.ModelFactory.build_base`."""
-        config, project = _config(source), Path(source.project_dir)
+        project = Path(source.project_dir)
         name = parse_ref(options.image_name or f"{docker_image_name(project)}-base")
         environ = self._env()
+        info = model_schema.predictor_metadata(source, required=False)
+        config = effective_config(_config(source), info)
+        source = replace(source, config=config)
         runtime = (
-            resolve_runtime(config.build.sdk_version, self._runtime)
+            resolve_runtime(config.build.sdk_version, self._runtime, environ=environ)
             if options.requires_cog
             else None
         )
         try:
-            self._schema(source, BuildOptions(), environ, runtime.version if runtime else "")
+            version = runtime.label_version if runtime else ""
+            model_schema.model_schema(source, BuildOptions(), environ, version)
         except SchemaError as exc:  # the dev image itself does not need it
             _log.warning("no OpenAPI schema for dev runs: %s", exc)
         base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
@@ -210,31 +253,6 @@ class DockerfileFactory:
             source, use_cog_base_image=use_cog_base, use_cuda_base_image=use_cuda
         )
 
-    def _schema(
-        self, source: Source, options: BuildOptions, environ: Mapping[str, str], version: str
-    ) -> str:
-        """The schema JSON text (``""`` without predict/train), also written under ``.cog``.
-
-        A given schema file is used byte for byte, as Cog uses it.
-        """
-        given = options.schema_file or environ.get(SCHEMA_ENV, "")
-        if given:
-            data = _read_schema_file(Path(given))
-        else:
-            generated = planning.static_schema(source, version=version or "0.1.0")
-            if generated is None:
-                return ""
-            data = generated
-        target = Path(source.project_dir) / COG_DIR / "openapi_schema.json"
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        except OSError as exc:
-            raise BuildError(
-                f"cannot write {target}: {exc.strerror or exc}", step="schema"
-            ) from exc
-        return data.decode("utf-8")
-
     def _request(
         self,
         source: Source,
@@ -245,8 +263,20 @@ class DockerfileFactory:
         hermetic: bool,
     ) -> DockerfileRequest:
         config = _config(source)
-        requirements = without_managed_packages(planning.requirements_text(source))
-        wheels = self._wheels(config, requirements, runtime) if hermetic else None
+        project = Path(source.project_dir)
+        artifacts = resolve_local_artifacts(project, config, source.requirements)
+        text = without_managed_packages(planning.requirements_text(source), runtime)
+        requirements = rewrite_requirements(text, artifacts, host=False)
+        wheels = None
+        if hermetic:
+            wheels = hermetic_set(
+                self._host_pip
+                or HostPip(cache_dir=Path(platformdirs.user_cache_dir("cogmodel")) / "wheels"),
+                python_version=config.build.python_version,
+                requirements=text,
+                runtime=runtime,
+                artifacts=artifacts,
+            )
         return DockerfileRequest(
             config=config,
             base=base,
@@ -256,21 +286,15 @@ class DockerfileFactory:
             config_filename=source.config_filename,
             ca_cert=read_ca_cert(environ.get(CA_CERT_ENV)),
             wheels=wheels,
+            artifacts=artifacts,
         )
 
-    def _wheels(
-        self, config: CogConfig, requirements: str, runtime: CogRuntime | None
-    ) -> HermeticWheels:
-        pip = self._host_pip or HostPip(
-            cache_dir=Path(platformdirs.user_cache_dir("cogmodel")) / "wheels"
-        )
-        target = WheelTarget(python_version=config.build.python_version)
-        found = pip.download(requirements, target) if requirements.strip() else ()
-        runtime_wheels: tuple[Path, ...] = ()
-        if runtime is not None:
-            spec = ("--pre\n" if runtime.pip_flags else "") + runtime.requirement
-            runtime_wheels = pip.download(spec, target)
-        return HermeticWheels(requirements=found, runtime=runtime_wheels)
+    def _weights(self, project: Path) -> WeightPaths | None:
+        weights = separate_weights.project_weights(project)
+        if not weights.paths:
+            _log.info("--separate-weights: no file of 10 MiB or more is a weight; one image")
+            return None
+        return weights
 
     def _finish(self, image_id: Digest, name: ParsedRef) -> Image:
         image = self._local.inspect_id(ImageId(image_id))
@@ -281,20 +305,9 @@ def _config(source: Source) -> CogConfig:
     return source.config if source.config is not None else CogConfig()
 
 
-def _read_schema_file(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-        value = json.loads(data.decode("utf-8"))  # the label is text: UTF-8 only, as for Cog
-    except (OSError, ValueError) as exc:
-        raise InvalidInputError(
-            f"cannot read the OpenAPI schema file {path}: {exc}", reason="unreadable schema file"
-        ) from exc
-    if not isinstance(value, dict):
-        raise InvalidInputError(
-            f"the OpenAPI schema file {path} does not hold a JSON object",
-            reason="schema is not an object",
-        )
-    return data
+def _warn_cog_runtime(config: CogConfig) -> None:
+    if config.build.cog_runtime:
+        _log.warning(_COG_RUNTIME_IGNORED)
 
 
 _: type[ModelFactory] = DockerfileFactory

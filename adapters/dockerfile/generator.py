@@ -9,27 +9,35 @@ context must hold (:class:`DockerfilePlan`). The stanzas and their order are Cog
 The build context it describes has two parts: the project under ``src/`` (the model image copies
 it to ``/src``) and the generated files under ``cog/`` (copied to ``/tmp``, never to ``/src``).
 Lines are joined with ``\\n`` with empty lines dropped and no final newline, as Cog joins them.
+
+With separate weights (``--separate-weights``, :mod:`adapters.dockerfile.weights`) the plan also
+holds the weights image's Dockerfile: ``FROM scratch`` and a ``COPY`` per weight path. The model
+image's Dockerfile then starts with ``FROM <image>-weights AS weights`` and copies each path
+from it after the run commands (``COPY --from=weights --link`` when a ``#syntax`` line brings a
+frontend that knows ``--link``; docs/decisions/0020).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath, PurePosixPath
 from types import MappingProxyType
 from typing import Final
 
-from adapters.dockerfile import stanzas
+from adapters.dockerfile import installs, stanzas
 from adapters.dockerfile.cacert import CA_CERT_FILENAME
+from adapters.dockerfile.hermetic import HermeticWheels
+from adapters.dockerfile.installs import GENERATED_DIR
+from adapters.dockerfile.local_artifacts import LocalArtifact
 from adapters.dockerfile.runtime import CogRuntime
+from adapters.dockerfile.weights import WeightPaths
 from domain.cogyaml.models import CogConfig, RunItem
 from domain.errors import ConfigError
 
 SOURCE_DIR: Final = "src"
 """Where the project sits in the build context."""
-GENERATED_DIR: Final = "cog"
-"""Where generated files sit in the build context."""
 SCHEMA_FILE: Final = f"{GENERATED_DIR}/openapi_schema.json"
 
 # Packages every r8.im/cog-base image already has (Cog leaves them out of the apt line).
@@ -64,7 +72,6 @@ COG_BASE_SYSTEM_PACKAGES: Final = frozenset(
         "zstd",
     ]
 )
-_WHEELS: Final = "/tmp/cog-wheels"  # noqa: S108 - a directory inside the image being built
 
 
 class Target(enum.Enum):
@@ -80,14 +87,6 @@ class BaseImage:
 
     name: str
     cog_base: bool = False
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HermeticWheels:
-    """Wheel files downloaded on the host: the requirements' set and the runtime's set."""
-
-    requirements: tuple[PurePath, ...] = ()
-    runtime: tuple[PurePath, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,6 +111,10 @@ class DockerfileRequest:
         precompile: precompile bytecode.
         syntax: a ``#syntax=`` frontend line to start with (none by default: it makes the
             engine pull a frontend image).
+        artifacts: local package artifacts of the requirements (their lines in
+            ``requirements`` already rewritten to the container paths).
+        weights: the weight paths to build into a separate weights image, or ``None``.
+        weights_image: the weights image's name (``<image>-weights``), with ``weights``.
     """
 
     config: CogConfig
@@ -128,6 +131,9 @@ class DockerfileRequest:
     strip: bool = False
     precompile: bool = False
     syntax: str | None = None
+    artifacts: tuple[LocalArtifact, ...] = ()
+    weights: WeightPaths | None = None
+    weights_image: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,10 +141,13 @@ class DockerfilePlan:
     """A Dockerfile and the files its build context needs besides the project.
 
     ``files`` maps a context path to its bytes, or to a host file to place there unchanged.
+    ``weights_dockerfile`` is the weights image's Dockerfile (separate weights only), built
+    from a context holding the weight paths under ``src/``.
     """
 
     dockerfile: str
     files: Mapping[str, bytes | PurePath] = field(default_factory=lambda: MappingProxyType({}))
+    weights_dockerfile: str | None = None
 
 
 def generate(request: DockerfileRequest) -> DockerfilePlan:
@@ -149,16 +158,31 @@ def generate(request: DockerfileRequest) -> DockerfilePlan:
             cannot provide.
     """
     files: dict[str, bytes | PurePath] = {}
-    lines = [request.syntax or "", f"FROM {request.base.name}"]
+    weights = request.weights if request.target is Target.MODEL else None
+    lines = [request.syntax or ""]
+    if weights is not None:
+        lines.append(f"FROM {request.weights_image} AS weights")
+    lines.append(f"FROM {request.base.name}")
     if request.base.cog_base:
         lines += _path_b(request, files)
     else:
         lines += _path_a(request, files)
+    if weights is not None:
+        link = " --link" if request.syntax else ""  # --link needs the dockerfile:1.4 frontend
+        lines += [f"COPY --from=weights{link} /src/{p} /src/{p}" for p in weights.paths]
     lines += _tail(request, files)
     return DockerfilePlan(
         dockerfile="\n".join(line for line in lines if line),
         files=MappingProxyType(files),
+        weights_dockerfile=_weights_dockerfile(request.syntax, weights) if weights else None,
     )
+
+
+def _weights_dockerfile(syntax: str | None, weights: WeightPaths) -> str:
+    """Cog's weights image: ``FROM scratch``, a blank line, one ``COPY`` per weight path."""
+    lines = [syntax or "", "FROM scratch", ""]
+    lines += [f"COPY {SOURCE_DIR}/{p} /src/{p}" for p in weights.paths]
+    return "\n".join(line for i, line in enumerate(lines) if line or i == 2)
 
 
 def _path_a(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> list[str]:
@@ -169,7 +193,7 @@ def _path_a(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> l
         lines += stanzas.apt(config.build.system_packages, mounts=mounts)
     if config.build.gpu and request.use_cuda_base_image:
         lines += stanzas.pyenv_python(config.build.python_version, mounts=mounts)
-    lines += _requirements(request, files) + _runtime(request, files)
+    lines += installs.requirements(request, files) + installs.runtime(request, files)
     if request.precompile:
         lines.append(stanzas.PRECOMPILE)
     return [*lines, stanzas.LDCONFIG, *_run_commands(config, mounts=mounts)]
@@ -181,8 +205,9 @@ def _path_b(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> l
     if config.build.system_packages:
         missing = [p for p in config.build.system_packages if p not in COG_BASE_SYSTEM_PACKAGES]
         lines += stanzas.apt(missing, mounts=mounts)
-    # Cog's path B installs the runtime before the requirements.
-    lines += _runtime(request, files) + _requirements(request, files)
+    # Cog HEAD's order (the PR installed the runtime first): the requirements, then the
+    # runtime, which also lets a local artifact's cog be reset and replaced (0022).
+    lines += installs.requirements(request, files) + installs.runtime(request, files)
     if request.precompile:
         lines.append(stanzas.PRECOMPILE)
     return [*lines, *_run_commands(config, mounts=mounts)]
@@ -214,57 +239,6 @@ def _ca_cert(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> 
     files[f"{GENERATED_DIR}/{CA_CERT_FILENAME}"] = request.ca_cert
     copy = f"COPY {GENERATED_DIR}/{CA_CERT_FILENAME} /tmp/{CA_CERT_FILENAME}"
     return [copy, *stanzas.ca_cert()]
-
-
-def _requirements(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> list[str]:
-    if not request.requirements.strip():
-        return []
-    mounts, strip = request.mounts, request.strip
-    if request.wheels is not None:
-        if not request.wheels.requirements:
-            return []
-        where = _place(request.wheels.requirements, "requirements", files)
-        # Exact pins of what was downloaded: the same set, and pip records no direct URL (so
-        # `pip freeze` shows `name==version`, as after an install from an index).
-        pins = " ".join(_pin(wheel) for wheel in request.wheels.requirements)
-        target = f"{_WHEELS}/requirements"
-        return stanzas.wheel_install(pins, target, where, mounts=mounts, strip=strip)
-    files[f"{GENERATED_DIR}/requirements.txt"] = request.requirements.encode()
-    copy = f"COPY {GENERATED_DIR}/requirements.txt /tmp/requirements.txt"
-    if mounts:
-        # Cog's exact line: the pip cache lives in a BuildKit cache mount.
-        line = stanzas.run(stanzas.PIP_CACHE, "pip install -r /tmp/requirements.txt")
-        if strip:
-            line += f" && {stanzas.STRIP}"
-        return [copy, stanzas.CFLAGS, line, stanzas.CFLAGS_RESET]
-    return [copy, *stanzas.pip_install("-r /tmp/requirements.txt", mounts=False, strip=strip)]
-
-
-def _runtime(request: DockerfileRequest, files: dict[str, bytes | PurePath]) -> list[str]:
-    runtime = request.runtime
-    if runtime is None:
-        return []
-    spec = f"{runtime.pip_flags}{runtime.requirement}"
-    if request.wheels is not None:
-        where = _place(request.wheels.runtime, "runtime", files)
-        target = f"{_WHEELS}/runtime"
-        return stanzas.wheel_install(
-            spec, target, where, mounts=request.mounts, strip=request.strip
-        )
-    return stanzas.pip_install(spec, mounts=request.mounts, strip=request.strip)
-
-
-def _place(wheels: Sequence[PurePath], group: str, files: dict[str, bytes | PurePath]) -> str:
-    where = f"{GENERATED_DIR}/wheels/{group}"
-    for wheel in wheels:
-        files[f"{where}/{wheel.name}"] = wheel
-    return where
-
-
-def _pin(wheel: PurePath) -> str:
-    """``name==version`` from a wheel file name (``name-version[-build]-py-abi-platform.whl``)."""
-    name, version = wheel.name.split("-")[:2]
-    return f"{name}=={version}"
 
 
 def _run_commands(config: CogConfig, *, mounts: bool) -> list[str]:

@@ -7,7 +7,8 @@ from pathlib import PurePath
 import pytest
 
 from adapters.dockerfile import CogRuntime, generate
-from adapters.dockerfile.generator import BaseImage, DockerfileRequest, HermeticWheels
+from adapters.dockerfile.generator import BaseImage, DockerfileRequest
+from adapters.dockerfile.hermetic import HermeticWheels
 from domain.cogyaml.models import CogConfig
 from domain.errors import ConfigError
 

@@ -9,18 +9,16 @@ diff: every line that moves is a change users see.
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 
 import pytest
 
 from adapters.dockerfile import generate
-from adapters.dockerfile.generator import (
-    BaseImage,
-    DockerfilePlan,
-    DockerfileRequest,
-    HermeticWheels,
-    Target,
-)
+from adapters.dockerfile.generator import BaseImage, DockerfilePlan, DockerfileRequest, Target
+from adapters.dockerfile.hermetic import HermeticWheels
+from adapters.dockerfile.local_artifacts import LocalArtifact
+from adapters.dockerfile.runtime import CogRuntime
+from adapters.dockerfile.weights import WeightPaths
 from domain.cogyaml.models import CogConfig
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -133,7 +131,7 @@ CASES: dict[str, DockerfileRequest] = {
         mounts=True,
     ),
     # r8.im/cog-base (path B): no preamble/tini/ldconfig, base packages left out of apt,
-    # the runtime before the requirements.
+    # the requirements before the runtime (Cog HEAD's order).
     "cog-base": DockerfileRequest(
         config=config(FULL),
         base=BaseImage(name="r8.im/cog-base:python3.12-torch2.3.1", cog_base=True),
@@ -178,6 +176,132 @@ CASES: dict[str, DockerfileRequest] = {
 }
 
 
+# --------------------------------------------------------------------------- issue 12 cases
+
+# Cog's TestGenerateWithLargeModels: weights found in checkpoints/, models/ and at the top.
+WEIGHTS = WeightPaths(dirs=("checkpoints", "models"), files=("root-large",))
+LARGE = {
+    "build": {
+        "gpu": True,
+        "cuda": "11.8",
+        "cudnn": "8",
+        "python_version": "3.12",
+        "system_packages": ["ffmpeg", "cowsay"],
+        "python_packages": ["torch==2.0.1", "pandas==2.0.3"],
+        "run": ["cowsay moo"],
+    },
+    "predict": "predict.py:Predictor",
+}
+SIMPLE = config({"build": {"python_version": "3.12"}, "predict": "predict.py:Predictor"})
+ARTIFACTS = (
+    LocalArtifact(
+        requirement="./dist/local_pkg-0.1.0.tar.gz",
+        source=Path("/project/dist/local_pkg-0.1.0.tar.gz"),
+        relative=PurePosixPath("dist/local_pkg-0.1.0.tar.gz"),
+    ),
+    LocalArtifact(
+        requirement="./dist/local zip pkg-0.2.0.zip",
+        source=Path("/project/dist/local zip pkg-0.2.0.zip"),
+        relative=PurePosixPath("dist/local zip pkg-0.2.0.zip"),
+    ),
+    LocalArtifact(
+        requirement="cog/helper-0.3.0-py3-none-any.whl",
+        source=Path("/project/cog/helper-0.3.0-py3-none-any.whl"),
+        relative=PurePosixPath("cog/helper-0.3.0-py3-none-any.whl"),
+    ),
+)
+ARTIFACT_REQUIREMENTS = (
+    "/tmp/local_package_artifacts/dist/local_pkg-0.1.0.tar.gz\n"
+    "/tmp/local_package_artifacts/dist/local zip pkg-0.2.0.zip\n"
+    "/tmp/local_package_artifacts/cog/helper-0.3.0-py3-none-any.whl\n"
+    "requests==2.32.3"
+)
+ARTIFACT_WHEELS = HermeticWheels(
+    requirements=(
+        PurePath("/cache/ef/local zip pkg-0.2.0.zip"),
+        PurePath("/cache/ef/local_pkg-0.1.0.tar.gz"),
+        PurePath("/cache/ef/helper-0.3.0-py3-none-any.whl"),
+        PurePath("/cache/ef/requests-2.32.3-py3-none-any.whl"),
+        PurePath("/cache/ef/urllib3-2.5.0-py3-none-any.whl"),
+    ),
+    runtime=WHEELS.runtime,
+    build=(PurePath("/cache/gh/setuptools-80.9.0-py3-none-any.whl"),),
+)
+DEV_WHEEL = PurePath("/home/me/cog/dist/cog-0.24.0.dev3-py3-none-any.whl")
+
+CASES |= {
+    # --separate-weights on the classic builder and Python: no --link without a 1.4 frontend.
+    "separate-weights-cpu": DockerfileRequest(
+        config=config(FULL),
+        base=python(),
+        requirements=CPU_REQUIREMENTS,
+        schema=SCHEMA,
+        weights=WEIGHTS,
+        weights_image="cog-test-weights",
+    ),
+    # Cog's TestGenerateWithLargeModels itself (GPU), with its #syntax line, so --link.
+    "separate-weights-gpu": DockerfileRequest(
+        config=config(LARGE),
+        base=BaseImage(name="nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"),
+        requirements="--extra-index-url https://download.pytorch.org/whl/cu118\n"
+        "torch==2.0.1\npandas==2.0.3",
+        mounts=True,
+        syntax="#syntax=docker/dockerfile:1.4",
+        weights=WEIGHTS,
+        weights_image="r8.im/replicate/cog-test-weights",
+    ),
+    # sdk_version: 0.17.0-alpha1 -> cog==0.17.0a1 with --pre (TestInstallCogWithPreRelease…).
+    "sdk-prerelease": DockerfileRequest(
+        config=SIMPLE, base=python(), runtime=CogRuntime(version="0.17.0-alpha1")
+    ),
+    # COG_SDK_WHEEL=https://… (TestCOGWheelEnvURL), on BuildKit.
+    "sdk-wheel-url": DockerfileRequest(
+        config=SIMPLE,
+        base=python(),
+        mounts=True,
+        runtime=CogRuntime(version="", url="https://example.com/custom-wheel-0.1.0.whl"),
+    ),
+    # COG_SDK_WHEEL=<file> (TestCOGWheelEnvFile): copied in, installed from /tmp.
+    "sdk-wheel-file": DockerfileRequest(
+        config=SIMPLE, base=python(), runtime=CogRuntime(version="", path=DEV_WHEEL)
+    ),
+    # A coglet wheel: Cog's R8_* variables and the uninstall of cog first.
+    "sdk-wheel-coglet": DockerfileRequest(
+        config=SIMPLE,
+        base=python(),
+        runtime=CogRuntime(version="", url="https://example.com/coglet-0.1.0-py3-none-any.whl"),
+    ),
+    # COG_SDK_WHEEL=<file>, hermetic: the wheel's own download set, installed by its pin.
+    "sdk-wheel-file-hermetic": DockerfileRequest(
+        config=SIMPLE,
+        base=python(),
+        runtime=CogRuntime(version="", path=DEV_WHEEL),
+        wheels=HermeticWheels(
+            runtime=(
+                PurePath("/cache/ij/cog-0.24.0.dev3-py3-none-any.whl"),
+                PurePath("/cache/ij/coglet-0.24.0-cp310-abi3-manylinux_2_17_x86_64.whl"),
+            )
+        ),
+    ),
+    # Local artifacts (a tar, a zip with a space, a wheel under cog/), rewritten and staged.
+    "local-artifacts": DockerfileRequest(
+        config=SIMPLE,
+        base=python(),
+        requirements=ARTIFACT_REQUIREMENTS,
+        mounts=True,
+        artifacts=ARTIFACTS,
+    ),
+    # The same, hermetic, classic builder: every downloaded distribution is installed.
+    "local-artifacts-hermetic": DockerfileRequest(
+        config=SIMPLE,
+        base=python(),
+        requirements=ARTIFACT_REQUIREMENTS,
+        artifacts=ARTIFACTS,
+        wheels=ARTIFACT_WHEELS,
+    ),
+}
+
+
 def check_golden(name: str, plan: DockerfilePlan) -> None:
     path = GOLDEN / f"{name}.Dockerfile"
     if os.environ.get("COGMODEL_UPDATE_GOLDEN") == "1":
@@ -210,3 +334,35 @@ def test_the_dev_image_has_no_source_and_no_schema() -> None:
     plan = generate(CASES["base"])
     assert "COPY src /src" not in plan.dockerfile
     assert "cog/openapi_schema.json" not in plan.files
+
+
+@pytest.mark.parametrize("name", ["separate-weights-cpu", "separate-weights-gpu"])
+def test_the_weights_image_dockerfile_matches_its_golden_file(name: str) -> None:
+    weights = generate(CASES[name]).weights_dockerfile
+    assert weights is not None
+    path = GOLDEN / f"{name}.weights.Dockerfile"
+    if os.environ.get("COGMODEL_UPDATE_GOLDEN") == "1":
+        path.write_text(weights + "\n")
+    assert weights + "\n" == path.read_text()
+
+
+def test_local_artifacts_are_staged_under_their_project_paths() -> None:
+    plan = generate(CASES["local-artifacts"])
+    staged = "cog/local_package_artifacts/dist/local zip pkg-0.2.0.zip"
+    assert plan.files[staged] == ARTIFACTS[1].source
+    assert plan.files["cog/requirements.txt"] == ARTIFACT_REQUIREMENTS.encode()
+
+
+def test_hermetic_local_artifacts_leave_pips_copies_out_of_the_wheel_set() -> None:
+    plan = generate(CASES["local-artifacts-hermetic"])
+    placed = sorted(name for name in plan.files if name.startswith("cog/wheels/requirements/"))
+    assert placed == [
+        "cog/wheels/requirements/requests-2.32.3-py3-none-any.whl",
+        "cog/wheels/requirements/setuptools-80.9.0-py3-none-any.whl",
+        "cog/wheels/requirements/urllib3-2.5.0-py3-none-any.whl",
+    ]
+
+
+def test_a_runtime_wheel_file_is_a_context_file() -> None:
+    plan = generate(CASES["sdk-wheel-file"])
+    assert plan.files["cog/cog-0.24.0.dev3-py3-none-any.whl"] == DEV_WHEEL

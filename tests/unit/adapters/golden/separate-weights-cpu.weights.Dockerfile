@@ -1,0 +1,5 @@
+FROM scratch
+
+COPY src/checkpoints /src/checkpoints
+COPY src/models /src/models
+COPY src/root-large /src/root-large
