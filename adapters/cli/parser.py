@@ -115,6 +115,12 @@ def _add_build_flags(cmd: argparse.ArgumentParser) -> None:
     _add_engine_flags(cmd)
     cmd.add_argument("--no-cache", action="store_true", help="ignore the engine's layer cache")
     cmd.add_argument(
+        "--separate-weights",
+        action="store_true",
+        help="put the model's weights (files of 10 MiB or more) in their own image, "
+        "<image>-weights, that the model image copies them from",
+    )
+    cmd.add_argument(
         "--secret",
         action="append",
         default=[],

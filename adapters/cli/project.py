@@ -62,6 +62,7 @@ def build_options(
         use_cuda_base_image=args.use_cuda_base_image or "auto",
         use_cog_base_image=args.use_cog_base_image,
         hermetic=args.hermetic,
+        separate_weights=getattr(args, "separate_weights", False),
     )
 
 
