@@ -5,8 +5,9 @@
 #   2. a local registry: the one at $COGMODEL_REGISTRY (host:port) if it answers, else a CNCF
 #      Distribution registry started here on 127.0.0.1 (config and storage in a temp dir,
 #      stopped by PID at the end);
-#   3. the local base image: a python:3.11-slim stand-in (Debian 12 + Python 3.11, made once
-#      per machine by tests/infra/images.py; nothing can be pulled from Docker Hub);
+#   3. the local base image: a python:X.Y-slim stand-in for the example's Python (Debian 12 for
+#      3.11, Debian 13 for 3.13; made once per machine by tests/infra/images.py; nothing can be
+#      pulled from Docker Hub);
 #   4. the main job, on examples/thumbnail: build the model, push it to the local registry,
 #      inspect it in the registry without pulling, run a prediction.
 #
@@ -78,31 +79,26 @@ EOF
 fi
 
 # --------------------------------------------------------------------------- 3. the base image
-step "3/7 The local base image python:3.11-slim"
-"$PY" - <<'EOF'
-# Reuses the test fixtures' recipe: Debian 12 + Python 3.11 made like the official image,
-# cached as cogmodel-test/python-3.11-slim:<key> and tagged python:3.11-slim.
+EXAMPLE="${COGMODEL_EXAMPLE:-$ROOT/examples/thumbnail}"
+step "3/7 The local base image for $(basename "$EXAMPLE")"
+"$PY" - "$EXAMPLE/cog.yaml" <<'EOF'
+# Reuses the test fixtures' recipe: the Debian release that ships the example's Python, made
+# like the official image, cached as cogmodel-test/python-X.Y-slim:<key>, tagged python:X.Y-slim.
+import sys
+
 import docker
+import yaml
 
-from tests.infra.images import PYTHON_SLIM, STAND_IN_LABEL, cached_image, python_slim_recipe
+from tests.infra.images import python_slim
 
+config = yaml.safe_load(open(sys.argv[1])) or {}
+version = str((config.get("build") or {}).get("python_version", "3.13"))
 client = docker.from_env()
-try:
-    current = client.api.inspect_image(PYTHON_SLIM)
-except docker.errors.NotFound:
-    current = None
-if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
-    print(f"{PYTHON_SLIM}: a real image is present, using it")
-else:
-    stand_in = cached_image(client, python_slim_recipe())
-    wanted = client.api.inspect_image(str(stand_in))["Id"]
-    if current is None or current["Id"] != wanted:
-        client.api.tag(wanted, *PYTHON_SLIM.split(":"))
-    print(f"{PYTHON_SLIM}: the stand-in {stand_in} ({wanted[:19]})")
+ref = python_slim(client, version)
+print(f"{ref}: {client.api.inspect_image(str(ref))['Id'][:19]}")
 EOF
 
 # ---------------------------------------------------------------------------- 4. the main job
-EXAMPLE="${COGMODEL_EXAMPLE:-$ROOT/examples/thumbnail}"
 IMAGE="$REGISTRY/cogmodel-example/$(basename "$EXAMPLE"):latest"
 cd "$EXAMPLE"
 

@@ -209,21 +209,23 @@ def busybox_image(docker_client: docker.DockerClient) -> ParsedRef:
     return cached_image(docker_client, busybox_recipe())
 
 
-# --------------------------------------------------------------------------- python:3.11-slim
+# --------------------------------------------------------------------------- python:X.Y-slim
 
 PYTHON_SLIM: Final = "python:3.11-slim"
 STAND_IN_LABEL: Final = "org.cogmodel.test.stand-in"
 _DEBIAN_MIRROR: Final = "http://deb.debian.org/debian"
 _DEBOOTSTRAP_INCLUDE: Final = "python3,python3-pip,python3-venv"
+DEBIAN_PYTHONS: Final = {"3.11": "bookworm", "3.13": "trixie"}
+"""The Python versions a stand-in can be made for here: the Debian release that ships each."""
 
 
-def _populate_python(root: Path) -> None:
-    """Debian 12 (bookworm, Python 3.11) made to behave like the official python:3.11-slim."""
+def _populate_python(root: Path, version: str) -> None:
+    """Debian's release with Python ``version``, made to behave like the official image."""
     argv = [
         "debootstrap",
         "--variant=minbase",
         f"--include={_DEBOOTSTRAP_INCLUDE}",
-        "bookworm",
+        DEBIAN_PYTHONS[version],
         str(root),
         _DEBIAN_MIRROR,
     ]
@@ -234,49 +236,68 @@ def _populate_python(root: Path) -> None:
     (root / "usr/local/bin/python").symlink_to("/usr/bin/python3")
     if not (root / "usr/bin/pip").exists():
         (root / "usr/local/bin/pip").symlink_to("/usr/bin/pip3")
-    (root / "usr/lib/python3.11/EXTERNALLY-MANAGED").unlink(missing_ok=True)
+    (root / f"usr/lib/python{version}/EXTERNALLY-MANAGED").unlink(missing_ok=True)
     for leftovers in ("var/lib/apt/lists", "var/cache/apt/archives"):
         for path in (root / leftovers).glob("*"):
             if path.is_file():
                 path.unlink()
 
 
-def python_slim_recipe() -> Recipe:
-    """A stand-in for ``python:3.11-slim`` (needs root, Debian's ``debootstrap``, the mirror)."""
+def python_slim_recipe(version: str = "3.11") -> Recipe:
+    """A stand-in for ``python:<version>-slim`` (needs root, ``debootstrap``, the mirror).
+
+    Only the versions of :data:`DEBIAN_PYTHONS` can be made: Debian 12 (bookworm) ships Python
+    3.11, Debian 13 (trixie) Python 3.13.
+    """
+    if version not in DEBIAN_PYTHONS:
+        unavailable(f"no Debian release here ships Python {version} (have {list(DEBIAN_PYTHONS)})")
     if shutil.which("debootstrap") is None:
         unavailable("debootstrap not found: apt-get install debootstrap")
+    suite = DEBIAN_PYTHONS[version]
     return Recipe(
-        name="python-3.11-slim",
+        name=f"python-{version}-slim",
         version="1",
-        key=f"bookworm minbase {_DEBOOTSTRAP_INCLUDE} {_DEBIAN_MIRROR}".encode(),
-        populate=_populate_python,
+        key=f"{suite} minbase {_DEBOOTSTRAP_INCLUDE} {_DEBIAN_MIRROR}".encode(),
+        populate=lambda root: _populate_python(root, version),
         changes=(
             "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "ENV LANG=C.UTF-8",
-            f"LABEL {STAND_IN_LABEL}=python-3.11-slim",
+            f"LABEL {STAND_IN_LABEL}=python-{version}-slim",
             'CMD ["python3"]',
         ),
     )
 
 
-@pytest.fixture(scope="session")
-def python_slim_image(docker_client: docker.DockerClient) -> ParsedRef:
-    """``python:3.11-slim`` in the engine: a real one if present, else the stand-in, tagged so.
+def python_slim(client: docker.DockerClient, version: str = "3.11") -> ParsedRef:
+    """``python:<version>-slim`` in the engine: a real one if present, else the stand-in.
 
-    The stand-in is made once per machine (about a minute: debootstrap of Debian 12 with
-    python3, python3-pip and python3-venv) and cached as ``cogmodel-test/python-3.11-slim:<key>``;
-    ``python:3.11-slim`` is (re)pointed at it unless that name holds an image that is not a
-    stand-in, which is then used as it is.
+    The stand-in is made once per machine (one to two minutes: debootstrap of the Debian
+    release that ships that Python, with python3, python3-pip and python3-venv) and cached as
+    ``cogmodel-test/python-<version>-slim:<key>``; ``python:<version>-slim`` is (re)pointed at it
+    unless that name holds an image that is not a stand-in, which is then used as it is.
     """
+    name = f"python:{version}-slim"
     try:
-        current = docker_client.api.inspect_image(PYTHON_SLIM)
+        current = client.api.inspect_image(name)
     except docker.errors.NotFound:
         current = None
     if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
-        return parse_ref(PYTHON_SLIM)  # a real python:3.11-slim: better than any stand-in
-    stand_in = cached_image(docker_client, python_slim_recipe())
-    wanted = docker_client.api.inspect_image(str(stand_in))["Id"]
+        return parse_ref(name)  # a real python:X.Y-slim: better than any stand-in
+    stand_in = cached_image(client, python_slim_recipe(version))
+    wanted = client.api.inspect_image(str(stand_in))["Id"]
     if current is None or current["Id"] != wanted:
-        repository, tag = PYTHON_SLIM.split(":")
-        docker_client.api.tag(wanted, repository, tag)
-    return parse_ref(PYTHON_SLIM)
+        repository, tag = name.split(":")
+        client.api.tag(wanted, repository, tag)
+    return parse_ref(name)
+
+
+@pytest.fixture(scope="session")
+def python_slim_image(docker_client: docker.DockerClient) -> ParsedRef:
+    """``python:3.11-slim`` in the engine (see :func:`python_slim`)."""
+    return python_slim(docker_client, "3.11")
+
+
+@pytest.fixture(scope="session")
+def python313_slim_image(docker_client: docker.DockerClient) -> ParsedRef:
+    """``python:3.13-slim`` in the engine (see :func:`python_slim`): Debian 13's Python."""
+    return python_slim(docker_client, "3.13")
