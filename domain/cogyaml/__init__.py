@@ -6,7 +6,8 @@ Cog reads cog.yaml in two steps, and so does this package. Read in this order:
 2. ``parse.py`` — step 1, ``parse_config``: YAML text → schema check (``schema_check.py``, on
    ``json_schema.py``) → decoded onto the defaults (``decode.py``, yaml.v2's rules).
 3. ``validation.py`` — step 2, ``validate_and_complete``: the rules the schema cannot say,
-   requirements (``requirements.py``), CUDA/cuDNN completion (``cuda.py``, ``compat.py``,
+   requirements (``requirements.py``; local package artifacts in them,
+   ``local_artifacts.py``), CUDA/cuDNN completion (``cuda.py``, ``compat.py``,
    ``versions.py``, ``framework_packages.py``), ``environment`` (``environment.py``),
    ``weights`` (``weights.py``).
 4. ``label.py`` — the completed config as the exact ``run.cog.config`` bytes Cog writes, and

@@ -4,6 +4,8 @@ Cog (since 0.19) reads ``predict.py`` with a parser instead of running it in the
 writes the OpenAPI 3.0.2 document to the ``run.cog.openapi_schema`` label and to
 ``.cog/openapi_schema.json``. This package does the same with Python's own ``ast``: no user
 code runs, nothing is read from disk (callers pass sources, or a callable that reads them).
+:func:`validate_document` checks a document as ``cog build`` does before it builds (a default
+within its own input's constraints).
 
 >>> source = '''
 ... from cog import BasePredictor, Input, Path
