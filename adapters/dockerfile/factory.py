@@ -39,10 +39,14 @@ from adapters.dockerfile.generator import BaseImage, DockerfileRequest, Target, 
 from adapters.dockerfile.hermetic import HostPip, hermetic_set
 from adapters.dockerfile.labels import LabelInputs, git_labels
 from adapters.dockerfile.local_artifacts import resolve_local_artifacts, rewrite_requirements
-from adapters.dockerfile.runtime import CogRuntime, resolve_runtime, without_managed_packages
+from adapters.dockerfile.runtime import (
+    CogRuntime,
+    resolve_runtime,
+    warn_if_cog_runtime,
+    without_managed_packages,
+)
 from adapters.dockerfile.settle import LabelSettler
 from adapters.dockerfile.user_dockerfile import build_user_dockerfile
-from adapters.dockerfile.weights import WeightPaths
 from application.ports.container_runner import ContainerRunner
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
@@ -60,11 +64,6 @@ from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
 
 _log = logging.getLogger(__name__)
-_COG_RUNTIME_IGNORED = (
-    "build.cog_runtime: true is ignored: at Cog 0.x it installed the coglet-alpha runtime "
-    "(cog-runtime 0.1.0b10, from GitHub); the cog SDK 0.17 and later that cogmodel installs "
-    "runs on coglet already, and Cog HEAD no longer accepts the key"
-)
 
 
 class DockerfileFactory:
@@ -121,7 +120,7 @@ class DockerfileFactory:
                 "cannot pass them",
                 reason="secrets need BuildKit",
             )
-        _warn_cog_runtime(_config(source))
+        warn_if_cog_runtime(_config(source))
         generated = model_schema.given_schema(options, environ) is None
         info = model_schema.predictor_metadata(source, required=generated)
         config = effective_config(_config(source), info)
@@ -156,49 +155,14 @@ class DockerfileFactory:
         if base.cog_base:
             inputs = replace(inputs, cog_base_image=base.name)
         request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
-        weights = self._weights(project) if options.separate_weights else None
-        plan = generate(
-            replace(
-                request,
-                use_cuda_base_image=options.use_cuda_base_image != "false",
-                schema=schema.encode() if schema else None,
-                strip=options.strip,
-                precompile=options.precompile,
-                weights=weights,
-                weights_image=raw_name + separate_weights.SUFFIX,
-            )
+        plan_request = replace(
+            request,
+            use_cuda_base_image=options.use_cuda_base_image != "false",
+            schema=schema.encode() if schema else None,
+            strip=options.strip,
+            precompile=options.precompile,
         )
-        if weights is not None and plan.weights_dockerfile is not None:
-            separate_weights.build_weights_image(
-                builder=self._builder,
-                local=self._local,
-                project=project,
-                weights=weights,
-                dockerfile=plan.weights_dockerfile,
-                image_name=raw_name + separate_weights.SUFFIX,
-                options=options,
-                progress=self._progress,
-            )
-        previous = self.settler.previous(name)
-        left_out = secret_files(project, options.secrets) | frozenset(
-            weights.paths if weights else ()
-        )
-        with stage_context(
-            project,
-            plan.files,
-            include_source=True,
-            exclude=left_out,
-            ignore=weights.exclude_patterns if weights else (),
-        ) as context:
-            build = BuildRequest(
-                context_dir=context.path,
-                dockerfile=plan.dockerfile,
-                tags=(name,),
-                secrets=options.secrets,
-                no_cache=options.no_cache,
-                progress=self._progress,
-            )
-            image_id = self.settler.settle(build, inputs, previous)
+        image_id = self._build_model(project, raw_name, plan_request, inputs, options)
         return self._finish(image_id, name)
 
     def build_base(self, source: Source, options: BuildBaseOptions) -> Image:
@@ -245,6 +209,51 @@ class DockerfileFactory:
 
     # ------------------------------------------------------------------ steps
 
+    def _build_model(
+        self,
+        project: Path,
+        raw_name: str,
+        request: DockerfileRequest,
+        inputs: LabelInputs,
+        options: BuildOptions,
+    ) -> Digest:
+        """The generated model image (after its weights image, with ``--separate-weights``)."""
+        name = parse_ref(raw_name)
+        weights = separate_weights.to_separate(project) if options.separate_weights else None
+        weights_image = raw_name + separate_weights.SUFFIX
+        plan = generate(replace(request, weights=weights, weights_image=weights_image))
+        if weights is not None and plan.weights_dockerfile is not None:
+            separate_weights.build_weights_image(
+                builder=self._builder,
+                local=self._local,
+                project=project,
+                weights=weights,
+                dockerfile=plan.weights_dockerfile,
+                image_name=weights_image,
+                options=options,
+                progress=self._progress,
+            )
+        previous = self.settler.previous(name)
+        left_out = secret_files(project, options.secrets) | frozenset(
+            weights.paths if weights else ()
+        )
+        with stage_context(
+            project,
+            plan.files,
+            include_source=True,
+            exclude=left_out,
+            ignore=weights.exclude_patterns if weights else (),
+        ) as context:
+            build = BuildRequest(
+                context_dir=context.path,
+                dockerfile=plan.dockerfile,
+                tags=(name,),
+                secrets=options.secrets,
+                no_cache=options.no_cache,
+                progress=self._progress,
+            )
+            return self.settler.settle(build, inputs, previous)
+
     def _env(self) -> Mapping[str, str]:
         return dict(os.environ) if self._environ is None else self._environ
 
@@ -289,13 +298,6 @@ class DockerfileFactory:
             artifacts=artifacts,
         )
 
-    def _weights(self, project: Path) -> WeightPaths | None:
-        weights = separate_weights.project_weights(project)
-        if not weights.paths:
-            _log.info("--separate-weights: no file of 10 MiB or more is a weight; one image")
-            return None
-        return weights
-
     def _finish(self, image_id: Digest, name: ParsedRef) -> Image:
         image = self._local.inspect_id(ImageId(image_id))
         return replace(image, reference=name, source=ImageSource.BUILD)
@@ -303,11 +305,6 @@ class DockerfileFactory:
 
 def _config(source: Source) -> CogConfig:
     return source.config if source.config is not None else CogConfig()
-
-
-def _warn_cog_runtime(config: CogConfig) -> None:
-    if config.build.cog_runtime:
-        _log.warning(_COG_RUNTIME_IGNORED)
 
 
 _: type[ModelFactory] = DockerfileFactory

@@ -35,6 +35,7 @@ from adapters.dockerfile.wheel_source import (
     parse_wheel_value,
 )
 from domain.cogyaml.local_artifacts import is_local_artifact
+from domain.cogyaml.models import CogConfig
 from domain.errors import ConfigError, InvalidInputError
 
 _log = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _SEMVER_PRE = re.compile(r"-alpha(\d+)|-beta(\d+)|-rc(\d+)|-dev(\d*)")
 _PEP440_PRE = re.compile(r"\d(a|b|rc|\.dev)\d")
 _BASE_VERSION = re.compile(r"^(\d+\.\d+\.\d+)")
+_COG_RUNTIME_IGNORED: Final = (
+    "build.cog_runtime: true is ignored: at Cog 0.x it installed the coglet-alpha runtime "
+    "(cog-runtime 0.1.0b10, from GitHub); the cog SDK 0.17 and later that cogmodel installs "
+    "runs on coglet already, and Cog HEAD no longer accepts the key"
+)
 _PRERELEASE_WARNING: Final = (
     'sdk_version "prerelease" installs the latest pre-release SDK. Pin to a specific version '
     "for reproducible production builds."
@@ -189,6 +195,12 @@ def resolve_runtime(
     if problem:
         raise ConfigError("build.sdk_version", problem)
     return CogRuntime(version=wanted, package=default.package)
+
+
+def warn_if_cog_runtime(config: CogConfig) -> None:
+    """Say why cog.yaml's ``build.cog_runtime: true`` changes nothing (docs/decisions/0024)."""
+    if config.build.cog_runtime:
+        _log.warning(_COG_RUNTIME_IGNORED)
 
 
 def without_managed_packages(requirements: str, runtime: CogRuntime | None = None) -> str:

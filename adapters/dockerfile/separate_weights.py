@@ -52,6 +52,19 @@ def project_weights(project: Path) -> WeightPaths:
         ) from exc
 
 
+def to_separate(project: Path) -> WeightPaths | None:
+    """The project's weights, or ``None`` when there are none (then there is one image).
+
+    Raises:
+        BuildError: the project cannot be read.
+    """
+    weights = project_weights(project)
+    if not weights.paths:
+        _log.info("--separate-weights: no file of 10 MiB or more is a weight; one image")
+        return None
+    return weights
+
+
 def build_weights_image(
     *,
     builder: ImageBuilder,
