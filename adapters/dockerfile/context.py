@@ -12,6 +12,10 @@ and a ``.dockerignore`` that excludes ``.cog`` breaks the build. cogmodel stages
 * ``.dockerignore`` — the project's patterns moved under ``src/``, so the engine excludes exactly
   the files it excluded before, and never a generated file.
 
+With ``--separate-weights`` (docs/decisions/0020) the weights image's context mirrors only the
+weight paths (``only``), and the model image's leaves them out (``exclude``) and lists Cog's
+exclude patterns for them (``ignore``).
+
 Linking costs one directory walk and no data copy; directories that the project's
 ``.dockerignore`` excludes outright are not walked. The path is the same for every build of a
 project, which lets BuildKit send only what changed since the last build (its context cache is
