@@ -126,7 +126,11 @@ class ParsedMemo(dict[str, "ParsedRef"]):
         draft.replicate_host = _REPLICATE_HOST
         draft.original = text
         draft.__class__ = self._ref_type
-        return self._remember(text, draft)
+        # _remember(), inlined: the path every new reference of a common shape takes.
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        self[text] = draft
+        return draft  # type: ignore[no-any-return]
 
     def _remember(self, text: str, ref: ParsedRef) -> ParsedRef:
         if len(self) >= MEMO_SIZE:
