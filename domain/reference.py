@@ -280,8 +280,8 @@ def _check_element(what: str, element: str, allowed: frozenset[str], shown: str,
         raise _BadNameError(f"the {what} is empty")
     if len(element) > most:
         raise _BadNameError(f"the {what} is {len(element)} characters long (at most {most})")
-    bad = next((c for c in element if c not in allowed), None)
-    if bad is not None:
+    if not allowed.issuperset(element):
+        bad = next(c for c in element if c not in allowed)
         hint = ", no upper case" if bad.isupper() and what == "repository" else ""
         raise _BadNameError(f"the {what} {element!r} contains {bad!r} (allowed: {shown}{hint})")
 
