@@ -35,7 +35,7 @@ MEMO_SIZE: Final = 256
 (measured: 4096 entries cost a fifth of cold throughput), and reuse is of recent names."""
 
 # domain.reference's DOCKER_HUB, DOCKER_HUB_ALIAS, DEFAULT_TAG and REPLICATE_HOST (imported from
-# there, they would make a cycle: that module builds its parser from this one).
+# there, they would make a cycle: that module builds its memo from this one).
 _HUB: Final = "index.docker.io"
 _HUB_NAMES: Final = frozenset({_HUB, "docker.io"})
 _DEFAULT_TAG: Final = "latest"
