@@ -1,49 +1,33 @@
-"""Image references, parsed exactly as go-containerregistry's ``name.ParseReference`` does.
+"""Image references, parsed exactly as go-containerregistry's ``pkg/name`` parses them.
 
-Cog's ``ParseRef`` wraps ``name.ParseReference`` (go-containerregistry HEAD, where a repository may
-be one character long). The rules, transcribed from ``pkg/name`` in :mod:`domain.reference_rules`
-(REFERENCES.md lists them):
+Cog's ``ParseRef`` wraps ``name.ParseReference`` (go-containerregistry HEAD, where a repository
+may be one character long). Below :func:`parse_ref`, this module is that package in Python, one
+function per Go function in Go's order (``ref.go``, ``tag.go``, ``digest.go``, ``repository.go``,
+``registry.go``, ``check.go``), each stating its rule, so the two read side by side. The text is
+used verbatim (no trimming, no lower-casing), and so are the defaults. REFERENCES.md lists every
+rule with examples.
 
-* The text is used verbatim: no trimming, no lower-casing.
-* Text with an ``@`` can only be a digest reference and text without one only a tag reference (no
-  part of a tag reference admits ``@``), so Go's "tag first, then digest" is a dispatch on ``@``.
-* A tag is what follows the last ``:`` unless that contains ``/``; 1-128 of ``[A-Za-z0-9_.-]``.
-* The part before the first ``/`` is a registry when it is ``localhost`` or contains ``.`` or
-  ``:``. A registry must survive Go's ``url.Parse("//" + registry).Host == registry``
-  (:func:`domain.registry_host.registry_problem`). The repository is 1-255 of ``[a-z0-9_./-]``,
-  counted before ``library/`` is added; its structure (``a//b``, ``-a``) is not checked.
-* ``docker.io`` becomes ``index.docker.io``; a Docker Hub repository without ``/`` gains
-  ``library/``. The defaults (registry ``index.docker.io``, tag ``latest``) are used verbatim.
-* A digest is ``sha256:`` and 64 lower-case hex characters. In ``repo:tag@digest`` the tag is
-  checked and dropped, and the name is re-parsed through Go's ``Name()``.
-
-Equality and hashing consider only what names the image (registry, repository, tag, digest), never
-the ``original`` spelling, the ``scheme`` or the Replicate host, so
-``parse_ref("ubuntu") == parse_ref("index.docker.io/library/ubuntu:latest")``.
+Equality and hashing consider only what names the image (registry, repository, tag, digest),
+never the ``original`` spelling, the ``scheme`` or the Replicate host. Under the default options
+``parse_ref`` asks ``domain._reference_fast`` first (a memo, and one regular expression for the
+common shapes); the property tests hold it equal to the rules here.
 
 >>> str(parse_ref("ubuntu"))
 'index.docker.io/library/ubuntu:latest'
->>> parse_ref("localhost:5000/foo").scheme
-'http'
+>>> parse_ref("ubuntu") == parse_ref("docker.io/library/ubuntu:latest")
+True
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
+from domain import _reference_fast
 from domain.digest import Digest
 from domain.errors import InvalidReferenceError
-from domain.reference_rules import (
-    DEFAULT_TAG,
-    DOCKER_HUB,
-    DOCKER_HUB_ALIAS,
-    REPLICATE_HOST,
-    ParseOptions,
-    parse_reference,
-)
-from domain.registry_host import registry_scheme
+from domain.registry_host import registry_problem, registry_scheme
 
 __all__ = [
     "DEFAULT_TAG",
@@ -54,13 +38,14 @@ __all__ = [
     "parse_ref",
 ]
 
-# The fast path: shapes that are unambiguous and valid by construction. Anything else goes through
-# domain.reference_rules, the transcription of Go, which is the reference (tests compare the two).
-_FAST_REGISTRY: Final = re.compile(r"[A-Za-z0-9.-]*(?::[0-9]*)?").fullmatch
-_FAST_REST: Final = re.compile(  # possessive: nothing here ever needs to backtrack
-    r"([a-z0-9_./-]{1,255}+)(?::([A-Za-z0-9_.-]{1,128}+))?+(?:@sha256:([a-f0-9]{64}))?+"
-).fullmatch
-_CACHE_SIZE: Final = 4096
+DOCKER_HUB: Final = "index.docker.io"  # Go's DefaultRegistry
+DOCKER_HUB_ALIAS: Final = "docker.io"  # renamed DOCKER_HUB
+DEFAULT_TAG: Final = "latest"
+REPLICATE_HOST: Final = "r8.im"
+
+_TAG_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+_REPOSITORY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-./")
+_HEX64: Final = re.compile(r"[a-f0-9]{64}").fullmatch
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,7 +59,7 @@ class ParsedRef:
         digest: the ``sha256:…`` digest, or ``None`` for tag references.
         scheme: ``http`` or ``https`` (Go's ``Registry.Scheme()``); not part of equality.
         replicate_host: the host :attr:`is_replicate` compares with; not part of equality.
-        original: the text as given; not part of equality.
+        original: the text as given (Go's ``String()``); not part of equality.
     """
 
     registry: str
@@ -94,9 +79,7 @@ class ParsedRef:
     @property
     def name(self) -> str:
         """``registry/repository``, without tag or digest (Go's ``Context().Name()``)."""
-        # Go's Repository.Name() drops the '/' when the registry is empty, which only an
-        # explicitly empty default registry can cause.
-        return f"{self.registry}/{self.repository}" if self.registry else self.repository
+        return _name(self.registry, self.repository)
 
     @property
     def is_tag(self) -> bool:
@@ -136,8 +119,6 @@ def parse_ref(
         replicate_host: the host :attr:`ParsedRef.is_replicate` compares with (Cog reads it
             from ``COG_REGISTRY_HOST`` at the edge). Default: ``r8.im``.
 
-    Results for the default options are memoised (a ParsedRef is immutable).
-
     >>> r = parse_ref("nginx:v1@sha256:" + "0" * 64)
     >>> (r.repository, r.tag, r.is_digest)
     ('library/nginx', None, True)
@@ -145,133 +126,171 @@ def parse_ref(
     Raises:
         InvalidReferenceError: ``text`` breaks the grammar; ``reason`` names the bad part.
     """
-    if (
-        insecure
-        or strict
-        or default_registry is not None
-        or default_tag is not None
-        or replicate_host != REPLICATE_HOST
-    ):
-        return _parse(
-            text,
-            ParseOptions(
-                insecure=insecure,
-                default_registry=DOCKER_HUB if default_registry is None else default_registry,
-                default_tag=DEFAULT_TAG if default_tag is None else default_tag,
-                strict=strict,
-                replicate_host=replicate_host,
-            ),
+    defaults = default_registry is None and default_tag is None and replicate_host == REPLICATE_HOST
+    if defaults and not insecure and not strict:
+        return _MEMO[text]  # a miss parses (fast path, else the rules below)
+    registry = DOCKER_HUB if default_registry is None else default_registry
+    tag = DEFAULT_TAG if default_tag is None else default_tag
+    return _parse(text, _Options(insecure, registry, tag, strict, replicate_host))
+
+
+class _Options(NamedTuple):
+    """Go's ``name.Option`` values (``options.go``), with the defaults filled in."""
+
+    insecure: bool
+    default_registry: str
+    default_tag: str
+    strict: bool
+    replicate_host: str
+
+
+_DEFAULTS: Final = _Options(False, DOCKER_HUB, DEFAULT_TAG, False, REPLICATE_HOST)
+
+
+class _BadNameError(ValueError):
+    """Go's ``ErrBadName``: why a part is rejected. parse_ref reports it for the whole text."""
+
+
+def _parse(text: str, opts: _Options) -> ParsedRef:
+    """``ParseReference`` (``ref.go``): a tag reference, or else a digest reference."""
+    # Go tries NewTag first and NewDigest second. No part of a tag reference admits '@' and a
+    # digest reference needs one, so the '@' says which of the two can succeed, and whose
+    # reason to report when neither does.
+    try:
+        if "@" in text:
+            registry, repository, digest = _new_digest(text, opts)
+            tag = None
+        else:
+            registry, repository, tag = _new_tag(text, opts)
+            digest = None
+    except _BadNameError as error:
+        raise InvalidReferenceError(text, str(error)) from None
+    return ParsedRef(
+        registry=registry,
+        repository=repository,
+        tag=tag,
+        digest=digest,
+        scheme="http" if opts.insecure else registry_scheme(registry),
+        replicate_host=opts.replicate_host,
+        original=text,
+    )
+
+
+def _new_tag(name: str, opts: _Options) -> tuple[str, str, str]:
+    """``NewTag`` (``tag.go``): (registry, repository, tag); a tag is 1-128 of [A-Za-z0-9_.-]."""
+    base, tag = _split_tag(name)
+    if tag == "":
+        raise _BadNameError("the tag after ':' is empty")
+    if tag is not None:
+        _check_element("tag", tag, _TAG_CHARS, "A-Z a-z 0-9 _ . -", 128)
+    elif opts.strict:
+        raise _BadNameError("strict mode requires an explicit tag")
+    else:
+        tag = opts.default_tag
+    registry, repository = _new_repository(base, opts)
+    return registry, repository, tag
+
+
+def _split_tag(name: str) -> tuple[str, str | None]:
+    """Go splits on every ``:``; the last piece is the tag unless it contains ``/``."""
+    base, colon, tag = name.rpartition(":")
+    if not colon or "/" in tag:
+        return name, None
+    return base, tag
+
+
+def _new_digest(name: str, opts: _Options) -> tuple[str, str, Digest]:
+    """``NewDigest`` (``digest.go``): (registry, repository, digest).
+
+    Exactly one ``@``, then ``sha256:`` and 64 lower-case hex characters. In ``repo:tag@digest``
+    the tag is checked, then dropped.
+    """
+    parts = name.split("@")
+    if len(parts) != 2:
+        raise _BadNameError(f"a digest reference contains exactly one '@', not {len(parts) - 1}")
+    base, digest = parts
+    if not digest.startswith("sha256:"):  # digest.Canonical, the only algorithm accepted
+        raise _BadNameError(
+            f"the digest {digest!r} must start with 'sha256:' (the only algorithm accepted)"
         )
-    ref = _CACHE.get(text)
-    if ref is None:
-        ref = _parse_fast(text) or _parse(text, _DEFAULTS)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()  # cheaper than LRU bookkeeping on every miss; refills in one pass
-        _CACHE[text] = ref
-    return ref
-
-
-# --------------------------------------------------------------------------- internals
-
-
-_DEFAULTS: Final = ParseOptions(
-    insecure=False,
-    default_registry=DOCKER_HUB,
-    default_tag=DEFAULT_TAG,
-    strict=False,
-    replicate_host=REPLICATE_HOST,
-)
-_CACHE: dict[str, ParsedRef] = {}
-_SCHEMES: dict[str, str] = {}
-
-# A private constructor: ParsedRef's generated __init__ goes through the frozen __setattr__ guard
-# field by field; writing the slots directly is the same result at less than half the cost.
-_new = object.__new__
-_str_new = str.__new__
-_set_registry = ParsedRef.__dict__["registry"].__set__
-_set_repository = ParsedRef.__dict__["repository"].__set__
-_set_tag = ParsedRef.__dict__["tag"].__set__
-_set_digest = ParsedRef.__dict__["digest"].__set__
-_set_scheme = ParsedRef.__dict__["scheme"].__set__
-_set_replicate_host = ParsedRef.__dict__["replicate_host"].__set__
-_set_original = ParsedRef.__dict__["original"].__set__
-
-
-def _make(  # noqa: PLR0917 - positional on purpose: this is the hot path
-    registry: str,
-    repository: str,
-    tag: str | None,
-    digest: Digest | None,
-    scheme: str,
-    replicate_host: str,
-    original: str,
-) -> ParsedRef:
-    ref: ParsedRef = _new(ParsedRef)
-    _set_registry(ref, registry)
-    _set_repository(ref, repository)
-    _set_tag(ref, tag)
-    _set_digest(ref, digest)
-    _set_scheme(ref, scheme)
-    _set_replicate_host(ref, replicate_host)
-    _set_original(ref, original)
-    return ref
-
-
-def _parse_fast(text: str) -> ParsedRef | None:
-    """The common shapes under default options, or None to take the general path."""
-    registry = DOCKER_HUB
-    rest = text
-    slash = text.find("/")
-    if slash >= 0:
-        first = text[:slash]
-        if "." in first or ":" in first or first == "localhost":
-            if _FAST_REGISTRY(first) is None:
-                return None
-            registry = DOCKER_HUB if first == DOCKER_HUB_ALIAS else first
-            rest = text[slash + 1 :]
-    match = _FAST_REST(rest)
-    if match is None:
-        return None
-    repository, tag, hex_digest = match.groups()
-    if registry == DOCKER_HUB:
-        scheme = "https"
-        if "/" not in repository:
-            repository = "library/" + repository
+    if _HEX64(digest[7:]) is None:
+        raise _BadNameError(
+            f"the digest {digest!r} must have exactly 64 lower-case hex characters after 'sha256:'"
+        )
+    tag_error = None
+    try:
+        registry, repository, _ = _new_tag(base, opts)
+    except _BadNameError as error:
+        tag_error = error
     else:
-        scheme = _SCHEMES.get(registry) or _remember_scheme(registry)
-    if hex_digest is not None:
-        if len(repository) > 255:  # Go re-parses Name(), where 'library/' counts
-            return None
-        tag = None
-        digest = _str_new(Digest, text[-71:])  # 'sha256:' + 64 hex, checked by the regex
-    else:
-        tag = tag or DEFAULT_TAG
-        digest = None
-    # _make(), inlined: this function is the hot path.
-    ref: ParsedRef = _new(ParsedRef)
-    _set_registry(ref, registry)
-    _set_repository(ref, repository)
-    _set_tag(ref, tag)
-    _set_digest(ref, digest)
-    _set_scheme(ref, scheme)
-    _set_replicate_host(ref, REPLICATE_HOST)
-    _set_original(ref, text)
-    return ref
+        base = _name(registry, repository)  # Go re-parses Name(): 'library/' and defaults in
+    try:
+        registry, repository = _new_repository(base, opts)
+    except _BadNameError:
+        # When 'repo:tag' failed, its reason names the real problem ('nginx:bad!@…' has a bad
+        # tag), where the re-read as a bare repository would only complain about the ':'.
+        if tag_error is not None and _split_tag(base)[1] is not None:
+            raise tag_error from None
+        raise
+    return registry, repository, str.__new__(Digest, digest)  # checked above, as Go checks it
 
 
-def _remember_scheme(registry: str) -> str:
-    # Few registries recur across many references; their scheme is a pure function of the name.
-    if len(_SCHEMES) >= _CACHE_SIZE:
-        _SCHEMES.clear()
-    scheme = _SCHEMES[registry] = registry_scheme(registry)
-    return scheme
+def _new_repository(name: str, opts: _Options) -> tuple[str, str]:
+    """``NewRepository`` (``repository.go``): (registry, repository with ``library/``).
+
+    1-255 of ``[a-z0-9_./-]``, counted before ``library/`` is added; its structure is not
+    checked (``a//b`` and ``-a`` pass).
+    """
+    if not name:
+        raise _BadNameError("the repository is empty")
+    registry, repository = "", name
+    first, slash, rest = name.partition("/")
+    # The first part names a registry only if it is localhost or contains '.' or ':';
+    # otherwise it is all repository, on the default registry.
+    if slash and (first == "localhost" or "." in first or ":" in first):
+        registry, repository = first, rest
+    _check_element("repository", repository, _REPOSITORY_CHARS, "a-z 0-9 _ . - /", 255)
+    registry = _new_registry(registry, opts)
+    if registry == DOCKER_HUB and "/" not in repository:  # hasImplicitNamespace
+        if opts.strict:
+            raise _BadNameError(
+                "strict mode requires the full Docker Hub repository path ('library/…')"
+            )
+        repository = "library/" + repository
+    return registry, repository
 
 
-def _parse(text: str, opts: ParseOptions) -> ParsedRef:
-    """The general path: Go's ParseReference, statement for statement."""
-    parsed = parse_reference(text, opts)
-    if isinstance(parsed, str):
-        raise InvalidReferenceError(text, parsed)
-    registry, repository, tag, digest = parsed
-    scheme = "http" if opts.insecure else registry_scheme(registry)
-    return _make(registry, repository, tag, digest, scheme, opts.replicate_host, text)
+def _new_registry(name: str, opts: _Options) -> str:
+    """``NewRegistry`` (``registry.go``): valid when Go's ``url.Parse("//" + name).Host`` gives
+    it back (``checkRegistry``); empty means the default; ``docker.io`` is renamed."""
+    if opts.strict and not name:
+        raise _BadNameError("strict mode requires an explicit registry")
+    problem = registry_problem(name)
+    if problem:
+        raise _BadNameError(f"the registry {name!r} {problem}")
+    if not name:
+        name = opts.default_registry
+    return DOCKER_HUB if name == DOCKER_HUB_ALIAS else name
+
+
+def _check_element(what: str, element: str, allowed: frozenset[str], shown: str, most: int) -> None:
+    """``checkElement`` (``check.go``): 1 to ``most`` characters, all from ``allowed``."""
+    # Go counts runes; a Python str holds code points, which is the same count.
+    if not element:
+        raise _BadNameError(f"the {what} is empty")
+    if len(element) > most:
+        raise _BadNameError(f"the {what} is {len(element)} characters long (at most {most})")
+    if not allowed.issuperset(element):
+        bad = next(c for c in element if c not in allowed)
+        hint = ", no upper case" if bad.isupper() and what == "repository" else ""
+        raise _BadNameError(f"the {what} {element!r} contains {bad!r} (allowed: {shown}{hint})")
+
+
+def _name(registry: str, repository: str) -> str:
+    """``Repository.Name()``; without a registry (an empty default), no ``/``."""
+    return f"{registry}/{repository}" if registry else repository
+
+
+# The default options are what nearly every caller uses: a memo (a ParsedRef is immutable) and a
+# fast path for the common shapes answer them, and hand everything else to the rules above.
+_MEMO: Final = _reference_fast.ParsedMemo(ParsedRef, rules=lambda text: _parse(text, _DEFAULTS))

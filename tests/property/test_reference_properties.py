@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+from collections.abc import Callable
 from typing import NamedTuple
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain._reference_fast import ParsedMemo
 from domain.errors import InvalidReferenceError
-from domain.reference import _DEFAULTS, ParsedRef, _parse, _parse_fast, parse_ref
+from domain.reference import _DEFAULTS, ParsedRef, _parse, parse_ref
 from domain.registry_host import _is_ipv6
 
 # About a hundred examples per law keeps the whole file to a few seconds.
@@ -179,10 +182,27 @@ def test_round_trip_breaks_where_go_breaks_it() -> None:
     assert parse_or_none(str(ref)) is None
 
 
-@FAST
-@given(references().map(lambda r: r.text) | near_text)
-def test_the_fast_path_agrees_with_the_transcription_of_go(text: str) -> None:
-    fast = _parse_fast(text)
+class NotACommonShapeError(Exception):
+    """Raised where the fast path would hand the text to the rules."""
+
+
+def refuse(text: str) -> ParsedRef:
+    raise NotACommonShapeError(text)
+
+
+# The memo and the fast path alone: what they do not answer themselves raises NotACommonShapeError.
+fast_path = ParsedMemo(ParsedRef, rules=refuse).__getitem__
+
+
+def all_fields(ref: ParsedRef) -> tuple[object, ...]:
+    return (*parts(ref), ref.scheme, ref.original, ref.replicate_host, type(ref))
+
+
+def assert_fast_path_agrees(text: str) -> None:
+    try:
+        fast: ParsedRef | None = fast_path(text)
+    except NotACommonShapeError:
+        fast = None
     try:
         general = _parse(text, _DEFAULTS)
     except InvalidReferenceError:
@@ -190,11 +210,97 @@ def test_the_fast_path_agrees_with_the_transcription_of_go(text: str) -> None:
         return
     if fast is not None:
         assert fast == general
-        assert (fast.scheme, fast.original, fast.replicate_host) == (
-            general.scheme,
-            general.original,
-            general.replicate_host,
-        )
+        assert all_fields(fast) == all_fields(general)
+
+
+# Text in the fast path's own alphabet, where its expression has to tell shapes apart.
+shape_text = st.builds(
+    "{}{}{}".format,
+    st.sampled_from(["", "localhost", "localhost:5000", "docker.io", "a.b:1", "A.b", "a_b.c"]).map(
+        lambda registry: registry + "/" if registry else ""
+    ),
+    st.text(alphabet="aZ0._-:/", max_size=20),
+    st.sampled_from(["", "@" + D, ":v1@" + D, "@sha256:" + "0" * 63]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(references().map(lambda r: r.text) | near_text | shape_text)
+def test_the_fast_path_agrees_with_the_rules(text: str) -> None:
+    assert_fast_path_agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 255 + ":v1",
+        "x" * 256,
+        "x" * 247 + "@" + D,
+        "x" * 248 + "@" + D,
+        "docker.io/" + "x" * 248 + "@" + D,
+        "index.docker.io/" + "x" * 255,
+        "ghcr.io/" + "x" * 256,
+        "foo_bar.io/x",  # a registry by Go's rule, but not in the fast path's spelling
+        "Foo.IO/x",
+        "a.b:5000/x",
+        "a:b:5000/x",
+        ":5000/x",
+        ".io/x",
+        "-/x",
+        "a/b.c/d",
+        "localhost",
+        "localhost/",
+        "localhost/x",
+        "a.b/",
+        "localhost:/x",
+        "localhostx/y",
+        "localhost:5000",
+        "localhost:5000@" + D,
+        "org/Name",
+        "nginx:" + "t" * 129,
+        "nginx@sha256:" + "0" * 65,
+        "nginx@" + D + "@" + D,
+        "ü.io/x",
+        "[::1]:5000/x",
+    ],
+)
+def test_the_fast_path_agrees_with_the_rules_at_its_edges(text: str) -> None:
+    assert_fast_path_agrees(text)
+
+
+def outcome(parse: Callable[[str], ParsedRef], text: str) -> tuple[object, ...] | str:
+    """Every field of the result, or the reason for the rejection."""
+    try:
+        return all_fields(parse(text))
+    except InvalidReferenceError as error:
+        return error.reason
+
+
+@FAST
+@given(references().map(lambda r: r.text) | near_text)
+@example("x" * 248 + "@" + D)
+def test_parse_ref_under_default_options_is_the_rules(text: str) -> None:
+    # Twice: the second answer comes from the memo.
+    rules = outcome(lambda t: _parse(t, _DEFAULTS), text)
+    assert outcome(parse_ref, text) == rules
+    assert outcome(parse_ref, text) == rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nginx",
+        "nginx:1.25",
+        "org/app:v1",
+        "ghcr.io/org/app:v1",
+        "localhost:5000/app",
+        "10.0.0.7:5000/org/app@" + D,
+        "docker.io/library/nginx:v1@" + D,
+        "r8.im/acme/model@" + D,
+    ],
+)
+def test_the_common_shapes_take_the_fast_path(text: str) -> None:
+    assert all_fields(fast_path(text)) == all_fields(_parse(text, _DEFAULTS))
 
 
 @FAST
