@@ -17,7 +17,7 @@ def _error(text: str) -> ConfigError:
     return info.value
 
 
-@pytest.mark.parametrize("text", ["", "\n", "# only a comment\n", "---\n", "...\n"])
+@pytest.mark.parametrize("text", ["", "\n", "# only a comment\n", "---\n", "--- # empty\n...\n"])
 def test_a_file_without_content_gives_the_defaults(text: str) -> None:
     assert parse_config(text) == CogConfig(build=BuildConfig(gpu=False, python_version="3.13"))
 
