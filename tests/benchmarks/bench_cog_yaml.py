@@ -96,15 +96,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--count", type=int, default=500)
     args = parser.parse_args()
-    for name, text in (("small cog.yaml", SMALL), ("GPU cog.yaml", LARGE), ("large cog.yaml", HUGE)):
+    for name, text in (
+        ("small cog.yaml", SMALL),
+        ("GPU cog.yaml", LARGE),
+        ("large cog.yaml", HUGE),
+    ):
         config = parse_config(text)
         completed = validate_and_complete(config, ())
         rows: list[tuple[str, Callable[[], object]]] = []
         if yaml.__with_libyaml__:
             read_c = with_parser(yaml.CBaseLoader)
-            rows.append(("parse_yaml (libyaml parser)", lambda t=text: read_c(t)))
+            rows.append(("parse_yaml (libyaml parser)", lambda t=text, r=read_c: r(t)))
         read_py = with_parser(yaml.BaseLoader)
-        rows.append(("parse_yaml (pure-Python parser)", lambda t=text: read_py(t)))
+        rows.append(("parse_yaml (pure-Python parser)", lambda t=text, r=read_py: r(t)))
         if yaml.__with_libyaml__:
             rows.append(
                 ("yaml.safe_load (libyaml)", lambda t=text: yaml.load(t, Loader=yaml.CSafeLoader))
