@@ -44,7 +44,7 @@ from domain.cogyaml.yaml_nodes import (
 )
 from domain.errors import ConfigError
 
-# libyaml's parser when PyYAML was built with it (10x faster), the pure-Python one otherwise.
+# libyaml's parser when PyYAML was built with it (7-10x faster), the pure-Python one otherwise.
 PARSER: type[Any] = yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader
 _COLLECTION_TAGS = frozenset({"!", *RESOLVABLE_TAGS, *(TAG_PREFIX + k for k in ("seq", "map"))})
 _SCALAR_TAGS = frozenset({*RESOLVABLE_TAGS, TAG_PREFIX + "merge"})
@@ -147,9 +147,8 @@ class _Builder:
                 self.decoded += 1
                 node, size = self._scalar(event, line), 1
                 self._anchor(event.anchor, node, size)
-                parent = stack[-1] if stack else None
-                if parent is not None and parent.key is None and _is_merge_key(event, parent):
-                    parent.merge = True
+                if stack and _is_merge_key(event, stack[-1]):
+                    stack[-1].merge = True
                     continue
             else:
                 node, size = self._alias(event, line)
@@ -204,9 +203,11 @@ class _Builder:
 
 
 def _is_merge_key(event: yaml.ScalarEvent, parent: _Collection) -> bool:
-    """yaml.v2's ``isMerge``: a ``<<`` key that is plain (or tagged ``!!merge``)."""
+    """yaml.v2's ``isMerge``: a ``<<`` key (not a value) that is plain or tagged ``!!merge``."""
     return (
         isinstance(parent.start, yaml.MappingStartEvent)
+        and parent.key is None
+        and not parent.merge
         and event.value == "<<"
         and (event.implicit[0] or event.tag == _MERGE_TAG)
     )

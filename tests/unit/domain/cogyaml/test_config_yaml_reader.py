@@ -323,6 +323,7 @@ def test_a_merged_config_reads_like_the_written_out_one() -> None:
         ("a: &a [b, *a]\n", 1, "anchor 'a' value contains itself"),
         ("a: &a\n  b:\n    c: *a\n", 3, "anchor 'a' value contains itself"),
         ("a:\n  <<: 1\n", 2, "map merge requires map or sequence of maps as the value"),
+        ("a:\n  <<: <<\n", 2, "map merge requires map or sequence of maps as the value"),
         ("a:\n  <<: [{b: 1}, 2]\n", 2, "map merge requires map or sequence of maps as the value"),
         ("s: &s [{b: 1}]\na:\n  <<: *s\n", 3, "map merge requires map or sequence"),
         ("[a, b]: c\n", 1, "mapping keys must be scalars"),
