@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.cogyaml.models import BuildConfig, CogConfig
-from domain.cogyaml.yaml_nodes import PythonValue, YamlMapping, YamlNode, YamlScalar, YamlSequence
+from domain.cogyaml.yaml_nodes import YamlMapping, YamlNode, YamlScalar, YamlSequence
 from domain.errors import ConfigError
 
 _STRING_FIELDS = ("image", "model", "predict", "train")
@@ -65,7 +65,7 @@ def decode_config(root: YamlNode) -> CogConfig:
     return CogConfig.model_validate(fields)
 
 
-def json_document(node: YamlNode | None) -> PythonValue:
+def json_document(node: YamlNode | None) -> object:
     """The resolved tree as sigs.k8s.io/yaml's YAMLToJSON sees it: object keys are strings."""
     if node is None:
         return None

@@ -75,7 +75,7 @@ def _cpu_build(name: str, version: str) -> TorchBuild | None:
 def _tensorflow_gpu(version: str, cuda: str) -> str:
     for row in tensorflow_builds():
         if row.tensorflow == version and equal(row.cuda, cuda):
-            return row.package
+            return row.gpu_package
     return f"tensorflow=={version}"
 
 

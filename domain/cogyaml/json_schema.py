@@ -1,20 +1,24 @@
-"""A small JSON-schema validator that reports what gojsonschema reports.
+"""Validating against a draft-07 JSON schema and reporting what gojsonschema reports.
 
-Cog validates cog.yaml with gojsonschema (draft-07) and then picks one error to show, so the
-errors themselves matter: which are produced, in which order, with which field path (``(root)``,
+Cog validates cog.yaml with gojsonschema and then picks one error to show, so the errors
+themselves matter: which are produced, in which order, with which field path (``(root)``,
 ``build.run.0.mounts.0.type``) and description, and the "score" gojsonschema uses to explain an
-``anyOf``/``oneOf`` failure by its closest branch. This module reproduces that for the keywords
-cog.yaml's schema uses: ``type``, ``properties``, ``required``, ``additionalProperties: false``,
-``items``, ``minItems``, ``enum``, ``pattern``, ``anyOf`` and ``oneOf``, written in the schema as
-``type`` (a tuple), ``properties``, ``required``, ``additional``, ``items``, ``min_items``,
-``enum``, ``pattern`` (a compiled pattern and its source), ``any_of`` and ``one_of``.
+``anyOf``/``oneOf`` failure by its closest branch. The ``jsonschema`` library answers "valid or
+not" the same way (a test holds the two to it) but reports none of this, so this module walks
+the schema as gojsonschema does (decision 0013), for the keywords cog.yaml's schema uses:
+``type``, ``properties``, ``required``, ``additionalProperties: false``, ``items`` (one schema),
+``minItems``, ``enum``, ``pattern`` (Go's RE2 semantics), ``anyOf``, ``oneOf`` and local
+``$ref`` (``#/$defs/...``). Other keywords (``$id``, ``description``, ``additionalItems`` beside a
+single ``items`` schema) do not affect validation, in gojsonschema either.
 
 Go visits object properties in random (map) order; here they are visited in document order.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,9 +51,10 @@ class _Result:
 
 
 def violations(document: object, schema: Schema) -> list[SchemaViolation]:
-    """Every error gojsonschema reports for ``document``, in its order."""
+    """Every error gojsonschema reports for ``document`` against the root ``schema``, in its
+    order."""
     result = _Result()
-    _validate(schema, document, result, ())
+    _Walk(schema).validate(schema, document, result, ())
     return result.errors
 
 
@@ -67,76 +72,100 @@ def _kind_of(value: object) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _validate(schema: Schema, value: object, result: _Result, path: tuple[str, ...]) -> None:
-    types: tuple[str, ...] = schema.get("type", ())
-    kind = _kind_of(value)
-    allowed = kind in types or (kind == "integer" and "number" in types)
-    if types and not allowed:
-        expected = types[0] if len(types) == 1 else f"[{','.join(types)}]"
-        result.add(
-            "invalid_type", path, f"Invalid type. Expected: {expected}, given: {kind}", expected
-        )
-        return
-    _validate_combinators(schema, value, result, path)
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if "items" in schema:
-                result.merge(_sub(schema["items"], item, (*path, str(i))))
-        if len(value) < schema.get("min_items", 0):
-            result.add(
-                "array_min_items", path, f"Array must have at least {schema['min_items']} items"
-            )
-        result.score += 1
-    elif isinstance(value, dict):
-        _validate_object(schema, value, result, path)
-    elif kind in ("integer", "number"):
-        result.score += 1  # gojsonschema's number checks
-    _validate_enum_and_pattern(schema, value, result, path)
-    result.score += 1
+class _Walk:
+    """One validation: the root schema, for ``$ref``."""
 
+    def __init__(self, root: Schema) -> None:
+        self.root = root
 
-def _validate_combinators(
-    schema: Schema, value: object, result: _Result, path: tuple[str, ...]
-) -> None:
-    for key, kind, description in (
-        ("any_of", "any_of", "Must validate at least one schema (anyOf)"),
-        ("one_of", "one_of", "Must validate one and only one schema (oneOf)"),
-    ):
-        if key not in schema:
-            continue
-        branches = [_sub(branch, value, path) for branch in schema[key]]
-        valid = sum(1 for branch in branches if not branch.errors)
-        if (key == "any_of" and valid == 0) or (key == "one_of" and valid != 1):
-            result.add(kind, path, description)
-            if valid == 0:  # the closest branch (first of the best scores) explains the failure
-                result.merge(max(branches, key=lambda branch: branch.score))
-    result.score += 1
-
-
-def _validate_object(
-    schema: Schema, value: dict[str, Any], result: _Result, path: tuple[str, ...]
-) -> None:
-    properties: Mapping[str, Schema] = schema.get("properties", {})
-    for name in schema.get("required", ()):
-        if name in value:
-            result.score += 1
-        else:
-            result.add("required", path, f"{name} is required")
-    if schema.get("additional") is False:
-        for name in value:
-            if name not in properties:
+    def validate(
+        self, schema: Schema, value: object, result: _Result, path: tuple[str, ...]
+    ) -> None:
+        if "$ref" in schema:  # gojsonschema validates the referenced schema in its place
+            schema = self._resolve(schema["$ref"])
+        types = _types(schema)
+        kind = _kind_of(value)
+        allowed = kind in types or (kind == "integer" and "number" in types)
+        if types and not allowed:
+            expected = types[0] if len(types) == 1 else f"[{','.join(types)}]"
+            description = f"Invalid type. Expected: {expected}, given: {kind}"
+            result.add("invalid_type", path, description, expected)
+            return
+        self._combinators(schema, value, result, path)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if "items" in schema:
+                    result.merge(self._sub(schema["items"], item, (*path, str(i))))
+            if len(value) < schema.get("minItems", 0):
                 result.add(
-                    "additional_property_not_allowed",
-                    path,
-                    f"Additional property {name} is not allowed",
+                    "array_min_items", path, f"Array must have at least {schema['minItems']} items"
                 )
-    result.score += 1
-    for name, item in value.items():
-        if name in properties:
-            _validate(properties[name], item, result, (*path, name))
+            result.score += 1
+        elif isinstance(value, dict):
+            self._object(schema, value, result, path)
+        elif kind in ("integer", "number"):
+            result.score += 1  # gojsonschema's number checks
+        _enum_and_pattern(schema, value, result, path)
+        result.score += 1
+
+    def _combinators(
+        self, schema: Schema, value: object, result: _Result, path: tuple[str, ...]
+    ) -> None:
+        for key, kind, description in (
+            ("anyOf", "any_of", "Must validate at least one schema (anyOf)"),
+            ("oneOf", "one_of", "Must validate one and only one schema (oneOf)"),
+        ):
+            if key not in schema:
+                continue
+            branches = [self._sub(branch, value, path) for branch in schema[key]]
+            valid = sum(1 for branch in branches if not branch.errors)
+            if (key == "anyOf" and valid == 0) or (key == "oneOf" and valid != 1):
+                result.add(kind, path, description)
+                if valid == 0:  # the closest branch (first of the best scores) explains it
+                    result.merge(max(branches, key=lambda branch: branch.score))
+        result.score += 1
+
+    def _object(
+        self, schema: Schema, value: dict[str, Any], result: _Result, path: tuple[str, ...]
+    ) -> None:
+        properties: Mapping[str, Schema] = schema.get("properties", {})
+        for name in schema.get("required", ()):
+            if name in value:
+                result.score += 1
+            else:
+                result.add("required", path, f"{name} is required")
+        if schema.get("additionalProperties") is False:
+            for name in value:
+                if name not in properties:
+                    result.add(
+                        "additional_property_not_allowed",
+                        path,
+                        f"Additional property {name} is not allowed",
+                    )
+        result.score += 1
+        for name, item in value.items():
+            if name in properties:
+                self.validate(properties[name], item, result, (*path, name))
+
+    def _sub(self, schema: Schema, value: object, path: tuple[str, ...]) -> _Result:
+        result = _Result()
+        self.validate(schema, value, result, path)
+        return result
+
+    def _resolve(self, ref: str) -> Schema:
+        """A local reference (``#/$defs/name``: a JSON pointer into the root schema)."""
+        target: Any = self.root
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        return target  # type: ignore[no-any-return]
 
 
-def _validate_enum_and_pattern(
+def _types(schema: Schema) -> tuple[str, ...]:
+    types = schema.get("type", ())
+    return (types,) if isinstance(types, str) else tuple(types)
+
+
+def _enum_and_pattern(
     schema: Schema, value: object, result: _Result, path: tuple[str, ...]
 ) -> None:
     where = ".".join(path) or "(root)"
@@ -145,12 +174,17 @@ def _validate_enum_and_pattern(
         result.add("enum", path, f"{where} must be one of the following: {allowed}")
     result.score += 1  # gojsonschema's common checks (enum, const)
     if isinstance(value, str):
-        if "pattern" in schema and not schema["pattern"][0].match(value):
-            result.add("pattern", path, f"Does not match pattern '{schema['pattern'][1]}'")
+        pattern = schema.get("pattern")
+        if pattern is not None and not _re2(pattern).search(value):
+            result.add("pattern", path, f"Does not match pattern '{pattern}'")
         result.score += 1  # gojsonschema's string checks
 
 
-def _sub(schema: Schema, value: object, path: tuple[str, ...]) -> _Result:
-    result = _Result()
-    _validate(schema, value, result, path)
-    return result
+@functools.cache
+def _re2(source: str) -> re.Pattern[str]:
+    """``source`` with Go's RE2 meaning: ``\\s`` is ASCII whitespace without ``\\v`` (the
+    schema uses it inside brackets only) and ``$`` is the end of the text, not of a line."""
+    translated = source.replace(r"\s", r"\t\n\f\r ")
+    if translated.endswith("$") and not translated.endswith(r"\$"):
+        translated = translated[:-1] + r"\Z"
+    return re.compile(translated, re.ASCII)

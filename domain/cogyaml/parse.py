@@ -17,7 +17,7 @@ from domain.cogyaml.decode import decode_config, json_document
 from domain.cogyaml.models import CogConfig
 from domain.cogyaml.schema_check import check_schema
 from domain.cogyaml.yaml_nodes import YamlMapping, YamlScalar
-from domain.cogyaml.yaml_text import parse_yaml
+from domain.cogyaml.yaml_reader import parse_yaml
 from domain.errors import ConfigError
 
 
@@ -25,9 +25,9 @@ def parse_config(yaml_text: str) -> CogConfig:
     """Parse cog.yaml text into a config, checked against Cog's schema (not yet completed).
 
     Raises:
-        ConfigError: a YAML syntax error (``reason`` names the line), or the most specific
-            schema violation (``field`` is its dotted path, ``reason`` Cog's description), or
-            collections nested too deeply to read.
+        ConfigError: a YAML error (``reason`` names the line), or the most specific schema
+            violation (``field`` is its dotted path, ``reason`` Cog's description), or
+            collections nested too deeply to check.
     """
     try:
         root = parse_yaml(yaml_text)
@@ -38,6 +38,6 @@ def parse_config(yaml_text: str) -> CogConfig:
             check_schema(json_document(root))
         return decode_config(root)
     except RecursionError as exc:
-        # The reader and the schema check recurse once per nesting level; no real cog.yaml
+        # The schema check and the decoder recurse once per nesting level; no real cog.yaml
         # comes near the interpreter's limit, so this is malformed input, not a crash.
         raise ConfigError("", "collections are nested too deeply") from exc

@@ -1,32 +1,39 @@
-"""The YAML document tree :mod:`domain.cogyaml.yaml_text` produces; YAML 1.1 scalar resolution.
+"""The cog.yaml document tree, and how its scalars resolve: Go's yaml.v2 rules (YAML 1.1).
 
 Every scalar keeps its source text: Cog decodes cog.yaml with Go's ``gopkg.in/yaml.v2``, which
 hands a *string* field the scalar's text (``python_version: 3.10`` gives ``"3.10"``) while the
 JSON-schema check sees the *resolved* value (the float 3.1). :attr:`YamlScalar.text` is the
 first, :attr:`YamlScalar.value` the second.
 
-Resolution follows yaml.v2 (YAML 1.1) for plain scalars only; quoted and block scalars are always
-strings. Booleans are ``y Y yes Yes YES true True TRUE on On ON`` and ``n N no No NO false False
-FALSE off Off OFF``; null is the empty scalar, ``~``, ``null``, ``Null``, ``NULL``; integers use
-Go's base-prefix syntax (``0x1F``, ``0o17``, ``017``, ``0b101``, underscores ignored) within 64
-bits; floats match ``[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?`` plus
-``.inf``/``.nan`` spellings. Timestamps stay strings, as yaml.v2 gives them to untyped targets.
+Untagged plain scalars resolve as yaml.v2 resolves them; quoted and block scalars are strings.
+Booleans are ``y Y yes Yes YES true True TRUE on On ON`` and ``n N no No NO false False FALSE
+off Off OFF``; null is the empty scalar, ``~``, ``null``, ``Null``, ``NULL``; integers use Go's
+base-prefix syntax (``0x1F``, ``0o17``, ``017``, ``0b101``, underscores ignored) within 64 bits;
+floats match ``[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?`` plus ``.inf``/``.nan``
+spellings. Timestamps stay strings, as yaml.v2 gives them to untyped targets (PyYAML, by
+contrast, reads ``y`` and ``1e3`` as strings and ``1:20`` as a base-60 integer).
 
->>> YamlScalar(text="3.10").value, YamlScalar(text="3.10").text
-(3.1, '3.10')
->>> YamlScalar(text="yes").value, YamlScalar(text="yes", plain=False).value
-(True, 'yes')
+A scalar with one of yaml.v2's tags resolves as yaml.v2's ``resolve`` does: ``!!str`` takes any
+text, ``!!binary`` is base64, ``!!int``/``!!float``/``!!bool``/``!!null``/``!!timestamp``
+require text that resolves to that kind (an integer may be a ``!!float``).
+
+>>> resolve_plain("3.10"), resolve_plain("yes"), resolve_plain("0x1F")
+(3.1, True, 31)
+>>> resolve_tagged(TAG_PREFIX + "float", "3")
+3.0
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from dataclasses import dataclass
 from typing import TypeAlias
 
 ScalarValue: TypeAlias = bool | int | float | str | None
-PythonValue: TypeAlias = ScalarValue | dict[ScalarValue, "PythonValue"] | list["PythonValue"]
+TAG_PREFIX = "tag:yaml.org,2002:"
 
 _SPECIAL: dict[str, ScalarValue] = {
     **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE"), True),
@@ -42,32 +49,46 @@ _GO_INT = re.compile(
     r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|(0[0-7]*)|([1-9][0-9]*))"
 )
 _YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# Go's time.Parse with yaml.v2's four layouts: a date, optionally a time ("T"/"t" and a zone, or
+# a space and no zone); one- or two-digit month, day and time fields.
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+    r"| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?)?"
+)
 _INT64 = range(-(2**63), 2**63)
 _UINT64 = range(2**64)
+_KINDS = {bool: "bool", int: "int", float: "float", str: "str", type(None): "null"}
+RESOLVABLE_TAGS = frozenset(
+    TAG_PREFIX + kind for kind in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+)
+"""The scalar tags yaml.v2 resolves; its other standard tags (``!!seq``, ``!!map``,
+``!!merge``) change nothing."""
+
+
+class TagMismatchError(ValueError):
+    """The text of a tagged scalar does not resolve to the tag's kind (yaml.v2's wording)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class YamlScalar:
-    """A scalar: its text after unquoting/folding, whether it was plain, and its line (1-based)."""
+    """A scalar: its text (what a Go string field receives), its resolved value (what the
+    schema check sees) and its line (1-based)."""
 
     text: str
-    plain: bool = True
+    value: ScalarValue
     line: int = 0
 
     @property
-    def value(self) -> ScalarValue:
-        """The resolved value: YAML 1.1 types for plain scalars, the text otherwise."""
-        return resolve_plain(self.text) if self.plain else self.text
-
-    @property
     def is_null(self) -> bool:
-        """True for a plain null (``~``, ``null``, or no value at all)."""
-        return self.plain and self.value is None
+        """True for a null (``~``, ``null``, no value at all, or ``!!null``)."""
+        return self.value is None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class YamlMapping:
-    """A mapping: its entries in document order (duplicates kept; the last one wins on lookup)."""
+    """A mapping: its entries in document order (duplicates kept; the last one wins on lookup),
+    with ``<<`` merges already spliced in where they stood."""
 
     items: tuple[tuple[YamlScalar, YamlNode], ...]
     line: int = 0
@@ -93,7 +114,7 @@ YamlNode: TypeAlias = YamlScalar | YamlMapping | YamlSequence
 
 
 def resolve_plain(text: str) -> ScalarValue:
-    """Resolve a plain scalar's text the way yaml.v2 does (see the module docstring)."""
+    """Resolve an untagged plain scalar's text the way yaml.v2 does (see the module docstring)."""
     if text in _SPECIAL:
         return _SPECIAL[text]
     first = text[0]
@@ -106,15 +127,35 @@ def resolve_plain(text: str) -> ScalarValue:
     return number if number is not None else _go_float(plain, text)
 
 
-def to_python(node: YamlNode | None) -> PythonValue:
-    """The resolved value of a whole tree: dicts (last duplicate wins), lists and scalars."""
-    if node is None:
-        return None
-    if isinstance(node, YamlScalar):
-        return node.value
-    if isinstance(node, YamlSequence):
-        return [to_python(item) for item in node.items]
-    return {key.value: to_python(value) for key, value in node.items}
+def resolve_tagged(tag: str, text: str) -> ScalarValue:
+    """The value of a scalar with one of :data:`RESOLVABLE_TAGS` (full form, ``tag:yaml.org,…``).
+
+    Raises:
+        TagMismatchError: the text is not of the tag's kind, or not base64 for ``!!binary``.
+    """
+    kind = tag.removeprefix(TAG_PREFIX)
+    if kind == "str":
+        return text
+    if kind == "binary":
+        try:
+            data = base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)
+            return data.decode("utf-8", "replace")
+        except binascii.Error as exc:
+            raise TagMismatchError("!!binary value contains invalid base64 data") from exc
+    value = resolve_plain(text)
+    resolved = _KINDS[type(value)]
+    if resolved == "str" and kind == "timestamp" and _is_timestamp(text):
+        return text  # yaml.v2 hands an untyped target the text of a timestamp
+    if resolved == kind:
+        return value
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    raise TagMismatchError(f"cannot decode !!{resolved} `{text}` as a !!{kind}")
+
+
+def _is_timestamp(text: str) -> bool:
+    match = _TIMESTAMP.fullmatch(text)
+    return match is not None and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31
 
 
 def _go_float(candidate: str, text: str) -> float | str:

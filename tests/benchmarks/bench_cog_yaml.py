@@ -1,12 +1,13 @@
-"""How long reading cog.yaml takes: our YAML reader and pipeline, next to PyYAML.
+"""How long reading cog.yaml takes: the YAML reader and the whole pipeline, next to PyYAML.
 
 Run: ``.venv/bin/python tests/benchmarks/bench_cog_yaml.py [--runs R] [--count N]``
 
-Prints, per typical cog.yaml (a small CPU one, a GPU one with every common key):
+Prints, per cog.yaml (a small CPU one, a GPU one with every common key, and a large one with
+200 packages and 50 run commands):
 
-* ``parse_yaml``: our reader alone (text to node tree);
-* ``yaml.safe_load`` with PyYAML's pure-Python loader and, if built, its libyaml ``CSafeLoader``
-  (PyYAML is a test dependency; the numbers are skipped without it);
+* ``parse_yaml``: the reader alone (text to node tree), with PyYAML's libyaml parser (if PyYAML
+  was built with it) and with its pure-Python parser;
+* ``yaml.safe_load`` with PyYAML's libyaml ``CSafeLoader`` and pure-Python loader, for scale;
 * ``parse_config``: reading + schema check + decoding into the pydantic models;
 * ``validate_and_complete``: requirements, CUDA/cuDNN completion, environment;
 * ``config_to_label``: the ``run.cog.config`` bytes.
@@ -20,10 +21,12 @@ import argparse
 import time
 from collections.abc import Callable
 
+import yaml
+
+from domain.cogyaml import yaml_reader
 from domain.cogyaml.label import config_to_label
 from domain.cogyaml.parse import parse_config
 from domain.cogyaml.validation import validate_and_complete
-from domain.cogyaml.yaml_text import parse_yaml
 
 SMALL = 'build:\n  python_version: "3.12"\npredict: "predict.py:Predictor"\n'
 LARGE = """\
@@ -57,6 +60,27 @@ environment:
 """
 
 
+HUGE = (
+    "build:\n  gpu: true\n  python_version: '3.11'\n  python_packages:\n"
+    + "".join(f'    - "package-{i}=={i}.0.{i % 7}"\n' for i in range(200))
+    + "  run:\n"
+    + "".join(f"    - echo step {i} && pip install --no-cache-dir extra-{i}\n" for i in range(50))
+    + "predict: predict.py:Predictor\n"
+)
+
+
+def with_parser(parser: type) -> Callable[[str], object]:
+    def read(text: str) -> object:
+        yaml_reader.PARSER = parser
+        try:
+            return yaml_reader.parse_yaml(text)
+        finally:
+            yaml_reader.PARSER = default
+
+    default = yaml_reader.PARSER
+    return read
+
+
 def best_us(call: Callable[[], object], runs: int, count: int) -> float:
     best = float("inf")
     for _ in range(runs):
@@ -72,30 +96,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--count", type=int, default=500)
     args = parser.parse_args()
-    try:
-        import yaml
-    except ImportError:
-        yaml = None
-    for name, text in (("small cog.yaml", SMALL), ("GPU cog.yaml", LARGE)):
+    for name, text in (
+        ("small cog.yaml", SMALL),
+        ("GPU cog.yaml", LARGE),
+        ("large cog.yaml", HUGE),
+    ):
         config = parse_config(text)
         completed = validate_and_complete(config, ())
-        rows: list[tuple[str, Callable[[], object]]] = [
-            ("parse_yaml (ours)", lambda t=text: parse_yaml(t))
-        ]
-        if yaml is not None:
+        rows: list[tuple[str, Callable[[], object]]] = []
+        if yaml.__with_libyaml__:
+            read_c = with_parser(yaml.CBaseLoader)
+            rows.append(("parse_yaml (libyaml parser)", lambda t=text, r=read_c: r(t)))
+        read_py = with_parser(yaml.BaseLoader)
+        rows.append(("parse_yaml (pure-Python parser)", lambda t=text, r=read_py: r(t)))
+        if yaml.__with_libyaml__:
             rows.append(
-                (
-                    "yaml.safe_load (PyYAML, pure Python)",
-                    lambda t=text: yaml.load(t, Loader=yaml.SafeLoader),
-                )
+                ("yaml.safe_load (libyaml)", lambda t=text: yaml.load(t, Loader=yaml.CSafeLoader))
             )
-            if hasattr(yaml, "CSafeLoader"):
-                rows.append(
-                    (
-                        "yaml.safe_load (PyYAML, libyaml)",
-                        lambda t=text: yaml.load(t, Loader=yaml.CSafeLoader),
-                    )
-                )
+        rows.append(
+            ("yaml.safe_load (pure Python)", lambda t=text: yaml.load(t, Loader=yaml.SafeLoader))
+        )
         rows += [
             ("parse_config", lambda t=text: parse_config(t)),
             ("validate_and_complete", lambda c=config: validate_and_complete(c, ())),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from domain.cogyaml import compat
 from domain.cogyaml.cog_base import (
     check_cog_base_image,
     cog_base_configurations,
@@ -43,6 +47,52 @@ def test_the_tables_hold_cogs_0447eb11_facts() -> None:
     old = next(b for b in torch_builds() if b.torch == "1.10.1+cu111")
     assert old.find_links == "https://download.pytorch.org/whl/cu111/torch_stable.html"
     assert not any(b.cuda and b.cuda.startswith(("9.", "10.")) for b in torch_builds())
+
+
+def test_the_loader_reads_whatever_data_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows in Cog's shape, as a later commit's files would hold them.
+    data = {
+        compat.CUDA_IMAGES_FILE: [
+            {"Tag": "13.0.1-cudnn-devel-ubuntu24.04", "CUDA": "13.0.1", "CuDNN": "9"}
+            | {"IsDevel": True, "Ubuntu": "24.04"}
+        ],
+        compat.TORCH_FILE: [
+            {"Torch": "3.0.0", "Torchvision": "0.30.0", "Torchaudio": "3.0.0", "FindLinks": ""}
+            | {"ExtraIndexURL": "https://x/cu130", "CUDA": "13.0", "Pythons": ["3.14"]},
+            {"Torch": "3.0.0", "Torchvision": "0.30.0", "Torchaudio": "", "FindLinks": ""}
+            | {"ExtraIndexURL": "", "CUDA": "12.9", "Pythons": ["3.14"]},  # no base image
+        ],
+        compat.TENSORFLOW_FILE: [
+            {"TF": "3.0.0", "TFCPUPackage": "tensorflow-cpu==3.0.0"}
+            | {"TFGPUPackage": "tensorflow[and-cuda]==3.0.0", "CUDA": "13.0.1", "CuDNN": "9.10"}
+            | {"Pythons": ["3.13", "3.14"]}
+        ],
+    }
+    monkeypatch.setattr(compat, "_load", data.__getitem__)
+    for cached in (cuda_images, torch_builds, tensorflow_builds):
+        cached.cache_clear()
+    try:
+        assert [image.tag for image in cuda_images()] == ["13.0.1-cudnn-devel-ubuntu24.04"]
+        assert [(b.torch, b.cuda, b.pythons) for b in torch_builds()] == [
+            ("3.0.0", "13.0", ("3.14",))
+        ]
+        (tensorflow,) = tensorflow_builds()
+        assert (tensorflow.cuda, tensorflow.cudnn) == ("13.0", "9")
+        assert tensorflow.gpu_package == "tensorflow[and-cuda]==3.0.0"
+    finally:
+        for cached in (cuda_images, torch_builds, tensorflow_builds):
+            cached.cache_clear()
+
+
+def test_the_data_files_are_read_on_first_use_only() -> None:
+    code = (
+        "import domain.cogyaml.parse, domain.cogyaml.validation\n"
+        "from domain.cogyaml import compat\n"
+        "loaders = (compat.cuda_images, compat.torch_builds, compat.tensorflow_builds)\n"
+        "assert all(f.cache_info().currsize == 0 for f in loaders)\n"
+        "assert compat.torch_builds() and compat.cuda_images.cache_info().currsize == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 @pytest.mark.parametrize(

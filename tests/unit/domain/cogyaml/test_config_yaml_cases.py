@@ -12,7 +12,7 @@ from domain.cogyaml.parse import parse_config
 from domain.cogyaml.schema_check import check_schema
 from domain.cogyaml.validation import validate_and_complete
 from domain.cogyaml.yaml_nodes import YamlMapping
-from domain.cogyaml.yaml_text import parse_yaml
+from domain.cogyaml.yaml_reader import parse_yaml
 from domain.errors import ConfigError
 
 ECHO = "echo 'Hello, World!'"
