@@ -76,13 +76,32 @@ class Recipe:
         return digest.hexdigest()[:16]
 
 
-def cached_image(client: docker.DockerClient, recipe: Recipe) -> ParsedRef:
-    """The image ``recipe`` makes, imported now unless an identical one exists already."""
+def cached_image(
+    client: docker.DockerClient, recipe: Recipe, *, donor: docker.DockerClient | None = None
+) -> ParsedRef:
+    """The image ``recipe`` makes, imported now unless an identical one exists already.
+
+    With a ``donor`` (another engine), an identical image the donor holds is copied over
+    (``docker save | podman load``) instead of being made again.
+    """
     name = f"{REPOSITORY_PREFIX}/{recipe.name}:{recipe.tag()}"
     with _lock(f"cogmodel-image-{recipe.name}"):
-        if not _exists(client, name):
+        if not _exists(client, name) and not (donor is not None and _copy(donor, client, name)):
             _import(client, name, recipe)
     return parse_ref(name)
+
+
+def _copy(donor: docker.DockerClient, client: docker.DockerClient, name: str) -> bool:
+    """Copy ``name`` from ``donor`` into ``client``'s engine; ``False`` if the donor lacks it."""
+    if not _exists(donor, name):
+        return False
+    with tempfile.TemporaryFile(prefix="cogmodel-image-") as archive:
+        for chunk in donor.api.get_image(name):
+            archive.write(chunk)
+        archive.seek(0)
+        for _ in client.api.load_image(archive):
+            pass
+    return _exists(client, name)
 
 
 def labelled_image(
@@ -148,9 +167,10 @@ def _import(client: docker.DockerClient, name: str, recipe: Recipe) -> None:
         archive = io.BytesIO()
         with tarfile.open(fileobj=archive, mode="w") as tar:
             tar.add(root, arcname=".")
-        repository, tag = name.rsplit(":", 1)
+        # The tag travels inside ``repo`` (the Engine API allows it): Podman's compatible API
+        # ignores a separate ``tag`` and would name the image ``:latest``.
         client.api.import_image_from_data(
-            archive.getvalue(), repository=repository, tag=tag, changes=list(recipe.changes)
+            archive.getvalue(), repository=name, changes=list(recipe.changes)
         )
 
 
@@ -259,24 +279,34 @@ def python_slim_recipe() -> Recipe:
     )
 
 
+def point_python_slim_at_stand_in(
+    client: docker.DockerClient, stand_in: Callable[[], ParsedRef]
+) -> ParsedRef:
+    """``python:3.11-slim`` in ``client``'s engine: a real one if present, else ``stand_in()``.
+
+    The name is (re)pointed at the stand-in unless it holds an image that is not a stand-in,
+    which is then used as it is.
+    """
+    try:
+        current = client.api.inspect_image(PYTHON_SLIM)
+    except docker.errors.NotFound:
+        current = None
+    if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
+        return parse_ref(PYTHON_SLIM)  # a real python:3.11-slim: better than any stand-in
+    wanted = client.api.inspect_image(str(stand_in()))["Id"]
+    if current is None or current["Id"] != wanted:
+        repository, tag = PYTHON_SLIM.split(":")
+        client.api.tag(wanted, repository, tag)
+    return parse_ref(PYTHON_SLIM)
+
+
 @pytest.fixture(scope="session")
 def python_slim_image(docker_client: docker.DockerClient) -> ParsedRef:
     """``python:3.11-slim`` in the engine: a real one if present, else the stand-in, tagged so.
 
     The stand-in is made once per machine (about a minute: debootstrap of Debian 12 with
-    python3, python3-pip and python3-venv) and cached as ``cogmodel-test/python-3.11-slim:<key>``;
-    ``python:3.11-slim`` is (re)pointed at it unless that name holds an image that is not a
-    stand-in, which is then used as it is.
+    python3, python3-pip and python3-venv) and cached as ``cogmodel-test/python-3.11-slim:<key>``.
     """
-    try:
-        current = docker_client.api.inspect_image(PYTHON_SLIM)
-    except docker.errors.NotFound:
-        current = None
-    if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
-        return parse_ref(PYTHON_SLIM)  # a real python:3.11-slim: better than any stand-in
-    stand_in = cached_image(docker_client, python_slim_recipe())
-    wanted = docker_client.api.inspect_image(str(stand_in))["Id"]
-    if current is None or current["Id"] != wanted:
-        repository, tag = PYTHON_SLIM.split(":")
-        docker_client.api.tag(wanted, repository, tag)
-    return parse_ref(PYTHON_SLIM)
+    return point_python_slim_at_stand_in(
+        docker_client, lambda: cached_image(docker_client, python_slim_recipe())
+    )
