@@ -43,6 +43,7 @@ import docker
 import docker.errors
 import pytest
 
+from adapters.docker.names import daemon_name
 from domain.reference import ParsedRef, parse_ref
 from tests.infra import unavailable
 
@@ -293,7 +294,8 @@ def point_python_slim_at_stand_in(
         current = None
     if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
         return parse_ref(PYTHON_SLIM)  # a real python:3.11-slim: better than any stand-in
-    wanted = client.api.inspect_image(str(stand_in()))["Id"]
+    # The name as the engine spells it: Podman knows no "index.docker.io/…" alias.
+    wanted = client.api.inspect_image(daemon_name(stand_in()))["Id"]
     if current is None or current["Id"] != wanted:
         repository, tag = PYTHON_SLIM.split(":")
         client.api.tag(wanted, repository, tag)
