@@ -12,7 +12,9 @@
 #
 # Each step prints what it runs and its result. Exits non-zero on the first failure.
 # Environment: COGMODEL_REGISTRY (use this registry), COGMODEL (the cogmodel command to run),
-# COGMODEL_EXAMPLE (the example directory, default examples/thumbnail).
+# COGMODEL_EXAMPLE (the example directory, default examples/thumbnail), COGMODEL_ENGINE
+# (docker, the default, or podman: the same job on Podman's Docker-compatible API, which
+# .ci/setup.sh starts; the base image is copied over from Docker when it has it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +44,11 @@ if ! setup_all >"$WORK/setup.log" 2>&1; then
   exit 1
 fi
 echo "setup: ok (log of this step: $(grep -c '' "$WORK/setup.log") lines)"
+case "${COGMODEL_ENGINE:-docker}" in
+  docker) ;;
+  podman) export DOCKER_HOST="$COGMODEL_PODMAN_HOST" ;;  # every docker client below follows it
+  *) echo "COGMODEL_ENGINE must be docker or podman, not '$COGMODEL_ENGINE'" >&2; exit 2 ;;
+esac
 PY="$COGMODEL_VENV/bin/python"
 read -r -a COGMODEL_CMD <<<"${COGMODEL:-$COGMODEL_VENV/bin/cogmodel}"
 cogmodel() { "${COGMODEL_CMD[@]}" "$@"; }
@@ -81,24 +88,30 @@ fi
 step "3/7 The local base image python:3.11-slim"
 "$PY" - <<'EOF'
 # Reuses the test fixtures' recipe: Debian 12 + Python 3.11 made like the official image,
-# cached as cogmodel-test/python-3.11-slim:<key> and tagged python:3.11-slim.
+# cached as cogmodel-test/python-3.11-slim:<key> and tagged python:3.11-slim. On Podman it is
+# copied from the machine's Docker Engine when that has it (docker save | podman load).
+import os
+
 import docker
 
-from tests.infra.images import PYTHON_SLIM, STAND_IN_LABEL, cached_image, python_slim_recipe
+from tests.infra.engine import DEFAULT_HOST, engine_answers
+from tests.infra.images import (
+    PYTHON_SLIM,
+    cached_image,
+    point_python_slim_at_stand_in,
+    python_slim_recipe,
+)
 
 client = docker.from_env()
-try:
-    current = client.api.inspect_image(PYTHON_SLIM)
-except docker.errors.NotFound:
-    current = None
-if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
-    print(f"{PYTHON_SLIM}: a real image is present, using it")
-else:
-    stand_in = cached_image(client, python_slim_recipe())
-    wanted = client.api.inspect_image(str(stand_in))["Id"]
-    if current is None or current["Id"] != wanted:
-        client.api.tag(wanted, *PYTHON_SLIM.split(":"))
-    print(f"{PYTHON_SLIM}: the stand-in {stand_in} ({wanted[:19]})")
+host = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+donor = None
+if host != DEFAULT_HOST and engine_answers(DEFAULT_HOST):
+    donor = docker.DockerClient(base_url=DEFAULT_HOST, version="auto", timeout=300)
+name = point_python_slim_at_stand_in(
+    client, lambda: cached_image(client, python_slim_recipe(), donor=donor)
+)
+image = client.api.inspect_image(f"{name.repository.removeprefix('library/')}:{name.tag}")
+print(f"{PYTHON_SLIM} in the engine at {host}: {image['Id'][:19]}")
 EOF
 
 # ---------------------------------------------------------------------------- 4. the main job
