@@ -102,6 +102,12 @@ def _copy(donor: docker.DockerClient, client: docker.DockerClient, name: str) ->
         archive.seek(0)
         for _ in client.api.load_image(archive):
             pass
+    # Podman names a loaded image without a registry "localhost/…", which its compatible build
+    # does not find for "FROM name" (it means docker.io/name there): give it that name too.
+    repository, tag = name.rsplit(":", 1)
+    client.api.tag(str(donor.api.inspect_image(name)["Id"]), f"docker.io/{repository}", tag)
+    with contextlib.suppress(docker.errors.APIError):  # Docker never made such a name
+        client.api.remove_image(f"localhost/{name}")
     return _exists(client, name)
 
 
