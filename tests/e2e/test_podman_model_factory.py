@@ -14,15 +14,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import docker
+import docker.errors
 import pytest
 
 from adapters.contract import ModelFactoryContract
 from adapters.docker import DockerEngine, DockerLocalImages
 from adapters.dockerfile import DockerfileFactory
-from domain.errors import ImageNotFoundError
 from domain.image import Image
 from domain.options import BuildBaseOptions, BuildOptions
-from domain.reference import ParsedRef, parse_ref
+from domain.reference import ParsedRef
 from domain.source import Source
 from tests.e2e.cog_build_support import PREFIX, Engine, copy_example, load_source
 
@@ -67,9 +68,11 @@ class TestDockerfileFactoryOnPodman(ModelFactoryContract):
         return load_source(copy_example("vocab", tmp_path))
 
     @pytest.fixture
-    def image_name(self, engine: Engine) -> Iterator[str]:
+    def image_name(self, podman_client: docker.DockerClient) -> Iterator[str]:
         name = f"{PREFIX}/podman-contract-{uuid.uuid4().hex[:10]}"
         yield name
+        # Untag only: Podman's layer cache is its intermediate images, which a pruning remove
+        # (the engine default) would delete with the name, making every build start cold.
         for made in (name, f"{name}-base"):
-            with contextlib.suppress(ImageNotFoundError):
-                engine.local.remove(parse_ref(made), force=True)
+            with contextlib.suppress(docker.errors.NotFound):
+                podman_client.api.remove_image(f"{made}:latest", force=True, noprune=True)
