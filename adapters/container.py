@@ -6,10 +6,17 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 - ``backend``: ``"docker"`` (the real engine and registries) or ``"memory"`` (the in-memory
   fakes: one engine and one registry shared by every port).
 - ``builder``: ``"classic"`` (docker-py, the classic builder) or ``"buildkit"`` (docker CLI).
-- ``docker.host``: the engine address (``None``: ``DOCKER_HOST`` or the default socket);
-  ``docker.cli``: the docker CLI BuildKit builds go through.
-- ``registry.insecure``: registry hosts to reach over plain HTTP; ``registry.connect_timeout``,
-  ``registry.read_timeout``: seconds; ``registry.deadline``: total seconds per inspect.
+- ``docker.host``: the engine address, like ``docker --host``; ``docker.context``: a Docker
+  context name, like ``docker --context`` (at most one of the two; both ``None``: resolved as
+  the docker CLI does, ``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the Docker config's
+  ``currentContext``, else the default socket); ``docker.cli``: the docker CLI BuildKit builds
+  go through.
+- ``registry.insecure``: registry hosts that may fall back to plain HTTP when HTTPS fails
+  (loopback and private addresses may already); ``registry.ca_bundle``: one more CA bundle to
+  trust (on top of the system store, ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE`` and
+  ``registry.certs_dir``); ``registry.certs_dir``: Docker's per-registry certificate directory
+  (``None``: ``/etc/docker/certs.d``); ``registry.connect_timeout``, ``registry.read_timeout``:
+  seconds; ``registry.deadline``: total seconds per inspect.
 - ``replicate_host``: the Replicate registry host (``r8.im``; Cog's ``COG_REGISTRY_HOST``).
 - ``progress``: a ``ProgressSink`` the build backend reports build output to, or ``None``.
 - ``default_preference``: the Resolver's default look-up order (a ``Preference`` name).
@@ -55,8 +62,15 @@ if TYPE_CHECKING:
 DEFAULTS: Mapping[str, Any] = {
     "backend": "docker",
     "builder": "classic",
-    "docker": {"host": None, "cli": "/usr/bin/docker"},
-    "registry": {"insecure": [], "connect_timeout": 5.0, "read_timeout": 10.0, "deadline": 30.0},
+    "docker": {"host": None, "context": None, "cli": "/usr/bin/docker"},
+    "registry": {
+        "insecure": [],
+        "ca_bundle": None,
+        "certs_dir": None,
+        "connect_timeout": 5.0,
+        "read_timeout": 10.0,
+        "deadline": 30.0,
+    },
     "replicate_host": "r8.im",
     "progress": None,
     "default_preference": Preference.PREFER_LOCAL.name,
@@ -71,10 +85,10 @@ CHOICES: Mapping[str, frozenset[str]] = {
 # Each real adapter's module is imported when its provider first makes one, not before.
 
 
-def _docker_engine(host: str | None) -> DockerEngine:
+def _docker_engine(host: str | None, context: str | None) -> DockerEngine:
     from adapters.docker.client import DockerEngine  # noqa: PLC0415
 
-    return DockerEngine(host=host)
+    return DockerEngine(host=host, context=context)
 
 
 def _docker_local_images(engine: DockerEngine) -> LocalImages:
@@ -100,11 +114,16 @@ def _image_builder(kind: str, cli: str, engine: DockerEngine) -> ImageBuilder:
 
 
 def _oras_remote_images(registry: Mapping[str, Any]) -> RemoteImages:
+    from pathlib import Path  # noqa: PLC0415
+
     from adapters.registry.options import RegistryOptions  # noqa: PLC0415
     from adapters.registry.remote_images import OrasRemoteImages  # noqa: PLC0415
 
+    certs_dir = registry.get("certs_dir")
     options = RegistryOptions(
         insecure_registries=frozenset(registry["insecure"]),
+        ca_bundle=registry.get("ca_bundle"),
+        certs_dir=Path(certs_dir) if certs_dir else None,
         connect_timeout=registry["connect_timeout"],
         read_timeout=registry["read_timeout"],
         deadline=registry["deadline"],
@@ -141,7 +160,9 @@ class Container(containers.DeclarativeContainer):
 
     config = providers.Configuration(default=DEFAULTS)
 
-    docker_engine = providers.Singleton(_docker_engine, host=config.docker.host)
+    docker_engine = providers.Singleton(
+        _docker_engine, host=config.docker.host, context=config.docker.context
+    )
     local_images = providers.Singleton(_docker_local_images, engine=docker_engine)
     remote_images = providers.Singleton(_oras_remote_images, registry=config.registry)
     image_builder = providers.Singleton(

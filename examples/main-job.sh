@@ -13,7 +13,9 @@
 #
 # Each step prints what it runs and its result. Exits non-zero on the first failure.
 # Environment: COGMODEL_REGISTRY (use this registry), COGMODEL (the cogmodel command to run),
-# COGMODEL_EXAMPLE (the example directory, default examples/thumbnail).
+# COGMODEL_EXAMPLE (the example directory, default examples/thumbnail), COGMODEL_ENGINE
+# (docker, the default, or podman: the same job on Podman's Docker-compatible API, which
+# .ci/setup.sh starts; the base image is copied over from Docker when it has it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +45,11 @@ if ! setup_all >"$WORK/setup.log" 2>&1; then
   exit 1
 fi
 echo "setup: ok (log of this step: $(grep -c '' "$WORK/setup.log") lines)"
+case "${COGMODEL_ENGINE:-docker}" in
+  docker) ;;
+  podman) export DOCKER_HOST="$COGMODEL_PODMAN_HOST" ;;  # every docker client below follows it
+  *) echo "COGMODEL_ENGINE must be docker or podman, not '$COGMODEL_ENGINE'" >&2; exit 2 ;;
+esac
 PY="$COGMODEL_VENV/bin/python"
 read -r -a COGMODEL_CMD <<<"${COGMODEL:-$COGMODEL_VENV/bin/cogmodel}"
 cogmodel() { "${COGMODEL_CMD[@]}" "$@"; }
@@ -84,18 +91,27 @@ step "3/7 The local base image for $(basename "$EXAMPLE")"
 "$PY" - "$EXAMPLE/cog.yaml" <<'EOF'
 # Reuses the test fixtures' recipe: the Debian release that ships the example's Python, made
 # like the official image, cached as cogmodel-test/python-X.Y-slim:<key>, tagged python:X.Y-slim.
+# On Podman it is copied from the machine's Docker Engine when that has it (docker save | podman
+# load).
+import os
 import sys
 
 import docker
 import yaml
 
+from tests.infra.engine import DEFAULT_HOST, engine_answers
 from tests.infra.images import python_slim
 
 config = yaml.safe_load(open(sys.argv[1])) or {}
 version = str((config.get("build") or {}).get("python_version", "3.13"))
 client = docker.from_env()
-ref = python_slim(client, version)
-print(f"{ref}: {client.api.inspect_image(str(ref))['Id'][:19]}")
+host = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+donor = None
+if host != DEFAULT_HOST and engine_answers(DEFAULT_HOST):
+    donor = docker.DockerClient(base_url=DEFAULT_HOST, version="auto", timeout=300)
+ref = python_slim(client, version, donor=donor)
+image = client.api.inspect_image(f"{ref.repository.removeprefix('library/')}:{ref.tag}")
+print(f"{ref} in the engine at {host}: {image['Id'][:19]}")
 EOF
 
 # ---------------------------------------------------------------------------- 4. the main job

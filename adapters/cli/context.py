@@ -122,9 +122,13 @@ class Context:
                 "progress": self.progress_relay,
                 **self._overrides,
             }
-            host = self.env.get("DOCKER_HOST")
+            # The docker CLI's order: DOCKER_HOST, then DOCKER_CONTEXT (then the Docker
+            # config's currentContext, which the engine adapter reads itself).
+            host, context = self.env.get("DOCKER_HOST"), self.env.get("DOCKER_CONTEXT")
             if host:
                 config["docker"] = {"host": host}
+            elif context:
+                config["docker"] = {"context": context}
             self._container = create_container(config)
         assert self._container is not None
         return self._container

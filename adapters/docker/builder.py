@@ -4,8 +4,9 @@ The context goes as a tar made by ``context.py`` (the Dockerfile under a fixed n
 rebuilds are cache hits). The engine streams the build output as ``stream`` text, which becomes
 progress events line by line, and ends with an ``aux`` record holding the image id, or an
 ``errorDetail``. Which step failed is read from the ``Step N/M : …`` lines the classic builder
-prints before each step: that is informational (``BuildError.step``), never used to decide what
-kind of error happened. Every failure the engine reports about the build itself (an in-stream
+prints before each step (Podman's compatible API, which builds with Buildah, prints
+``STEP N/M: …``): that is informational (``BuildError.step``), never used to decide what kind of
+error happened. Every failure the engine reports about the build itself (an in-stream
 error, a 400 for a Dockerfile it cannot parse, a 5xx) is a ``BuildError``; connection failures
 go through ``errors.py``.
 
@@ -15,6 +16,7 @@ refused with ``InvalidInputError`` rather than built without them.
 
 from __future__ import annotations
 
+import re
 from typing import Final, Self
 
 import docker.errors
@@ -28,7 +30,8 @@ from application.ports.image_builder import BuildRequest, ImageBuilder
 from domain.digest import Digest
 from domain.errors import BuildError, InvalidDigestError, InvalidInputError, ProtocolError
 
-_STEP_PREFIX: Final = "Step "
+# "Step 2/3 : RUN …" (Docker's classic builder), "STEP 2/3: RUN …" (Buildah, under Podman).
+_STEP_LINE: Final = re.compile(r"(?:Step \d+/\d+ :|STEP \d+/\d+:) ")
 
 
 class DockerImageBuilder:
@@ -109,7 +112,7 @@ class _ClassicStep:
         self.current = ""
 
     def see(self, line: str) -> None:
-        if line.startswith(_STEP_PREFIX) and " : " in line:
+        if _STEP_LINE.match(line):
             self.current = line
 
 

@@ -1,11 +1,14 @@
 """A lazily opened connection to one Docker Engine, and the registry credentials Docker keeps.
 
-:class:`DockerEngine` decides *which* engine (``host`` if given, else ``DOCKER_HOST``, else the
-default unix socket; ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` for TLS; ``ssh://`` hosts go
-through the ``ssh`` command as the docker CLI does) when it is constructed, and opens the
-connection on first use: constructing one never touches the network, so the composition root can
-build adapters eagerly. docker-py's client negotiates the API version when it is created, so the
-first call costs one extra round trip.
+:class:`DockerEngine` decides *which* engine when it is constructed, as the docker CLI does
+(``endpoint.py``: an explicit host or context, ``DOCKER_HOST``, ``DOCKER_CONTEXT``, the config's
+``currentContext``, else the default unix socket; the context's TLS material, or
+``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` for the default context; ``ssh://`` hosts go through
+the ``ssh`` command as the docker CLI does), and opens the connection on first use:
+constructing one reads only local files and never touches the network.
+:attr:`DockerEngine.endpoint` is the one place that says where the engine is (address, context,
+TLS material). docker-py's client negotiates the API version when it is created, so the first
+call costs one extra round trip.
 
 Registry credentials come from Docker's ``config.json`` in ``$DOCKER_CONFIG`` (else
 ``~/.docker``), read again at every pull and push so that a ``docker login`` made meanwhile
@@ -24,12 +27,20 @@ from typing import Any, Final, Self
 import docker
 import docker.auth
 import docker.errors
-import docker.utils
+import docker.tls
 
+from adapters.docker.endpoint import (
+    DEFAULT_HOST,
+    EngineEndpoint,
+    EngineTLS,
+    cli_environ,
+    resolve_endpoint,
+)
 from adapters.docker.errors import BACKEND, engine_errors
 from domain.errors import AuthenticationError
 
-DEFAULT_HOST: Final = "unix:///var/run/docker.sock"
+__all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "DockerEngine"]
+
 DEFAULT_TIMEOUT: Final = 60.0
 
 
@@ -37,8 +48,9 @@ class DockerEngine:
     """One Docker Engine, connected on first use. Thread-safe; ``close()`` may be reopened.
 
     Args:
-        host: the engine address (``unix://…``, ``tcp://…``, ``ssh://…``). Default:
-            ``$DOCKER_HOST``, else ``unix:///var/run/docker.sock``.
+        host: the engine address (``unix://…``, ``tcp://…``, ``ssh://…``), like ``docker
+            --host``. Default: resolved as the docker CLI does (``endpoint.py``).
+        context: a Docker context name, like ``docker --context`` (not with ``host``).
         timeout: seconds to wait for any single answer (streams: between two messages).
             Not for pulls (docker-py sets no timeout on them), builds, ``wait`` without a
             timeout and followed logs, which last as long as the work does. Default: 60.
@@ -52,27 +64,41 @@ class DockerEngine:
         self,
         *,
         host: str | None = None,
+        context: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         config_dir: str | os.PathLike[str] | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
+        """Resolve the endpoint (local files only); connect on first use.
+
+        Raises:
+            InvalidInputError: both ``host`` and ``context``, a context that does not exist or
+                cannot be read, or a Docker config that does not parse.
+        """
         env = dict(os.environ if environ is None else environ)
-        self._host = host or env.get("DOCKER_HOST") or DEFAULT_HOST
-        env["DOCKER_HOST"] = self._host
-        self._environ: Mapping[str, str] = env
         if config_dir is not None:
             self._config_dir = Path(config_dir)
         elif env.get("DOCKER_CONFIG"):
             self._config_dir = Path(env["DOCKER_CONFIG"])
         else:
             self._config_dir = Path.home() / ".docker"
+        self._endpoint = resolve_endpoint(
+            host=host, context=context, environ=env, config_dir=self._config_dir
+        )
+        self._host = self._endpoint.host
+        self._environ: Mapping[str, str] = cli_environ(self._endpoint, env)
         self._timeout = timeout
         self._api: docker.APIClient | None = None
         self._lock = threading.Lock()
 
     @property
+    def endpoint(self) -> EngineEndpoint:
+        """Where the engine is: address, Docker context, TLS material, and what chose them."""
+        return self._endpoint
+
+    @property
     def host(self) -> str:
-        """The engine address, as given or found in ``DOCKER_HOST``."""
+        """The engine address (``endpoint.host``)."""
         return self._host
 
     @property
@@ -82,7 +108,8 @@ class DockerEngine:
 
     @property
     def environ(self) -> Mapping[str, str]:
-        """The environment a docker CLI needs to reach this same engine (``DOCKER_HOST`` set)."""
+        """The environment a docker CLI needs to reach this same engine: ``DOCKER_HOST`` and,
+        for TLS, ``DOCKER_CERT_PATH`` with ``DOCKER_TLS_VERIFY`` (or ``DOCKER_TLS``)."""
         return self._environ
 
     @property
@@ -104,7 +131,7 @@ class DockerEngine:
                         base_url=self._host,
                         version="auto",
                         timeout=int(self._timeout),
-                        tls=self._tls() or False,
+                        tls=_tls_config(self._endpoint.tls),
                         use_ssh_client=self._host.startswith("ssh://"),
                     )
             return self._api
@@ -153,10 +180,20 @@ class DockerEngine:
         self.close()
 
     def __repr__(self) -> str:
-        return f"DockerEngine(host={self._host!r})"
+        return f"DockerEngine(host={self._host!r}, context={self._endpoint.context!r})"
 
-    def _tls(self) -> docker.tls.TLSConfig | None:
-        if not (self._environ.get("DOCKER_TLS_VERIFY") or self._environ.get("DOCKER_CERT_PATH")):
-            return None
-        tls = docker.utils.kwargs_from_env(environment=dict(self._environ)).get("tls")
-        return tls if isinstance(tls, docker.tls.TLSConfig) else None
+
+def _tls_config(tls: EngineTLS | None) -> docker.tls.TLSConfig | bool:
+    """docker-py's TLS settings for the endpoint (``False``: no TLS)."""
+    if tls is None:
+        return False
+    pair = (
+        (str(tls.client_cert), str(tls.client_key))
+        if tls.client_cert is not None and tls.client_key is not None
+        else None
+    )
+    return docker.tls.TLSConfig(
+        client_cert=pair,
+        ca_cert=str(tls.ca_cert) if tls.ca_cert is not None and tls.verify else None,
+        verify=tls.verify,
+    )

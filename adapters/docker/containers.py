@@ -219,7 +219,9 @@ class DockerRunningContainer:
             return
         api = self._engine.api
         try:
-            with _container_errors(self._engine), suppress(ImageNotFoundError):
+            # A container already gone is stopped: its 404 is suppressed before errors.py
+            # would turn it into an image miss.
+            with _container_errors(self._engine), suppress(docker.errors.NotFound):
                 api.stop(self._id, timeout=max(0, math.ceil(timeout)))
         finally:
             _remove(self._engine, self._id, quietly=False)
@@ -301,7 +303,9 @@ def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:
     ``quietly`` logs failures instead of raising them (cleanup while another error is on its way).
     """
     try:
-        with engine_errors(engine.host), suppress(ImageNotFoundError):
+        # The 404 of a container that never was created (or is gone) is suppressed as what it
+        # is; translated first, it would read as "image (unnamed) not found locally".
+        with engine_errors(engine.host), suppress(docker.errors.NotFound):
             engine.api.remove_container(name_or_id, force=True, v=True)
     except CogModelError as exc:
         # 409: a removal is already under way, which is what we want.

@@ -11,11 +11,13 @@ How failures are told apart (never by message text):
   in use, ...).
 - pull: 404 → not found in the registry; other 4xx through ``errors.py``; 5xx and in-stream
   errors carry only text, so the registry itself is asked (``registry_access.py``): unreachable
-  → ``BackendUnavailableError``, credentials refused or missing → ``AuthenticationError``,
-  otherwise ``BackendError`` with the engine's message.
+  → ``BackendUnavailableError``, credentials refused or missing → ``AuthenticationError``, no
+  such manifest → ``ImageNotFoundError`` (remote; Podman's API reports a missing tag in the
+  stream where Docker answers 404), otherwise ``BackendError`` with the engine's message.
 - push: the local image is inspected first, so a missing one is a 404 and not the engine's
   in-stream text; registry failures are then judged as for pull; the pushed digest comes from
-  the stream's ``aux`` record, not from the status text.
+  the stream's ``aux`` record, not from the status text (Podman's API sends no such record: the
+  registry is then asked which digest the tag has).
 - pull with a platform: when the engine fails (in-stream) and the reference names an index that
   lists no matching platform (asked of the registry, ``index_platforms``), the failure is
   ``PlatformNotFoundError``. After a successful pull the image's platform is compared with the
@@ -43,7 +45,12 @@ from adapters.docker.names import (
     image_from_inspect,
     tag_parts,
 )
-from adapters.docker.registry_access import Access, check_access, index_platforms
+from adapters.docker.registry_access import (
+    Access,
+    check_access,
+    index_platforms,
+    look_up_manifest,
+)
 from application.ports.local_images import LocalImages
 from domain.digest import Digest, ImageId
 from domain.errors import (
@@ -151,13 +158,17 @@ class DockerLocalImages:
         )
         if outcome.error is not None:
             raise self._registry_failure(ref, outcome.error.message, auth, "pull,push")
-        for aux in outcome.aux:
-            if "Digest" in aux:
-                try:
-                    return Digest.parse(str(aux["Digest"]))
-                except InvalidDigestError as exc:
-                    raise ProtocolError(BACKEND, f"push of {ref}: {exc}") from exc
-        raise ProtocolError(BACKEND, f"the engine pushed {ref} but reported no manifest digest")
+        announced = next((str(aux["Digest"]) for aux in outcome.aux if "Digest" in aux), None)
+        if announced is None:
+            # Podman's API says the digest only in a status sentence: ask the registry instead.
+            timeout = min(_PROBE_TIMEOUT, self._engine.timeout)
+            announced = look_up_manifest(ref, auth=auth, timeout=timeout).digest
+        if announced is None:
+            raise ProtocolError(BACKEND, f"the engine pushed {ref} but reported no manifest digest")
+        try:
+            return Digest.parse(announced)
+        except InvalidDigestError as exc:
+            raise ProtocolError(BACKEND, f"push of {ref}: {exc}") from exc
 
     # ------------------------------------------------------------------ names
 
@@ -247,6 +258,9 @@ class DockerLocalImages:
                 registry=ref.registry,
             )
         verb = "push" if "push" in actions else "pull"
+        if verb == "pull" and look_up_manifest(ref, auth=auth, timeout=timeout).found is False:
+            # Docker answers a pull of a missing tag with 404; Podman says it in the stream.
+            return ImageNotFoundError(str(ref), ImageSource.REMOTE, detail)
         return BackendError(BACKEND, f"{verb} of {ref} failed: {detail}")
 
 

@@ -19,6 +19,11 @@ structured questions that separate the cases.
 :func:`index_platforms` — if the reference names an image index (manifest list), which
 platforms does it list? (``None`` for a single-platform manifest or no usable answer.)
 
+:func:`look_up_manifest` — does the registry hold a manifest under the reference, and with which
+digest? Podman's compatible API reports a pull of a missing tag inside the stream (Docker
+answers 404), and reports a push's digest only in a status sentence (Docker adds an ``aux``
+record): this is how both are settled without reading the sentences.
+
 The questions are asked from this process, not from the engine; for a remote engine
 (``tcp://``, ``ssh://``) an unreachable verdict is only as good as the two networks are alike.
 
@@ -32,6 +37,7 @@ plain-HTTP realm of an HTTPS registry (the question is then left unanswered: ``U
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import re
 import time
@@ -127,6 +133,47 @@ def index_platforms(
         entry.get("platform") for entry in document["manifests"] if isinstance(entry, dict)
     )
     return tuple(_platform_text(p) for p in platforms if isinstance(p, dict) and _platform_text(p))
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestLookup:
+    """What the registry said about a manifest: ``found`` is ``None`` when it could not say."""
+
+    found: bool | None
+    digest: str | None = None
+
+
+def look_up_manifest(
+    ref: ParsedRef, *, auth: Mapping[str, Any], timeout: float = 10.0
+) -> ManifestLookup:
+    """Whether ``ref``'s registry holds its manifest, and the digest it is stored under.
+
+    ``timeout``: seconds the whole question may take.
+    """
+    reference = str(ref.digest) if ref.digest is not None else ref.tag
+    with requests.Session() as http:
+        try:
+            answer = _get(
+                http,
+                f"{_base(ref)}/v2/{ref.repository}/manifests/{reference}",
+                credentials=_basic_credentials(auth),
+                scope=f"repository:{ref.repository}:pull",
+                deadline=_Deadline(timeout),
+                headers={"Accept": ", ".join(_INDEX_TYPES + _MANIFEST_TYPES)},
+            )
+        except (requests.RequestException, _UnanswerableError):
+            return ManifestLookup(found=None)
+    if answer.status == 404:
+        return ManifestLookup(found=False)
+    if answer.status != 200:
+        return ManifestLookup(found=None)
+    # The registry's own header, else the digest of the exact bytes it stores.
+    digest = answer.headers.get("Docker-Content-Digest") or f"sha256:{_sha256(answer.body)}"
+    return ManifestLookup(found=True, digest=digest)
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 class _UnanswerableError(Exception):

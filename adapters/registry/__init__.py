@@ -1,7 +1,8 @@
 """OCI registry adapter on oras-py: inspect images without pulling them.
 
 :class:`OrasRemoteImages` implements :class:`~application.ports.remote_images.RemoteImages`;
-:class:`RegistryOptions` configures it (timeouts, size caps, insecure registries, caching);
+:class:`RegistryOptions` configures it (timeouts, size caps, insecure-eligible registries, TLS
+trust: ``ca_bundle``, ``certs_dir``, caching; decisions 0025 and 0026);
 :class:`DockerCredentials` finds credentials the way the docker CLI does; :class:`DigestCache`
 keeps verified content by digest. See docs/decisions/0002-registry-adapter-on-oras.md.
 """

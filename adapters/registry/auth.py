@@ -197,7 +197,12 @@ class Authenticator:
             params["service"] = realm.params["service"]
         answer = self._ask(exchange, url, params, credential)
         raise_for_status(
-            answer.status, answer.body, target=Target.TOKEN, ref=url, registry=self._registry
+            answer.status,
+            answer.body,
+            target=Target.TOKEN,
+            ref=url,
+            registry=self._registry,
+            secrets=_secrets(credential),
         )
         token = _read_token(answer.body, self._registry, self._clock())
         self._tokens[scope] = token
@@ -226,6 +231,14 @@ class Authenticator:
                 f"Basic {get_basic_auth(credential.username, credential.password)}"
             )
         return exchange("GET", url, headers=headers, params=params, data=None, cap=_TOKEN_BODY_CAP)
+
+
+def _secrets(credential: Credential | None) -> tuple[str | None, ...]:
+    """What a token request may have carried, never to be repeated in a message."""
+    if credential is None:
+        return ()
+    basic = get_basic_auth(credential.username, credential.password) if credential.username else ""
+    return (credential.password, credential.identity_token, basic)
 
 
 def _read_token(body: bytes, registry: str, now: float) -> _Token:

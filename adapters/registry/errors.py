@@ -9,19 +9,27 @@ Two entry points:
   :class:`AuthenticationError`; 429 and 5xx → :class:`BackendUnavailableError`; anything else
   → :class:`ProtocolError`.
 - :func:`transport_errors` wraps the network calls: timeouts and connection failures →
-  :class:`BackendUnavailableError`; truncated or undecodable bodies and bad URLs/headers →
-  :class:`ProtocolError`.
+  :class:`BackendUnavailableError` (an untrusted certificate: one line naming the registry and
+  where its CA goes); truncated or undecodable bodies and bad URLs/headers →
+  :class:`ProtocolError`. :func:`may_retry_over_http` says which of those failures let an
+  insecure-eligible registry be tried over plain HTTP.
 
-Messages carry the registry's OCI error code and a short message, never an HTML body and
-never a header (which could hold a secret).
+Messages carry the registry's OCI error code and message or, when the body is short plain text
+(``Client sent an HTTP request to an HTTPS server.``), its first line: never an HTML body, never
+a header, and never a credential. The secrets a request sent are cut out of whatever the
+registry says, and so is anything shaped like an ``Authorization`` value, in case the registry
+echoes one.
 """
 
 from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator
+import re
+import ssl
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Final
 
 import requests
@@ -39,6 +47,13 @@ BACKEND: Final = "registry"
 _NOT_FOUND: Final = frozenset({"MANIFEST_UNKNOWN", "NAME_UNKNOWN"})
 _DENIED: Final = frozenset({"UNAUTHORIZED", "DENIED"})
 _RATE_LIMITED: Final = frozenset({"TOOMANYREQUESTS"})
+_SAID_CAP: Final = 200
+# OpenSSL's reason codes for an alert received from the peer (SSL_R_SSLV3_ALERT_*, ...).
+_ALERT_REASONS: Final = ("SSLV3_ALERT_", "TLSV1_ALERT_", "TLSV13_ALERT_")
+_REDACTED: Final = "[redacted]"
+# An Authorization header or a Basic/Bearer credential, wherever a body repeats one.
+_AUTH_HEADER: Final = re.compile(r"(?i)\b(authorization\s*[:=]\s*)(?:(?:basic|bearer)\s+)?\S+")
+_AUTH_VALUE: Final = re.compile(r"(?i)\b(basic|bearer)(\s+)[A-Za-z0-9._~+/=-]{6,}")
 
 
 class Target(enum.Enum):
@@ -66,15 +81,49 @@ def oci_error_codes(body: bytes) -> tuple[list[str], str]:
     return codes, (messages[0][:200] if messages else "")
 
 
-def raise_for_status(status: int, body: bytes, *, target: Target, ref: str, registry: str) -> None:
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` without ``secrets`` and without anything shaped like an Authorization value.
+
+    >>> redact("bad header Authorization: Basic dXNlcjpwYXNz here")
+    'bad header Authorization: [redacted] here'
+    """
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, _REDACTED)
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + _REDACTED, text)
+    return _AUTH_VALUE.sub(lambda m: m.group(1) + m.group(2) + _REDACTED, text)
+
+
+def registry_said(body: bytes, secrets: Iterable[str | None] = ()) -> tuple[list[str], str]:
+    """The OCI error codes of an error body, and what it says for humans ('' if nothing useful).
+
+    What it says: the first OCI ``message``; else, for a short plain-text body, its first line;
+    never HTML. Secrets are redacted (:func:`redact`).
+    """
+    codes, message = oci_error_codes(body)
+    if not message and not codes:
+        message = _plain_text_line(body)
+    return codes, redact(message, secrets)[:_SAID_CAP]
+
+
+def raise_for_status(
+    status: int,
+    body: bytes,
+    *,
+    target: Target,
+    ref: str,
+    registry: str,
+    secrets: Iterable[str | None] = (),
+) -> None:
     """Raise the domain error an HTTP answer means; return for 2xx.
 
     Args:
         status: the HTTP status code.
-        body: the (bounded) error body; may be empty (HEAD) or HTML.
+        body: the (bounded) error body; may be empty (HEAD), plain text or HTML.
         target: what was asked for.
         ref: the canonical reference being inspected (for ImageNotFoundError).
         registry: the registry host.
+        secrets: what the request carried that must never be repeated (the Authorization
+            header's value, a password): cut out of anything the registry says.
 
     Raises:
         ImageNotFoundError: a manifest that does not exist (location REMOTE).
@@ -84,7 +133,7 @@ def raise_for_status(status: int, body: bytes, *, target: Target, ref: str, regi
     """
     if 200 <= status < 300:
         return
-    codes, message = oci_error_codes(body)
+    codes, message = registry_said(body, secrets)
     code_set = frozenset(codes)
     said = f"HTTP {status}" + (f" {', '.join(codes)}" if codes else "")
     said += f": {message}" if message else ""
@@ -102,8 +151,11 @@ def raise_for_status(status: int, body: bytes, *, target: Target, ref: str, regi
 
 
 @contextmanager
-def transport_errors(registry: str) -> Iterator[None]:
+def transport_errors(registry: str, *, certs_dir: Path | None = None) -> Iterator[None]:
     """Translate network failures of requests/urllib3 (under oras-py) into domain errors.
+
+    ``certs_dir`` is the registry's Docker certificate directory, named in the advice an
+    untrusted certificate gets.
 
     Raises:
         BackendUnavailableError: connection refused/reset, DNS, TLS, or a timeout.
@@ -114,7 +166,22 @@ def transport_errors(registry: str) -> Iterator[None]:
     except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
         raise BackendUnavailableError(BACKEND, f"{registry} timed out: {_kind(exc)}") from exc
     except requests.exceptions.SSLError as exc:
-        raise BackendUnavailableError(BACKEND, f"TLS with {registry} failed: {exc}") from exc
+        refused = _certificate_refusal(exc)
+        if refused is not None:
+            raise BackendUnavailableError(
+                BACKEND, _untrusted_detail(registry, refused, certs_dir)
+            ) from exc
+        alert = _server_alert(exc)
+        if alert is not None:
+            where = certs_dir or Path("/etc/docker/certs.d") / registry
+            raise BackendUnavailableError(
+                BACKEND,
+                f"{registry} refused the TLS handshake ({alert}); if it wants a client "
+                f"certificate, put it in {where}/client.cert and its key in client.key",
+            ) from exc
+        raise BackendUnavailableError(
+            BACKEND, f"TLS with {registry} failed: {_tls_reason(exc)}"
+        ) from exc
     except (
         requests.exceptions.ChunkedEncodingError,
         requests.exceptions.ContentDecodingError,
@@ -136,6 +203,83 @@ def transport_errors(registry: str) -> Iterator[None]:
         raise ProtocolError(BACKEND, f"bad request to {registry}: {exc}") from exc
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise BackendUnavailableError(BACKEND, f"{registry}: {_kind(exc)}") from exc
+
+
+def may_retry_over_http(error: BaseException) -> bool:
+    """Whether a failed HTTPS request may be tried again over plain HTTP (if allowed at all).
+
+    Yes for a failure to connect or to complete a TLS handshake (refused, reset, a server that
+    answers TLS with plain HTTP, a connect timeout); no once any answer came, for read timeouts,
+    for a certificate the server did present but we do not trust, and for a TLS alert the
+    server sent (it wants a client certificate, say): such a server speaks TLS, and dropping
+    TLS for it would hide the problem (and downgrade an attacked connection).
+    """
+    cause = error.__cause__
+    if not isinstance(cause, requests.ConnectionError):
+        return False
+    return _certificate_refusal(cause) is None and _server_alert(cause) is None
+
+
+def _certificate_refusal(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    for inner in _chain(exc):
+        if isinstance(inner, ssl.SSLCertVerificationError):
+            return inner
+    return None
+
+
+def _server_alert(exc: BaseException) -> str | None:
+    """The OpenSSL reason code of a TLS alert the server sent, if that is what failed."""
+    for inner in _chain(exc):
+        reason = getattr(inner, "reason", None) if isinstance(inner, ssl.SSLError) else None
+        if isinstance(reason, str) and reason.startswith(_ALERT_REASONS):
+            return reason
+    return None
+
+
+def _untrusted_detail(
+    registry: str, refusal: ssl.SSLCertVerificationError, certs_dir: Path | None
+) -> str:
+    why = getattr(refusal, "verify_message", None) or getattr(refusal, "reason", None)
+    why = why or "verification failed"
+    where = (certs_dir or Path("/etc/docker/certs.d") / registry) / "ca.crt"
+    return (
+        f"the TLS certificate of {registry} is not trusted ({why}); to trust it, put its CA "
+        f"certificate in {where} or name a CA bundle in SSL_CERT_FILE, REQUESTS_CA_BUNDLE or "
+        "the registry.ca_bundle setting"
+    )
+
+
+def _tls_reason(exc: BaseException) -> str:
+    for inner in _chain(exc):
+        if isinstance(inner, ssl.SSLError) and inner.reason:
+            return str(inner.reason)
+    return _kind(exc)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: causes, contexts, urllib3's ``reason`` and exception args."""
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending and len(seen) < 16:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        wrapped += list(current.args)
+        pending.extend(item for item in wrapped if isinstance(item, BaseException))
+
+
+def _plain_text_line(body: bytes) -> str:
+    try:
+        text = body[: _SAID_CAP * 4].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return ""
+    if not text or text.startswith(("<", "{", "[")):  # HTML, or JSON without OCI errors
+        return ""
+    line = text.splitlines()[0].strip()
+    return line if line.isprintable() else ""
 
 
 def _kind(exc: BaseException) -> str:

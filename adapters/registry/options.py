@@ -1,8 +1,13 @@
 """How the registry adapter talks to registries: timeouts, size caps, retries, TLS, caching.
 
-Transport policy is adapter configuration, never part of a reference (STYLE G6): a registry is
-reached over plain HTTP only when the reference's scheme says so (loopback, RFC 1918,
-``*.localhost``) or when it is listed in :attr:`RegistryOptions.insecure_registries`.
+Transport policy is adapter configuration, never part of a reference (STYLE G6). Every registry
+is asked over HTTPS first, as docker and crane do. Plain HTTP is tried only for a registry that
+is *insecure-eligible* (its reference's ``scheme`` is ``http``: loopback, ``*.localhost``,
+RFC 1918 addresses, go-containerregistry's rule; or it is listed in
+:attr:`RegistryOptions.insecure_registries`), and only when HTTPS failed at the connection or
+TLS layer without the server proving it speaks TLS (an untrusted certificate is an error, never a
+reason to drop TLS). What was learnt is kept for the adapter's life: one adapter per process in
+the composition root.
 """
 
 from __future__ import annotations
@@ -43,9 +48,14 @@ class RegistryOptions:
             once instead of sleeping. Default: 10.
         max_redirects: redirects followed per request. Default: 5.
         max_connections: keep-alive connections kept per registry. Default: 8.
-        insecure_registries: registry hosts (``host[:port]``) reached over plain HTTP.
-        ca_bundle: a CA bundle file for TLS verification; ``None``: the default trust store
-            (``REQUESTS_CA_BUNDLE`` is honoured). TLS verification is never turned off.
+        insecure_registries: registry hosts (``host[:port]``) that may be reached over plain
+            HTTP when HTTPS fails (see the module docstring).
+        ca_bundle: one more CA bundle file to trust, on top of the system store,
+            ``REQUESTS_CA_BUNDLE`` and ``certs_dir`` (:mod:`adapters.registry.trust`). TLS
+            verification is never turned off. Default: None.
+        certs_dir: Docker's per-registry certificate directory (``<certs_dir>/<host[:port]>/``
+            holds ``*.crt`` CAs and ``*.cert``/``*.key`` client pairs). Default:
+            ``/etc/docker/certs.d``.
         docker_config: the Docker ``config.json`` to read credentials from; ``None``:
             ``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``.
         credential_helper_timeout: seconds a ``docker-credential-*`` helper may take. Default: 10.
@@ -69,6 +79,7 @@ class RegistryOptions:
     max_connections: int = 8
     insecure_registries: frozenset[str] = field(default_factory=frozenset)
     ca_bundle: str | None = None
+    certs_dir: Path | None = None
     docker_config: Path | None = None
     credential_helper_timeout: float = 10.0
     memory_cache_bytes: int = 32 * MIB

@@ -75,7 +75,7 @@ class OrasRemoteImages:
             self._options.docker_config, helper_timeout=self._options.credential_helper_timeout
         )
         self._cache = cache
-        self._clients: dict[tuple[str, str], RegistryClient] = {}
+        self._clients: dict[str, RegistryClient] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -159,19 +159,30 @@ class OrasRemoteImages:
 
     # ------------------------------------------------------------------ steps
 
-    def _client(self, ref: ParsedRef) -> RegistryClient:
-        insecure = ref.scheme == "http" or ref.registry in self._options.insecure_registries
-        scheme = "http" if insecure else "https"
+    def scheme(self, registry: str) -> str | None:
+        """The scheme ``registry`` is reached over (``None``: not contacted yet).
+
+        ``https`` unless the registry is insecure-eligible and HTTPS failed before any answer
+        (see :mod:`adapters.registry.options`); kept for this adapter's life.
+        """
         with self._lock:
-            client = self._clients.get((scheme, ref.registry))
+            client = self._clients.get(registry)
+        return client.scheme if client is not None else None
+
+    def _client(self, ref: ParsedRef) -> RegistryClient:
+        # The reference's scheme is go-containerregistry's parsing rule (loopback, RFC 1918,
+        # *.localhost); here it only makes a registry eligible for plain HTTP, after HTTPS.
+        eligible = ref.scheme == "http" or ref.registry in self._options.insecure_registries
+        with self._lock:
+            client = self._clients.get(ref.registry)
             if client is None:
                 client = RegistryClient(
                     ref.registry,
-                    scheme=scheme,
                     options=self._options,
                     credentials=self._credentials,
+                    http_fallback=eligible,
                 )
-                self._clients[(scheme, ref.registry)] = client
+                self._clients[ref.registry] = client
             return client
 
     @property

@@ -10,14 +10,16 @@ around that session rather than inside it:
 - bodies read in small ``read1`` calls that count bytes (after decompression) against a cap,
   checked first against ``Content-Length``, and check the deadline between reads, so a huge,
   endless or trickling body cannot hold a caller;
-- ``trust_env`` off: proxies (``HTTP(S)_PROXY``/``NO_PROXY``) are read once per origin and the
-  CA bundle once, instead of on every request, and ``~/.netrc`` cannot replace our
-  ``Authorization`` header.
+- ``trust_env`` off: proxies (``HTTP(S)_PROXY``/``NO_PROXY``) are read once per origin instead
+  of on every request, and ``~/.netrc`` cannot replace our ``Authorization`` header;
+- TLS checked against the registry's own trust (:mod:`adapters.registry.trust`: the system
+  store plus the CA bundles configured and Docker's ``certs.d`` directory for that registry,
+  with its client certificate for mutual TLS), in one :class:`ssl.SSLContext` per registry.
 """
 
 from __future__ import annotations
 
-import os
+import ssl
 import time
 from collections.abc import Mapping
 from typing import Any, Final
@@ -30,6 +32,7 @@ import requests.utils
 
 from adapters.registry.errors import BACKEND, transport_errors
 from adapters.registry.options import RegistryOptions
+from adapters.registry.trust import tls_context, trust_sources
 from domain.errors import BackendUnavailableError, ProtocolError
 
 _READ_CHUNK: Final = 64 * 1024
@@ -68,11 +71,29 @@ class Deadline:
 
 
 class _BoundedAdapter(requests.adapters.HTTPAdapter):
-    """No urllib3 retries, and a timeout for any request (oras' own included) that has none."""
+    """No urllib3 retries, a timeout for any request (oras' own included) that has none, and
+    TLS verified by one :class:`ssl.SSLContext` (requests' own CA file is never loaded)."""
 
-    def __init__(self, *, timeout: tuple[float, float], pool_size: int) -> None:
+    def __init__(
+        self, *, timeout: tuple[float, float], pool_size: int, tls: ssl.SSLContext
+    ) -> None:
+        self._tls = tls  # before super().__init__, which makes the pool manager
         super().__init__(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._timeout = timeout
+
+    def init_poolmanager(self, *args: Any, **pool_kwargs: Any) -> None:
+        pool_kwargs["ssl_context"] = self._tls
+        super().init_poolmanager(*args, **pool_kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        proxy_kwargs.setdefault("ssl_context", self._tls)  # the registry's TLS, inside a tunnel
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        # requests would add its own CA file (certifi) to every connection; ours has the CAs.
+        conn.cert_reqs = "CERT_REQUIRED"
+        conn.ca_certs = None
+        conn.ca_cert_dir = None
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if kwargs.get("timeout") is None:
@@ -86,17 +107,25 @@ class BoundedSession:
     def __init__(
         self, registry: str, *, api_host: str, scheme: str, options: RegistryOptions
     ) -> None:
-        """Build the oras ``Registry`` and its session; nothing is connected here."""
+        """Build the oras ``Registry`` and its session; nothing is connected here.
+
+        Raises:
+            InvalidInputError: the registry's trust material is unusable
+                (:mod:`adapters.registry.trust`).
+        """
         self.registry = registry
         self._options = options
-        self._verify: bool | str = options.ca_bundle or _environ_ca_bundle() or True
+        self.trust = trust_sources(
+            registry, ca_bundle=options.ca_bundle, certs_dir=options.certs_dir
+        )
         self._oras = oras.provider.Registry(
-            hostname=api_host, insecure=scheme == "http", tls_verify=self._verify
+            hostname=api_host, insecure=scheme == "http", tls_verify=True
         )
         session: requests.Session = self._oras.session
         adapter = _BoundedAdapter(
             timeout=(options.connect_timeout, options.read_timeout),
             pool_size=options.max_connections,
+            tls=tls_context(self.trust),
         )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -126,7 +155,7 @@ class BoundedSession:
         """
         left = deadline.remaining()
         timeout = (min(self._options.connect_timeout, left), min(self._options.read_timeout, left))
-        with transport_errors(self.registry):
+        with transport_errors(self.registry, certs_dir=self.trust.registry_dir):
             return self.session.request(
                 method,
                 url,
@@ -136,7 +165,7 @@ class BoundedSession:
                 stream=True,
                 allow_redirects=False,
                 timeout=timeout,
-                verify=self._verify,
+                verify=True,
                 proxies=self._proxies(url),
             )
 
@@ -184,8 +213,3 @@ class BoundedSession:
             # HTTP(S)_PROXY / NO_PROXY, as requests itself reads them.
             found = self._proxy_cache[origin] = requests.utils.get_environ_proxies(url)
         return found
-
-
-def _environ_ca_bundle() -> str | None:
-    # What requests itself would use with trust_env: REQUESTS_CA_BUNDLE, then CURL_CA_BUNDLE.
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None

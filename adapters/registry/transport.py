@@ -11,11 +11,16 @@ Each registry gets one :class:`RegistryClient` over one
   to the host a blob is redirected to, and never from HTTPS down to HTTP.
 - **Auth** by :class:`~adapters.registry.auth.Authenticator`; the first request to a registry
   goes alone, so concurrent inspects share one challenge.
+- **Scheme** as docker and crane choose it: HTTPS first; an insecure-eligible registry
+  (``http_fallback``) is switched to plain HTTP, for good, when HTTPS fails before any answer
+  at the connection or TLS layer (:func:`~adapters.registry.errors.may_retry_over_http`), and
+  the request is sent again over HTTP. Once HTTPS has answered, it is kept.
 """
 
 from __future__ import annotations
 
 import email.utils
+import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -28,10 +33,12 @@ import requests
 
 from adapters.registry.auth import Authenticator, TokenAnswer
 from adapters.registry.credentials import DockerCredentials
-from adapters.registry.errors import BACKEND, Target, raise_for_status
+from adapters.registry.errors import BACKEND, Target, may_retry_over_http, raise_for_status
 from adapters.registry.options import RegistryOptions
 from adapters.registry.session import BoundedSession, Deadline, origin_of
-from domain.errors import ProtocolError
+from domain.errors import BackendUnavailableError, ProtocolError
+
+_log = logging.getLogger(__name__)
 
 _ERROR_BODY_CAP: Final = 64 * 1024
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
@@ -54,23 +61,42 @@ class RegistryClient:
         self,
         registry: str,
         *,
-        scheme: str,
         options: RegistryOptions,
         credentials: DockerCredentials,
+        http_fallback: bool = False,
     ) -> None:
+        """Set up HTTPS to ``registry``; ``http_fallback``: it is insecure-eligible.
+
+        Raises:
+            InvalidInputError: the registry's TLS trust material is unusable.
+        """
         self.registry = registry
         self._options = options
-        api_host = _API_HOSTS.get(registry, registry)
-        self._base = f"{scheme}://{api_host}"
-        self._origin = origin_of(self._base)
-        self._http = BoundedSession(registry, api_host=api_host, scheme=scheme, options=options)
-        self.auth = Authenticator(registry, scheme=scheme, credentials=credentials)
+        self._credentials = credentials
+        self._api_host = _API_HOSTS.get(registry, registry)
+        self._use("https")
+        self._may_fall_back = http_fallback
         self._contacted = False
         self._probe = threading.Lock()
+        self._switch = threading.Lock()
+
+    @property
+    def scheme(self) -> str:
+        """``https``, or ``http`` once an insecure-eligible registry has been switched to it."""
+        return self._scheme
 
     def close(self) -> None:
         """Close the session and its keep-alive connections."""
         self._http.close()
+
+    def _use(self, scheme: str) -> None:
+        self._scheme = scheme
+        self._base = f"{scheme}://{self._api_host}"
+        self._origin = origin_of(self._base)
+        self._http = BoundedSession(
+            self.registry, api_host=self._api_host, scheme=scheme, options=self._options
+        )
+        self.auth = Authenticator(self.registry, scheme=scheme, credentials=self._credentials)
 
     def get(
         self,
@@ -91,7 +117,6 @@ class RegistryClient:
                 as :func:`adapters.registry.errors.raise_for_status` and
                 :func:`~adapters.registry.errors.transport_errors` say.
         """
-        url = f"{self._base}{path}"
         method = "HEAD" if head else "GET"
         challenged, rate_limited, hops = False, 0, 0
 
@@ -100,12 +125,18 @@ class RegistryClient:
             return TokenAnswer(status=answer.status, body=answer.body)
 
         with self._first_contact():
+            # Read after the first contact: it may have switched the registry to plain HTTP.
+            url, scheme = f"{self._base}{path}", self._scheme
             while True:
                 own = origin_of(url) == self._origin
                 headers = {"Accept": accept} if accept else {}
                 if own:  # credentials never leave the registry's origin
                     headers.update(self.auth.headers(scope, exchange))
-                response = self._http.send(method, url, headers=headers, deadline=deadline)
+                response = self._send_or_fall_back(method, url, scheme, headers, deadline)
+                if response is None:  # switched to plain HTTP: send it again there
+                    url, scheme, hops = f"{self._base}{path}", self._scheme, 0
+                    continue
+                self._may_fall_back = False  # HTTPS answered: it stays
                 try:
                     status = response.status_code
                     if status in _REDIRECTS and response.headers.get("Location"):
@@ -127,7 +158,12 @@ class RegistryClient:
                     elif not 200 <= status < 300:
                         body = self._http.read(response, _ERROR_BODY_CAP, deadline, strict=False)
                         raise_for_status(
-                            status, body, target=target, ref=ref, registry=self.registry
+                            status,
+                            body,
+                            target=target,
+                            ref=ref,
+                            registry=self.registry,
+                            secrets=_secrets_of(headers.get("Authorization")),
                         )
                     else:
                         # A HEAD answer announces the GET body's length: only GET bodies are
@@ -164,6 +200,38 @@ class RegistryClient:
             response.close()
 
     # ------------------------------------------------------------------ internals
+
+    def _send_or_fall_back(
+        self,
+        method: str,
+        url: str,
+        scheme: str,
+        headers: Mapping[str, str],
+        deadline: Deadline,
+    ) -> requests.Response | None:
+        """Send; ``None`` when HTTPS failed and the registry is now reached over HTTP."""
+        try:
+            return self._http.send(method, url, headers=headers, deadline=deadline)
+        except BackendUnavailableError as exc:
+            to_registry = origin_of(url) == origin_of(f"{scheme}://{self._api_host}")
+            if not (to_registry and self._fell_back(scheme, exc)):
+                raise
+            _forget_tracebacks(exc)
+        return None
+
+    def _fell_back(self, tried: str, error: BackendUnavailableError) -> bool:
+        """Switch to plain HTTP after ``error`` over ``tried``, if allowed; whether to resend."""
+        with self._switch:
+            if self._scheme != tried:
+                return True  # another request switched meanwhile
+            if tried != "https" or not self._may_fall_back or not may_retry_over_http(error):
+                return False
+            _log.info("%s: HTTPS failed (%s); using plain HTTP", self.registry, error.detail)
+            old = self._http
+            self._use("http")
+            self._may_fall_back = False
+        old.close()
+        return True
 
     @contextmanager
     def _first_contact(self) -> Iterator[None]:
@@ -208,6 +276,30 @@ class RegistryClient:
         if wait > self._options.max_retry_wait or wait >= deadline.remaining():
             return None
         return wait
+
+
+def _forget_tracebacks(error: BaseException) -> None:
+    """Drop the tracebacks of a handled failure and of what it wraps.
+
+    Their frames would keep the failed connection's pool, and the caller's locals, alive until
+    the garbage collector runs: keep-alive connections must close when the session closes.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += [current.__cause__, current.__context__]
+
+
+def _secrets_of(authorization: str | None) -> tuple[str, ...]:
+    """An Authorization value and its credential part, never to be repeated in a message."""
+    if not authorization:
+        return ()
+    return (authorization, authorization.partition(" ")[2])
 
 
 def _parse_retry_after(header: str) -> float | None:

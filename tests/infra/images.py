@@ -43,6 +43,7 @@ import docker
 import docker.errors
 import pytest
 
+from adapters.docker.names import daemon_name
 from domain.reference import ParsedRef, parse_ref
 from tests.infra import unavailable
 
@@ -76,13 +77,38 @@ class Recipe:
         return digest.hexdigest()[:16]
 
 
-def cached_image(client: docker.DockerClient, recipe: Recipe) -> ParsedRef:
-    """The image ``recipe`` makes, imported now unless an identical one exists already."""
+def cached_image(
+    client: docker.DockerClient, recipe: Recipe, *, donor: docker.DockerClient | None = None
+) -> ParsedRef:
+    """The image ``recipe`` makes, imported now unless an identical one exists already.
+
+    With a ``donor`` (another engine), an identical image the donor holds is copied over
+    (``docker save | podman load``) instead of being made again.
+    """
     name = f"{REPOSITORY_PREFIX}/{recipe.name}:{recipe.tag()}"
     with _lock(f"cogmodel-image-{recipe.name}"):
-        if not _exists(client, name):
+        if not _exists(client, name) and not (donor is not None and _copy(donor, client, name)):
             _import(client, name, recipe)
     return parse_ref(name)
+
+
+def _copy(donor: docker.DockerClient, client: docker.DockerClient, name: str) -> bool:
+    """Copy ``name`` from ``donor`` into ``client``'s engine; ``False`` if the donor lacks it."""
+    if not _exists(donor, name):
+        return False
+    with tempfile.TemporaryFile(prefix="cogmodel-image-") as archive:
+        for chunk in donor.api.get_image(name):
+            archive.write(chunk)
+        archive.seek(0)
+        for _ in client.api.load_image(archive):
+            pass
+    # Podman names a loaded image without a registry "localhost/…", which its compatible build
+    # does not find for "FROM name" (it means docker.io/name there): give it that name too.
+    repository, tag = name.rsplit(":", 1)
+    client.api.tag(str(donor.api.inspect_image(name)["Id"]), f"docker.io/{repository}", tag)
+    with contextlib.suppress(docker.errors.APIError):  # Docker never made such a name
+        client.api.remove_image(f"localhost/{name}")
+    return _exists(client, name)
 
 
 def labelled_image(
@@ -148,9 +174,10 @@ def _import(client: docker.DockerClient, name: str, recipe: Recipe) -> None:
         archive = io.BytesIO()
         with tarfile.open(fileobj=archive, mode="w") as tar:
             tar.add(root, arcname=".")
-        repository, tag = name.rsplit(":", 1)
+        # The tag travels inside ``repo`` (the Engine API allows it): Podman's compatible API
+        # ignores a separate ``tag`` and would name the image ``:latest``.
         client.api.import_image_from_data(
-            archive.getvalue(), repository=repository, tag=tag, changes=list(recipe.changes)
+            archive.getvalue(), repository=name, changes=list(recipe.changes)
         )
 
 
@@ -268,13 +295,16 @@ def python_slim_recipe(version: str = "3.11") -> Recipe:
     )
 
 
-def python_slim(client: docker.DockerClient, version: str = "3.11") -> ParsedRef:
-    """``python:<version>-slim`` in the engine: a real one if present, else the stand-in.
+def python_slim(
+    client: docker.DockerClient, version: str = "3.11", *, donor: docker.DockerClient | None = None
+) -> ParsedRef:
+    """``python:<version>-slim`` in ``client``'s engine: a real one if present, else the stand-in.
 
     The stand-in is made once per machine (one to two minutes: debootstrap of the Debian
-    release that ships that Python, with python3, python3-pip and python3-venv) and cached as
-    ``cogmodel-test/python-<version>-slim:<key>``; ``python:<version>-slim`` is (re)pointed at it
-    unless that name holds an image that is not a stand-in, which is then used as it is.
+    release that ships that Python, with python3, python3-pip and python3-venv), or copied from
+    a ``donor`` engine that has it, and cached as ``cogmodel-test/python-<version>-slim:<key>``;
+    ``python:<version>-slim`` is (re)pointed at it unless that name holds an image that is not a
+    stand-in, which is then used as it is.
     """
     name = f"python:{version}-slim"
     try:
@@ -283,8 +313,9 @@ def python_slim(client: docker.DockerClient, version: str = "3.11") -> ParsedRef
         current = None
     if current is not None and STAND_IN_LABEL not in (current["Config"].get("Labels") or {}):
         return parse_ref(name)  # a real python:X.Y-slim: better than any stand-in
-    stand_in = cached_image(client, python_slim_recipe(version))
-    wanted = client.api.inspect_image(str(stand_in))["Id"]
+    stand_in = cached_image(client, python_slim_recipe(version), donor=donor)
+    # The name as the engine spells it: Podman knows no "index.docker.io/…" alias.
+    wanted = client.api.inspect_image(daemon_name(stand_in))["Id"]
     if current is None or current["Id"] != wanted:
         repository, tag = name.split(":")
         client.api.tag(wanted, repository, tag)

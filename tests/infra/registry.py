@@ -6,6 +6,13 @@ Fixtures (session-scoped, started once per test session, stopped by PID at the e
     A :class:`DistributionRegistry` without authentication.
 ``auth_registry``
     The same with htpasswd Basic auth; its ``username``/``password`` are accepted.
+``tls_registry``
+    The same without auth, serving only HTTPS with a certificate for ``127.0.0.1`` and
+    ``localhost`` signed by a CA made with openssl for the session (``tls_ca``, a
+    :class:`~tests.infra.tls.TestCA`, trusted nowhere unless a test puts it somewhere).
+``mtls_registry``
+    HTTPS that also demands a client certificate signed by ``tls_ca``
+    (``tls_client``: a :class:`~tests.infra.tls.Leaf` for it).
 
 Both run ``/usr/bin/docker-registry serve CONFIG.yml`` (Debian's CNCF Distribution 2.8; override
 the binary with ``COGMODEL_REGISTRY_BIN``) on ``127.0.0.1`` with an ephemeral port and storage in
@@ -14,8 +21,8 @@ tests that use them call :func:`tests.infra.unavailable` (skip locally, fail in 
 
 The public face of a :class:`DistributionRegistry`:
 
-- ``host`` (``"127.0.0.1:PORT"``), ``url`` (``"http://127.0.0.1:PORT"``), ``username`` and
-  ``password`` (``None`` without auth);
+- ``host`` (``"127.0.0.1:PORT"``), ``url`` (``"http://127.0.0.1:PORT"``, or ``https://``),
+  ``username`` and ``password`` (``None`` without auth);
 - ``ref(repository, tag)`` → a :class:`~domain.reference.ParsedRef` in this registry;
   ``new_repository()`` → a fresh, unique repository name;
 - the content builders of :mod:`tests.infra.oci_content` are re-exported from here;
@@ -74,6 +81,7 @@ from tests.infra.oci_content import (
     image_manifest,
     layer_tar_gz,
 )
+from tests.infra.tls import Leaf, TestCA, make_ca
 
 # The content builders are re-exported: tests import them from here.
 __all__ = [
@@ -93,9 +101,13 @@ __all__ = [
     "image_index",
     "image_manifest",
     "layer_tar_gz",
+    "mtls_registry",
     "registry",
     "registry_binary",
     "replace_digest",
+    "tls_ca",
+    "tls_client",
+    "tls_registry",
 ]
 
 _ACCESS_LINE = re.compile(
@@ -169,18 +181,37 @@ class DistributionRegistry:
     """A ``docker-registry serve`` process on 127.0.0.1 (see the module docstring)."""
 
     def __init__(
-        self, root: Path, *, binary: str, username: str | None = None, password: str | None = None
+        self,
+        root: Path,
+        *,
+        binary: str,
+        username: str | None = None,
+        password: str | None = None,
+        tls: Leaf | None = None,
+        ca: Path | None = None,
+        client_cas: Path | None = None,
+        client: Leaf | None = None,
     ) -> None:
+        """``tls``: serve HTTPS with this certificate (``ca`` verifies it for the helpers
+        here); ``client_cas``: demand client certificates signed by it (``client``: ours)."""
         self.root = root
         self.binary = binary
         self.username = username
         self.password = password
+        self.tls = tls
+        self._client_cas = client_cas
+        self.scheme = "https" if tls is not None else "http"
         self.host = ""
         self.url = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._log_path = root / "registry.log"
         self._http = requests.Session()
+        self._http.trust_env = False  # else REQUESTS_CA_BUNDLE would beat ``verify`` below
         self._http.headers["User-Agent"] = "cogmodel-test-infra"
+        if ca is not None:
+            self._http.verify = str(ca)
+        if client is not None:
+            self._http.cert = (str(client.cert), str(client.key))
         if username is not None and password is not None:
             self._http.auth = (username, password)
 
@@ -207,7 +238,7 @@ class DistributionRegistry:
                     [self.binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT
                 )
             self.host = f"127.0.0.1:{port}"
-            self.url = f"http://{self.host}"
+            self.url = f"{self.scheme}://{self.host}"
             try:
                 ready = self._wait_ready()
             except BaseException:
@@ -251,6 +282,10 @@ class DistributionRegistry:
             f"  addr: 127.0.0.1:{port}",
             f"  secret: {uuid.uuid4().hex}",
         ]
+        if self.tls is not None:
+            lines += ["  tls:", f"    certificate: {self.tls.cert}", f"    key: {self.tls.key}"]
+            if self._client_cas is not None:
+                lines += ["    clientcas:", f"      - {self._client_cas}"]
         if self.username is not None and self.password is not None:
             htpasswd = self.root / "htpasswd"
             htpasswd.write_text(_htpasswd_line(self.username, self.password))
@@ -265,7 +300,7 @@ class DistributionRegistry:
             if self._process is None or self._process.poll() is not None:
                 return False
             try:
-                answer = requests.get(f"{self.url}/v2/", timeout=1)
+                answer = self._http.get(f"{self.url}/v2/", timeout=1)
             except requests.RequestException:
                 time.sleep(0.05)
                 continue
@@ -476,6 +511,49 @@ def auth_registry() -> Iterator[DistributionRegistry]:
         tempfile.TemporaryDirectory(prefix="cogmodel-auth-registry-") as root,
         DistributionRegistry(
             Path(root), binary=binary, username="cogmodel", password=uuid.uuid4().hex
+        ) as server,
+    ):
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    """A CA made with openssl for this session (trusted nowhere by default)."""
+    return make_ca(tmp_path_factory.mktemp("tls-ca"))
+
+
+@pytest.fixture(scope="session")
+def tls_client(tls_ca: TestCA) -> Leaf:
+    """A client certificate signed by ``tls_ca`` (for mutual TLS)."""
+    return tls_ca.issue("client", hosts=("cogmodel-test-client",), client=True)
+
+
+@pytest.fixture(scope="session")
+def tls_registry(tls_ca: TestCA) -> Iterator[DistributionRegistry]:
+    """A Distribution registry on 127.0.0.1 serving only HTTPS, signed by ``tls_ca``."""
+    binary = registry_binary()
+    server_cert = tls_ca.issue("registry", hosts=("127.0.0.1", "localhost"))
+    with (
+        tempfile.TemporaryDirectory(prefix="cogmodel-tls-registry-") as root,
+        DistributionRegistry(Path(root), binary=binary, tls=server_cert, ca=tls_ca.cert) as server,
+    ):
+        yield server
+
+
+@pytest.fixture(scope="session")
+def mtls_registry(tls_ca: TestCA, tls_client: Leaf) -> Iterator[DistributionRegistry]:
+    """HTTPS on 127.0.0.1 that refuses clients without a certificate signed by ``tls_ca``."""
+    binary = registry_binary()
+    server_cert = tls_ca.issue("mtls-registry", hosts=("127.0.0.1", "localhost"))
+    with (
+        tempfile.TemporaryDirectory(prefix="cogmodel-mtls-registry-") as root,
+        DistributionRegistry(
+            Path(root),
+            binary=binary,
+            tls=server_cert,
+            ca=tls_ca.cert,
+            client_cas=tls_ca.cert,
+            client=tls_client,
         ) as server,
     ):
         yield server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -16,8 +17,8 @@ import pytest
 from adapters.contract.container_runner import ContainerRunnerContract
 from adapters.docker import DockerContainerRunner, DockerEngine
 from application.ports.container_runner import ContainerSpec, VolumeMount
-from domain.errors import BackendUnavailableError, ContainerError
-from domain.reference import ParsedRef
+from domain.errors import BackendUnavailableError, ContainerError, ImageNotFoundError
+from domain.reference import ParsedRef, parse_ref
 from tests.infra.images import LocalNames, labelled_image
 
 pytestmark = pytest.mark.docker
@@ -194,3 +195,19 @@ def test_stop_is_idempotent(runner: DockerContainerRunner, own_image: ParsedRef)
     container.stop(timeout=0)
     container.stop(timeout=0)
     assert not container.is_running()
+
+
+def test_a_failed_create_leaves_nothing_and_warns_of_nothing(
+    runner: DockerContainerRunner,
+    local_names: LocalNames,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The clean-up after a failed create once warned "could not remove container cogmodel-…:
+    # image (unnamed) not found locally" about a container that was never made.
+    missing = parse_ref(local_names.fresh("never-built"))
+    with (
+        caplog.at_level(logging.WARNING, logger="adapters.docker.containers"),
+        pytest.raises(ImageNotFoundError),
+    ):
+        runner.start(sh(missing, "true"))
+    assert [r for r in caplog.records if r.name == "adapters.docker.containers"] == []

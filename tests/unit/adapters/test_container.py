@@ -77,6 +77,8 @@ def test_overrides_merge_into_the_defaults() -> None:
     container = create_container({"registry": {"deadline": 7.0}, "docker": {"host": "unix:///x"}})
     assert container.config.registry() == {
         "insecure": [],
+        "ca_bundle": None,
+        "certs_dir": None,
         "connect_timeout": 5.0,
         "read_timeout": 10.0,
         "deadline": 7.0,

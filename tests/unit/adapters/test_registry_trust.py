@@ -1,0 +1,55 @@
+"""Docker's certs.d rules for one registry, as dockerd reads them, and the sources combined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.registry.trust import trust_sources
+from domain.errors import InvalidInputError
+
+HOST = "registry.example:5000"
+
+
+def directory(root: Path, *names: str) -> Path:
+    folder = root / HOST
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / name).write_text(name)
+    return root
+
+
+def test_every_crt_is_a_ca_and_cert_key_pairs_are_client_certificates(tmp_path: Path) -> None:
+    root = directory(tmp_path, "ca.crt", "extra.crt", "client.cert", "client.key", "notes.txt")
+    found = trust_sources(HOST, ca_bundle=None, certs_dir=root, environ={})
+    assert [p.name for p in found.registry_cas] == ["ca.crt", "extra.crt"]
+    assert [(c.name, k.name) for c, k in found.client_pairs] == [("client.cert", "client.key")]
+
+
+@pytest.mark.parametrize("lonely", ["client.cert", "client.key"])
+def test_half_a_client_pair_is_an_error(tmp_path: Path, lonely: str) -> None:
+    root = directory(tmp_path, "ca.crt", lonely)
+    with pytest.raises(InvalidInputError):
+        trust_sources(HOST, ca_bundle=None, certs_dir=root, environ={})
+
+
+def test_no_directory_means_no_registry_cas(tmp_path: Path) -> None:
+    found = trust_sources(HOST, ca_bundle=None, certs_dir=tmp_path, environ={})
+    assert found.registry_cas == ()
+    assert found.registry_dir == tmp_path / HOST
+
+
+def test_the_bundles_named_by_environment_and_setting_are_added(tmp_path: Path) -> None:
+    environ = {"REQUESTS_CA_BUNDLE": "/a.pem", "CURL_CA_BUNDLE": "/b.pem"}
+    found = trust_sources(HOST, ca_bundle="/c.pem", certs_dir=tmp_path, environ=environ)
+    assert found.extra_bundles == (Path("/a.pem"), Path("/c.pem"))  # CURL_ only without REQUESTS_
+    only_curl = trust_sources(
+        HOST, ca_bundle=None, certs_dir=tmp_path, environ={"CURL_CA_BUNDLE": "/b.pem"}
+    )
+    assert only_curl.extra_bundles == (Path("/b.pem"),)
+
+
+def test_a_registry_name_cannot_leave_the_certificate_directory(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError):
+        trust_sources("..", ca_bundle=None, certs_dir=tmp_path, environ={})
