@@ -238,7 +238,6 @@ def busybox_image(docker_client: docker.DockerClient) -> ParsedRef:
 
 # --------------------------------------------------------------------------- python:X.Y-slim
 
-PYTHON_SLIM: Final = "python:3.11-slim"
 STAND_IN_LABEL: Final = "org.cogmodel.test.stand-in"
 _DEBIAN_MIRROR: Final = "http://deb.debian.org/debian"
 _DEBOOTSTRAP_INCLUDE: Final = "python3,python3-pip,python3-venv"
