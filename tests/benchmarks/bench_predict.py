@@ -13,7 +13,8 @@ Three measurements, per tree:
    with ``--hermetic`` and a unique label, so its image id is ours alone): whole-process wall
    time of ``predict IMG -i image=@photo.png -i siz=64`` until it exits, its exit code, and how
    many containers of that image the engine created meanwhile (``docker events``). Goal: under
-   1 s, exit 2, no container.
+   1 s, exit 2, no container. For scale, ``inspect --local IMG`` (start-up, the engine's
+   answer, the labels parsed: what any command on a local image costs) is timed alongside.
 2. **real prediction**: wall time of ``predict IMG -i image=@photo.png -i size=64 -o out.png``
    (container start, setup, prediction, stop): the engine dominates.
 3. **in-process overhead** (no engine): one prediction through ``main()`` on the in-memory
@@ -63,6 +64,9 @@ runner = CogServingRunner(container.local_images())
 runner.model.logs = []
 runner.model.health = ["READY"]
 container.container_runner.override(providers.Object(runner))
+if hasattr(container, "model_api"):  # since the prediction service: its HTTP adapter, for real
+    from adapters.cog_http import CogHttpModelApi
+    container.model_api.override(providers.Object(CogHttpModelApi()))
 times = []
 for _ in range(runs):
     out = io.StringIO()
@@ -161,10 +165,14 @@ def main() -> None:
     try:
         wrong: dict[str, list[float]] = {t: [] for t in trees}
         real: dict[str, list[float]] = {t: [] for t in trees}
+        looked: list[float] = []
         outcome: dict[str, tuple[int, int, str]] = {}
         for _ in range(options.runs):
             for tree, path in trees.items():
                 tree_env = {**env, "PYTHONPATH": str(path)}
+                if path == ROOT:
+                    inspect = [PYTHON, "-m", "adapters.cli.main", "inspect", "--local", name]
+                    looked.append(_timed(inspect, tree_env, home)[0])
                 cli = [PYTHON, "-m", "adapters.cli.main", "predict", name]
                 since = time.time()
                 ms, code, err = _timed(
@@ -188,6 +196,7 @@ def main() -> None:
             code, created, last = outcome[tree]
             _row(f"{tree}: -i siz=64 (misspelled) until exit", wrong[tree])
             print(f"    exit {code}, containers created: {created}, last line: {last[:90]}")
+        _row("this tree: inspect --local (for scale)", looked)
         for tree in trees:
             _row(f"{tree}: a real prediction", real[tree])
         print(f"in-process, memory backend + fake Cog server, {options.inner} predictions (ms)")

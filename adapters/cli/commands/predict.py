@@ -3,10 +3,11 @@ service (:class:`~application.predictor.Predictor`).
 
 With IMAGE: the Resolver's ``pull`` (the engine's copy if it has one, else pulled). Without:
 the project in the current directory is built into its model image (``cog-<directory>``), so
-the prediction runs what ``push`` would push and the schema is known. Then, in this order, as
-Cog does: the inputs (``-i`` or ``--json``) are checked against the model's schema and their
-files read, and ``-o`` is checked; only then does a container start. Wrong inputs exit 2 and
-start nothing.
+the prediction runs what ``push`` would push and the schema is known; as in Cog, the inputs
+are first checked against the schema generated from the project's source, so that a typo
+does not wait for a build. Then, in this order: the inputs (``-i`` or ``--json``) are checked
+against the model's schema and their files read, and ``-o`` is checked; only then does a
+container start. Wrong inputs exit 2 and start nothing.
 
 Progress and the container's output go to stderr; the output goes to stdout (or to ``-o``).
 ``--json`` (inputs as JSON) and ``--json-response`` print the whole response as JSON. A failed
@@ -16,10 +17,10 @@ prediction exits 6 (the model failed), rejected inputs exit 2.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from adapters.cli import project
-from adapters.cli.commands.build import build_model
 from adapters.cli.context import Context
 from adapters.cli.output import print_json, shown_name
 from adapters.cli.prediction_io import (
@@ -33,9 +34,10 @@ from adapters.cli.prediction_io import (
 from adapters.cli.progress import progress_sink
 from application.ports.container_runner import GpuRequest
 from application.prediction import Prediction, PredictionOptions, Reporter
-from domain.errors import ContainerError, InvalidInputError
+from domain.errors import CogModelError, ContainerError, InputValidationError, InvalidInputError
 from domain.model import Model
-from domain.prediction import Mode, parse_input_flags
+from domain.prediction import Mode, check_inputs, parse_input_flags, read_input_schema
+from domain.source import Source
 
 _DEFAULT_OUTPUT = "output"
 
@@ -52,7 +54,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     env = parse_env(args.env)
     gpus = GpuRequest.parse(args.gpus) if args.gpus is not None else None
     inputs = local_paths(_inputs(ctx, args), ctx.cwd)
-    model = _model(ctx, args)
+    model = _model(ctx, args, inputs, mode)
     predictor = ctx.predictor()
     prepared = predictor.prepare(model, inputs, mode=mode)
     destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
@@ -80,9 +82,12 @@ def _inputs(ctx: Context, args: argparse.Namespace) -> dict[str, object]:
     return json_inputs(args.json, cwd=ctx.cwd, stdin_text=stdin)
 
 
-def _model(ctx: Context, args: argparse.Namespace) -> Model:
+def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mode: Mode) -> Model:
     if args.image is None:
+        from adapters.cli.commands.build import build_model  # only a project needs the builder
+
         source = project.load(ctx, args)
+        _check_before_the_build(ctx, source, inputs, mode)
         return build_model(ctx, args, source, image_name=None, announce=ctx.note)
     if "=" in args.image:
         raise InvalidInputError(
@@ -92,6 +97,40 @@ def _model(ctx: Context, args: argparse.Namespace) -> Model:
     ref = ctx.parse_ref(args.image)
     with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
         return ctx.resolver().pull(ref, progress=sink)
+
+
+def _check_before_the_build(
+    ctx: Context, source: Source, inputs: dict[str, object], mode: Mode
+) -> None:
+    """Check ``inputs`` against the schema generated from the project's source, as Cog does
+    before it builds (files are read after the build, against the built model's schema).
+
+    Raises:
+        InputValidationError: every problem found.
+    """
+    if ctx.env.get("COG_OPENAPI_SCHEMA") or source.config is None:
+        return  # the build uses that schema file, not the source's
+    from domain.openapi import generate_for_config  # the generator, only for a project
+
+    root = Path(source.project_dir)
+
+    def read(path: str) -> str | None:
+        try:
+            return (root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    config = source.config
+    try:
+        document = json.loads(
+            generate_for_config(config.predict or None, config.train or None, read)
+        )
+        schema = read_input_schema(document, mode)
+    except (CogModelError, ValueError):
+        return  # the build reports what is wrong with the source
+    problems = check_inputs(inputs, schema).problems
+    if problems:
+        raise InputValidationError(problems)
 
 
 def _show(

@@ -116,3 +116,35 @@ def test_train_checks_inputs_against_the_training_schema(
     assert 'unknown input "text"' in run.err
     assert 'missing required input "corpus"' in run.err
     assert runner.specs == []
+
+
+PREDICT_PY = """
+from cog import BasePredictor, Input
+
+
+class Predictor(BasePredictor):
+    def predict(self, text: str = Input(), times: int = Input(default=1, ge=1)) -> str:
+        return text * times
+"""
+
+
+def test_without_an_image_the_inputs_are_checked_before_the_build(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    (cli.cwd / "predict.py").write_text(PREDICT_PY)
+    run = cli("predict", "-i", "text=hi", "-i", "time=2")
+    assert run.code == 2
+    assert run.err.splitlines() == [
+        'error: unknown input "time" (did you mean "times"?); valid inputs are: text, times'
+    ]
+    assert cli("inspect", "--local", "cog-hello-model").code == 3  # nothing was built
+    assert runner.specs == []
+
+
+def test_a_source_the_schema_cannot_be_generated_from_is_left_to_the_build(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    runner.model.schema = MODEL_SCHEMA  # no predict.py here: the built model has no schema
+    run = cli("predict", "-i", "text=x")
+    assert run.code == 0, run.err
+    assert "Image built as cog-hello-model" in run.err
