@@ -134,18 +134,19 @@ class Predictor:
         """
         options = options or PredictionOptions()
         reporter = reporter or Reporter()
-        prepared = inputs if isinstance(inputs, PreparedInputs) else None
-        if prepared is None:
-            prepared = self.prepare(model, inputs, mode=mode)  # type: ignore[arg-type]
+        if isinstance(inputs, PreparedInputs):
+            prepared = inputs  # checked already, in its own mode
+        else:
+            prepared = self.prepare(model, inputs, mode=mode)
         mode = prepared.mode
         spec = _spec(model, mode, options)
+        served: Mapping[str, object] | None = None  # the running model's schema, if asked
         with ExitStack() as stack:
             container = self._start(stack, spec, fallback=options.gpus is None, reporter=reporter)
             follower = _follow(container, reporter.log) if reporter.log is not None else None
             try:
                 address = self._address(container)
                 self._wait_until_ready(address, container, options.setup_timeout)
-                served = None
                 if not prepared.checked:
                     served = self._api.openapi(address)
                     prepared = recheck(prepared, _served_inputs(served, mode))

@@ -241,7 +241,9 @@ def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) 
         help=f"run a {what} on a model",
         description=f"Run a {what}. With IMAGE: use that model image (pulled if the engine "
         "does not have it). Without: build the project in the current directory first. "
-        "The container is stopped and removed on every exit, Ctrl-C included.",
+        "The inputs are checked against the model's schema before any container starts "
+        "(wrong inputs exit 2). The container is stopped and removed on every exit, Ctrl-C "
+        "included.",
     )
     cmd.add_argument("image", nargs="?", metavar="IMAGE", help="a model image")
     cmd.add_argument(
