@@ -39,12 +39,12 @@ import requests
 
 from adapters.docker.client import DockerEngine
 from adapters.docker.errors import engine_errors
+from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
 from adapters.docker.readiness import wait_for_http
 from application.ports.container_runner import (
     ContainerRunner,
     ContainerSpec,
-    GpuRequest,
     RunningContainer,
     RunResult,
 )
@@ -96,7 +96,7 @@ class DockerContainerRunner:
                     working_dir=spec.workdir,
                     name=name,
                     detach=True,
-                    host_config=_host_config(api, spec, self._engine.publication().bind),
+                    host_config=host_config(api, spec, self._engine.publication().bind),
                 )
                 api.start(created["Id"])
         except BaseException:
@@ -290,37 +290,6 @@ def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[No
         raise
     except CogModelError as exc:
         raise ContainerError(str(exc)) from exc
-
-
-def _host_config(api: docker.APIClient, spec: ContainerSpec, bind: str) -> dict[str, Any]:
-    config: dict[str, Any] = api.create_host_config(
-        # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly; images with an
-        # init of their own (Cog's tini) ask for none, or tini warns it is not PID 1.
-        init=spec.init,
-        port_bindings={port: (bind, host) for port, host in spec.ports.items()},
-        binds={
-            mount.host_path: {
-                "bind": mount.container_path,
-                "mode": "ro" if mount.read_only else "rw",
-            }
-            for mount in spec.volumes
-        },
-        device_requests=_device_requests(spec.gpus),
-    )
-    return config
-
-
-def _device_requests(gpus: GpuRequest | None) -> list[docker.types.DeviceRequest] | None:
-    """What ``docker run --gpus`` sends: the ``gpu`` capability, a count or device ids."""
-    if gpus is None or not gpus.wants_gpus:
-        return None
-    if gpus.device_ids:
-        request = docker.types.DeviceRequest(
-            device_ids=list(gpus.device_ids), capabilities=[["gpu"]]
-        )
-    else:
-        request = docker.types.DeviceRequest(count=gpus.count, capabilities=[["gpu"]])
-    return [request]
 
 
 def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:

@@ -11,7 +11,8 @@ starts containers and talks HTTP; this package holds the rules it applies. Read 
 4. ``flags.py`` — ``-i NAME=VALUE`` and ``--json`` inputs, and typing text by the schema, with
    Cog's rules.
 5. ``validation.py`` — :func:`check_inputs`: every problem with the inputs at once, in Cog's
-   words (``unknown input "siz"``, ``missing required input "image"``, …).
+   words (``unknown input "siz"``, ``missing required input "image"``, …), numbers printed as
+   Go prints them (``go_format.py``).
 6. ``health.py``, ``response.py`` — Cog's health statuses and prediction responses.
 
 It builds on the core (errors, labels) and on nothing else: not on the OpenAPI generator

@@ -33,10 +33,10 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import PurePath
 
 from domain.prediction.flags import typed
+from domain.prediction.go_format import go_g, go_value
 from domain.prediction.schema import InputSchema, Node, is_file
 from domain.prediction.values import FlagValue, InputFile, LocalFile
 
@@ -113,7 +113,7 @@ def _reason(value: object, node: Node, path: str) -> str | None:  # noqa: PLR091
         return f'doesn\'t match any schema from "{key}"'
     enum = node.get("enum")
     if isinstance(enum, list) and enum and not any(_same(value, e) for e in enum):
-        return f"must be one of: {', '.join(_go_value(e) for e in enum)}"
+        return f"must be one of: {', '.join(go_value(e) for e in enum)}"
     expected = _type_problem(value, node)
     if expected is not None:
         return expected
@@ -172,18 +172,18 @@ def _number_problem(value: float, node: Node) -> str | None:  # noqa: PLR0911
     low, high = node.get("minimum"), node.get("maximum")
     low_open, high_open = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
     if _bound(low_open) is not None and value <= low_open:  # type: ignore[operator]
-        return f"number must be more than {_go_g(low_open)}"
+        return f"number must be more than {go_g(low_open)}"
     if _bound(low) is not None and (value <= low if low_open is True else value < low):  # type: ignore[operator]
         word = "more than" if low_open is True else "at least"
-        return f"number must be {word} {_go_g(low)}"
+        return f"number must be {word} {go_g(low)}"
     if _bound(high_open) is not None and value >= high_open:  # type: ignore[operator]
-        return f"number must be less than {_go_g(high_open)}"
+        return f"number must be less than {go_g(high_open)}"
     if _bound(high) is not None and (value >= high if high_open is True else value > high):  # type: ignore[operator]
         word = "less than" if high_open is True else "at most"
-        return f"number must be {word} {_go_g(high)}"
+        return f"number must be {word} {go_g(high)}"
     step = _bound(node.get("multipleOf"))
     if step and not float(value / step).is_integer():
-        return f"number must be a multiple of {_go_g(step)}"
+        return f"number must be a multiple of {go_g(step)}"
     return None
 
 
@@ -264,40 +264,3 @@ def _same(value: object, choice: object) -> bool:
     if isinstance(value, bool) or isinstance(choice, bool):
         return isinstance(value, bool) and isinstance(choice, bool) and value == choice
     return value == choice
-
-
-def _go_value(value: object) -> str:
-    """A JSON value as Go's ``%v`` prints what ``encoding/json`` decoded."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return _go_g(value)
-    if value is None:
-        return "<nil>"
-    return str(value)
-
-
-def _go_g(number: object) -> str:
-    """``number`` as Go's ``%g`` prints a float64: its shortest digits, in exponent form when
-    the decimal exponent is below -4 or 6 and above (Go's rule for the shortest precision).
-
-    >>> [_go_g(x) for x in (16, 1024.0, 0.5, 1e-05, 1e6, 123456789, 2.5e-7, -0.25, 100000)]
-    ['16', '1024', '0.5', '1e-05', '1e+06', '1.23456789e+08', '2.5e-07', '-0.25', '100000']
-    """
-    value = float(number)  # type: ignore[arg-type]
-    if value == 0:
-        return "0"
-    prefix = "-" if value < 0 else ""
-    _, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
-    text = "".join(map(str, digits))
-    assert isinstance(exponent, int)  # a finite number
-    exp10 = len(text) + exponent - 1
-    if exp10 < -4 or exp10 >= 6:
-        head = text[0] + ("." + text[1:] if len(text) > 1 else "")
-        return f"{prefix}{head}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
-    if exponent >= 0:
-        return prefix + text + "0" * exponent
-    point = len(text) + exponent
-    if point > 0:
-        return f"{prefix}{text[:point]}.{text[point:]}"
-    return f"{prefix}0.{'0' * -point}{text}"

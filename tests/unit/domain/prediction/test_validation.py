@@ -15,7 +15,7 @@ from domain.prediction import (
     parse_input_flags,
     read_input_schema,
 )
-from domain.prediction.validation import _go_g
+from domain.prediction.go_format import go_g
 from tests.unit.domain.prediction.schemas import COG_TEST_SCHEMA, with_inputs
 
 
@@ -234,4 +234,4 @@ def test_a_value_of_no_json_type_is_reported_not_crashed_on() -> None:
     ],
 )
 def test_numbers_are_printed_as_gos_percent_g(number: float, text: str) -> None:
-    assert _go_g(number) == text
+    assert go_g(number) == text
