@@ -20,6 +20,12 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 - ``replicate_host``: the Replicate registry host (``r8.im``; Cog's ``COG_REGISTRY_HOST``).
 - ``progress``: a ``ProgressSink`` the build backend reports build output to, or ``None``.
 - ``default_preference``: the Resolver's default look-up order (a ``Preference`` name).
+- ``files.base_dir``: what relative input-file paths (``-i image=@photo.png``) are relative to
+  (``None``: the working directory).
+
+``container.predictor()`` makes the prediction service (:class:`~application.predictor.
+Predictor`) over the container runner, Cog's HTTP API (``adapters/cog_http``) and the input
+files, in the same way: a new one per call, its ports asked on each use.
 
 Every port provider can be overridden, at any time, and the override is what the next call sees:
 ``container.resolver()`` makes a new (cheap) Resolver on each call, and the Resolver reaches its
@@ -45,9 +51,11 @@ from adapters.memory import (
     InMemoryContainerRunner,
     InMemoryImageBuilder,
     InMemoryLocalImages,
+    InMemoryModelApi,
     InMemoryModelFactory,
     InMemoryRemoteImages,
 )
+from application.predictor import Predictor
 from application.resolver import Preference, Resolver
 from domain.errors import InvalidInputError
 
@@ -55,7 +63,9 @@ if TYPE_CHECKING:
     from adapters.docker.client import DockerEngine
     from application.ports.container_runner import ContainerRunner
     from application.ports.image_builder import ImageBuilder
+    from application.ports.input_files import InputFiles
     from application.ports.local_images import LocalImages
+    from application.ports.model_api import ModelApi
     from application.ports.model_factory import ModelFactory
     from application.ports.remote_images import RemoteImages
 
@@ -74,6 +84,7 @@ DEFAULTS: Mapping[str, Any] = {
     "replicate_host": "r8.im",
     "progress": None,
     "default_preference": Preference.PREFER_LOCAL.name,
+    "files": {"base_dir": None},
 }
 CHOICES: Mapping[str, frozenset[str]] = {
     "backend": frozenset({"docker", "memory"}),
@@ -131,6 +142,18 @@ def _oras_remote_images(registry: Mapping[str, Any]) -> RemoteImages:
     return OrasRemoteImages(options=options)
 
 
+def _cog_http_model_api() -> ModelApi:
+    from adapters.cog_http import CogHttpModelApi  # noqa: PLC0415
+
+    return CogHttpModelApi()
+
+
+def _local_input_files(base_dir: str | None) -> InputFiles:
+    from adapters.input_files import LocalInputFiles  # noqa: PLC0415
+
+    return LocalInputFiles(base_dir=base_dir)
+
+
 def _dockerfile_factory(**ports_and_settings: Any) -> ModelFactory:
     from adapters.dockerfile.factory import DockerfileFactory  # noqa: PLC0415
 
@@ -179,12 +202,21 @@ class Container(containers.DeclarativeContainer):
         progress=config.progress,
     )
 
+    model_api = providers.Singleton(_cog_http_model_api)
+    input_files = providers.Singleton(_local_input_files, base_dir=config.files.base_dir)
+
     resolver = providers.Factory(
         Resolver,
         local=providers.Factory(_OnFirstUse, local_images.provider),
         remote=providers.Factory(_OnFirstUse, remote_images.provider),
         factory=providers.Factory(_OnFirstUse, model_factory.provider),
         default_preference=providers.Callable(Preference.__getitem__, config.default_preference),
+    )
+    predictor = providers.Factory(
+        Predictor,
+        runner=providers.Factory(_OnFirstUse, container_runner.provider),
+        api=providers.Factory(_OnFirstUse, model_api.provider),
+        files=providers.Factory(_OnFirstUse, input_files.provider),
     )
 
 
@@ -211,11 +243,17 @@ def create_container(overrides: Mapping[str, Any] | None = None) -> Container:
 
 
 def _use_the_memory_world(container: Container) -> None:
-    """Every port played by an in-memory fake, all sharing one engine and one registry."""
+    """Every backend played by an in-memory fake, all sharing one engine and one registry.
+
+    The model API is that engine's: its containers play an in-memory Cog model. Input files
+    stay the real ones: they are the user's, not a backend's.
+    """
     registry = InMemoryRemoteImages()
     engine = InMemoryLocalImages(registry=registry)
     container.remote_images.override(providers.Object(registry))
     container.local_images.override(providers.Object(engine))
     container.image_builder.override(providers.Singleton(InMemoryImageBuilder, engine))
-    container.container_runner.override(providers.Singleton(InMemoryContainerRunner, engine))
+    runner = providers.Singleton(InMemoryContainerRunner, engine)
+    container.container_runner.override(runner)
+    container.model_api.override(providers.Singleton(InMemoryModelApi, container.container_runner))
     container.model_factory.override(providers.Singleton(InMemoryModelFactory, engine))

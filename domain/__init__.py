@@ -1,6 +1,6 @@
 """cogmodel's pure domain: what a Cog model image *is*, with no I/O, infrastructure or framework.
 
-Three packages, each readable on its own:
+Four packages, each readable on its own:
 
 - **the core** (this folder's modules): the values every port speaks. Read in this order:
 
@@ -21,6 +21,8 @@ Three packages, each readable on its own:
 - ``cogyaml/`` — cog.yaml as Cog reads, checks and completes it, and the ``run.cog.config``
   label's bytes (see its ``__init__`` for its reading order).
 - ``openapi/`` — the OpenAPI schema Cog generates statically from ``predict.py``.
+- ``prediction/`` — a prediction's inputs checked against a model's schema before anything
+  starts, Cog's health statuses and responses, and files as data URLs.
 
 ``gojson.py`` (Go's ``encoding/json`` bytes) serves both packages.
 
@@ -54,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "ImageId": "domain.digest",
     "ImageNotFoundError": "domain.errors",
     "ImageSource": "domain.image_source",
+    "InputValidationError": "domain.errors",
     "IntegrityError": "domain.errors",
     "InvalidDigestError": "domain.errors",
     "InvalidInputError": "domain.errors",
@@ -116,6 +119,7 @@ __all__ = [
     "ImageId",
     "ImageNotFoundError",
     "ImageSource",
+    "InputValidationError",
     "IntegrityError",
     "InvalidDigestError",
     "InvalidInputError",
@@ -191,6 +195,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         ConfigNotFoundError,
         ContainerError,
         ImageNotFoundError,
+        InputValidationError,
         IntegrityError,
         InvalidDigestError,
         InvalidInputError,

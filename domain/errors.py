@@ -16,7 +16,8 @@ for humans only and is never parsed (nothing in this package matches error text)
     │   │   └── ConfigNotFoundError                         .filename .start_dir
     │   ├── SchemaError                                     .line .file .kind
     │   ├── SourceError
-    │   └── AmbiguousImageIdError                           .image_id .matches
+    │   ├── AmbiguousImageIdError                           .image_id .matches
+    │   └── InputValidationError                            .problems
     ├── ImageNotFoundError (LookupError)                    .ref .location .detail
     │   └── PlatformNotFoundError                           .platform .available
     ├── NotCogModelError                                    .ref
@@ -141,6 +142,25 @@ class AmbiguousImageIdError(InvalidInputError, LookupError):
         )
         self.image_id = image_id
         self.matches: tuple[str, ...] = tuple(sorted(matches))
+
+
+class InputValidationError(InvalidInputError):
+    """A model's inputs break its schema; ``problems`` holds every problem, in order.
+
+    One error for all of them, so a user fixes every input at once. The message is the one
+    problem, or ``input validation failed: (1) …; (2) …`` for several.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        listed = tuple(problems) or ("the inputs are invalid",)
+        if len(listed) == 1:
+            message = listed[0]
+        else:
+            message = "input validation failed: " + "; ".join(
+                f"({number}) {problem}" for number, problem in enumerate(listed, 1)
+            )
+        super().__init__(message, reason="inputs break the model's schema")
+        self.problems: tuple[str, ...] = listed
 
 
 # --------------------------------------------------------------------------- lookups

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
     from application.ports.container_runner import ContainerRunner
+    from application.predictor import Predictor
     from application.resolver import Resolver
     from domain.reference import ParsedRef
     from domain.source import Source
@@ -36,6 +37,7 @@ class Container(Protocol):
     """What the CLI uses of the composition root (``adapters.container.Container``)."""
 
     def resolver(self) -> Any: ...
+    def predictor(self, **kwargs: Any) -> Any: ...
     def container_runner(self) -> Any: ...
     def local_images(self) -> Any: ...
     def remote_images(self) -> Any: ...
@@ -49,6 +51,7 @@ class Context:
         stdout: where results go.
         stderr: where progress, notes and errors go.
         cwd: the directory the command runs in (the project is looked up from here).
+        stdin: where ``--json @-`` reads from (``None``: nothing, as if empty).
         replicate_host: ``--registry``, overriding ``COG_REGISTRY_HOST``.
         container: a ready composition root; ``None`` builds the real one on first use.
         load_source: reads a project (``filename``, ``start_dir``); default
@@ -65,10 +68,12 @@ class Context:
         replicate_host: str | None = None,
         container: Container | None = None,
         load_source: SourceLoader | None = None,
+        stdin: TextIO | None = None,
     ) -> None:
         self.env = env
         self.stdout = stdout
         self.stderr = stderr
+        self.stdin = stdin
         self.cwd = cwd
         # Cog reads COG_REGISTRY_HOST at the edge (global.ReplicateRegistryHost); so do we.
         self.replicate_host = (
@@ -100,6 +105,10 @@ class Context:
         """Write a progress or status line to stderr (never mixed into results)."""
         self.stderr.write(line + "\n")
         self.stderr.flush()
+
+    def read_stdin(self) -> str:
+        """Everything on stdin (``""`` when there is none)."""
+        return self.stdin.read() if self.stdin is not None else ""
 
     # ------------------------------------------------------------------ backends
 
@@ -137,6 +146,14 @@ class Context:
         """The Resolver, wired by the container (its adapters are made on first use)."""
         resolver: Resolver = self.container.resolver()
         return resolver
+
+    def predictor(self) -> Predictor:
+        """The prediction service, wired by the container; Ctrl-C and SIGTERM wait while the
+        engine creates a container (so none is left behind unknown)."""
+        from adapters.cli.interrupts import deferred_interrupts
+
+        predictor: Predictor = self.container.predictor(uninterruptible=deferred_interrupts)
+        return predictor
 
     def runner(self) -> ContainerRunner:
         """The container runner, wired by the container."""
@@ -179,6 +196,7 @@ def default_context(
         env=os.environ,
         stdout=sys.stdout,
         stderr=sys.stderr,
+        stdin=sys.stdin,
         cwd=Path.cwd(),
         replicate_host=replicate_host,
         container=container,

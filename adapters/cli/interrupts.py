@@ -65,6 +65,21 @@ def _restorable(handler: signal._HANDLER) -> signal._HANDLER:
     return signal.SIG_DFL if handler is None else handler
 
 
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM inside the block, and raise the one held (if any) when it ends.
+
+    For a block that must finish, such as the engine creating a container whose handle the
+    caller must get before it can remove it.
+
+    Raises:
+        Terminated, KeyboardInterrupt: a signal arrived during the block.
+    """
+    with held_interrupts() as held:
+        yield
+    raise_held(held)
+
+
 def raise_held(received: list[int]) -> None:
     """Raise the interrupt a held signal stands for: :class:`Terminated` for SIGTERM.
 

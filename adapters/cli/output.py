@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from adapters.cli.schema_view import describe_inputs, describe_output
+from domain.errors import InvalidLabelError
 
 if TYPE_CHECKING:
     from adapters.cli.context import Context
@@ -91,17 +92,25 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
 
 
 def print_model(ctx: Context, model: Model) -> None:
-    """The human ``inspect`` output: the table, then the schema's inputs and output."""
-    print_table(ctx, model_rows(model), width=_WIDTH)
+    """The human ``inspect`` output: the table, then the schema's inputs and output.
+
+    Raises:
+        InvalidLabelError: the schema label has the wrong shape (before anything is printed).
+    """
     schema = model.schema
     if schema is None:
+        print_table(ctx, model_rows(model), width=_WIDTH)
         print_table(ctx, [("Schema", "none (no run.cog.openapi_schema label)")], width=_WIDTH)
         return
-    inputs = describe_inputs(schema)
+    try:
+        inputs, output = describe_inputs(schema), describe_output(schema)
+    except InvalidLabelError as exc:
+        raise InvalidLabelError(exc.label, exc.reason, ref=model.image.display_name) from exc
+    print_table(ctx, model_rows(model), width=_WIDTH)
     print_table(ctx, [("Inputs", "" if inputs else "none")], width=_WIDTH)
     for line in inputs:
         ctx.out(f"  {line}")
-    print_table(ctx, [("Output", describe_output(schema))], width=_WIDTH)
+    print_table(ctx, [("Output", output)], width=_WIDTH)
 
 
 def manifest_digest(image: Image) -> str | None:

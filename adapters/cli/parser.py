@@ -150,10 +150,10 @@ def _add_container_flags(cmd: argparse.ArgumentParser) -> None:
     )
     cmd.add_argument(
         "--gpus",
-        type=_gpus,
-        metavar="all|none",
-        help="give the container all GPUs (all) or none (none, 0); a list of devices is not "
-        "supported (default: all when the model asks for a GPU)",
+        metavar="GPUS",
+        help="GPUs for the container, as docker run --gpus takes them: all, a count, "
+        "device=ID[,ID...], or none (default: all when the model asks for a GPU; on an "
+        "engine without a GPU runtime, none, with a warning)",
     )
 
 
@@ -247,7 +247,9 @@ def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) 
         help=f"run a {what} on a model",
         description=f"Run a {what}. With IMAGE: use that model image (pulled if the engine "
         "does not have it). Without: build the project in the current directory first. "
-        "The container is stopped and removed on every exit, Ctrl-C included.",
+        "The inputs are checked against the model's schema before any container starts "
+        "(wrong inputs exit 2). The container is stopped and removed on every exit, Ctrl-C "
+        "included.",
     )
     cmd.add_argument("image", nargs="?", metavar="IMAGE", help="a model image")
     cmd.add_argument(
@@ -259,13 +261,23 @@ def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) 
         help="an input (repeatable); NAME=@FILE sends a file",
     )
     cmd.add_argument(
+        "--json",
+        metavar="JSON|@FILE|@-",
+        help="the inputs as one JSON object, or read from a file (@inputs.json) or stdin (@-); "
+        f'"@PATH" values are files; prints the whole {what} response as JSON',
+    )
+    cmd.add_argument(
         "-o",
         "--output",
         metavar="PATH",
         default="weights" if train else None,
-        help="where to write the output" + (" (default weights)" if train else ""),
+        help="where to write the output" + (" (default weights)" if train else " (default output)"),
     )
-    cmd.add_argument("--json", action="store_true", help=f"print the whole {what} response as JSON")
+    cmd.add_argument(
+        "--json-response",
+        action="store_true",
+        help=f"print the whole {what} response as JSON (cogmodel's old --json switch)",
+    )
     cmd.add_argument(
         "--setup-timeout",
         type=float,
@@ -329,17 +341,6 @@ def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument("--default-registry", metavar="HOST", help="registry for bare names")
     cmd.add_argument("--default-tag", metavar="TAG", help="tag for names without one")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def _gpus(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("all", "-1"):
-        return True
-    if value in ("none", "0", ""):
-        return False
-    raise argparse.ArgumentTypeError(
-        f"{text!r}: only 'all' or 'none' (a list of devices is not supported)"
-    )
 
 
 def _port(text: str) -> int:

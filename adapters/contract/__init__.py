@@ -8,14 +8,18 @@ cogmodel imports pytest. See docs/backends.md.
 
 from adapters.contract.container_runner import ContainerRunnerContract
 from adapters.contract.image_builder import ImageBuilderContract
+from adapters.contract.input_files import InputFilesContract
 from adapters.contract.local_images import LocalImagesContract
+from adapters.contract.model_api import ModelApiContract
 from adapters.contract.model_factory import ModelFactoryContract
 from adapters.contract.remote_images import RemoteImagesContract
 
 __all__ = [
     "ContainerRunnerContract",
     "ImageBuilderContract",
+    "InputFilesContract",
     "LocalImagesContract",
+    "ModelApiContract",
     "ModelFactoryContract",
     "RemoteImagesContract",
 ]

@@ -2,7 +2,8 @@
 
 Subclass it in a ``Test*`` class and override ``runner`` and ``shell_image`` (an image whose
 ``sh -c`` understands ``echo``, ``exit N`` and ``$VAR``). ``serves_network`` says whether started
-containers really listen on their published ports (an engine) or not (a fake).
+containers really listen on their published ports (an engine) or not (a fake); ``gpu_runtime``
+whether the engine can give containers GPUs (if not, it must refuse a container that asks).
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from typing import ClassVar
 
 import pytest
 
-from application.ports.container_runner import ContainerRunner, ContainerSpec, RunningContainer
+from application.ports.container_runner import (
+    ContainerRunner,
+    ContainerSpec,
+    GpuRequest,
+    RunningContainer,
+)
 from domain.digest import Digest
-from domain.errors import ImageNotFoundError, InvalidInputError
+from domain.errors import ContainerError, ImageNotFoundError, InvalidInputError
 from domain.image_source import ImageSource
 from domain.reference import ParsedRef, parse_ref
 
@@ -24,6 +30,7 @@ class ContainerRunnerContract:
     """Behaviour every ContainerRunner backend must show."""
 
     serves_network: ClassVar[bool] = True
+    gpu_runtime: ClassVar[bool] = False
 
     @pytest.fixture
     def runner(self) -> ContainerRunner:
@@ -93,7 +100,7 @@ class ContainerRunnerContract:
         with runner.start(self._sh(shell_image, "exit 7")) as container:
             assert container.wait(timeout=60) == 7
 
-    def test_published_port_is_reachable_on_loopback(
+    def test_published_port_is_reachable_at_the_published_host(
         self, runner: ContainerRunner, shell_image: ParsedRef | Digest
     ) -> None:
         spec = self._sh(
@@ -106,14 +113,37 @@ class ContainerRunnerContract:
             assert 0 < port < 65536
             if not self.serves_network:
                 return
-            assert _answers_http(port), container.logs()
+            assert _answers_http(runner.published_host, port), container.logs()
+
+    def test_a_container_that_has_exited_publishes_no_port(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with runner.start(self._sh(shell_image, "exit 0", ports={8080: None})) as container:
+            container.wait(timeout=60)
+            with pytest.raises(ContainerError):
+                container.host_port(8080)
+
+    def test_a_gpu_request_without_a_gpu_runtime_is_a_container_error(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        if self.gpu_runtime:
+            pytest.skip("the engine has a GPU runtime")
+        spec = self._sh(shell_image, "true", gpus=GpuRequest.ALL)
+        with pytest.raises(ContainerError):
+            runner.start(spec)
+
+    def test_asking_for_no_gpu_starts_like_asking_for_nothing(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        result = runner.run(self._sh(shell_image, "echo cpu", gpus=GpuRequest.NONE), timeout=60)
+        assert result.stdout == "cpu\n"
 
 
-def _answers_http(port: int, deadline: float = 20.0) -> bool:
+def _answers_http(host: str, port: int, deadline: float = 20.0) -> bool:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+            with socket.create_connection((host, port), timeout=2) as conn:
                 conn.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
                 if conn.recv(64).startswith(b"HTTP/"):
                     return True

@@ -10,6 +10,15 @@ constructing one reads only local files and never touches the network.
 TLS material). docker-py's client negotiates the API version when it is created, so the first
 call costs one extra round trip.
 
+Published ports: where a container's published port can be reached from here, and which of the
+engine host's interfaces to publish it on, follow from the engine's address
+(:meth:`DockerEngine.publication`): an engine on a unix socket (or named pipe) is this machine,
+so ports go on 127.0.0.1; a ``tcp://``/``http(s)://`` engine on a loopback address is this
+machine too; any other ``tcp://``, ``http(s)://`` or ``ssh://`` engine is another machine,
+whose ports are published on all its interfaces (``0.0.0.0``) and reached at its host name.
+For ``ssh://`` that is the SSH host reached directly (no tunnel is made): the published port
+must be reachable from here, as for ``tcp://``.
+
 Registry credentials come from Docker's ``config.json`` in ``$DOCKER_CONFIG`` (else
 ``~/.docker``), read again at every pull and push so that a ``docker login`` made meanwhile
 counts. Unlike docker-py's own lookup, a ``$DOCKER_CONFIG`` without a config file does not fall
@@ -18,9 +27,12 @@ back to ``~/.docker``: that is what the docker CLI does.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
+import urllib.parse
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Self
 
@@ -42,6 +54,50 @@ from domain.errors import AuthenticationError
 __all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "DockerEngine"]
 
 DEFAULT_TIMEOUT: Final = 60.0
+LOOPBACK: Final = "127.0.0.1"
+ALL_INTERFACES: Final = "0.0.0.0"  # noqa: S104 - a remote engine's ports must be reachable
+_LOCAL_SCHEMES: Final = frozenset({"unix", "npipe", "fd", ""})
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Where an engine publishes container ports, and where this machine reaches them.
+
+    Attributes:
+        bind: the engine host's address to publish on (``127.0.0.1``, or ``0.0.0.0``).
+        reach: the host name or address this process connects to.
+        local: whether the engine runs on this machine.
+    """
+
+    bind: str
+    reach: str
+    local: bool
+
+
+def publication(host: str) -> Publication:
+    """How an engine at address ``host`` publishes ports (see the module docstring).
+
+    >>> publication("unix:///var/run/docker.sock")
+    Publication(bind='127.0.0.1', reach='127.0.0.1', local=True)
+    >>> publication("tcp://10.1.2.3:2375")
+    Publication(bind='0.0.0.0', reach='10.1.2.3', local=False)
+    >>> publication("ssh://me@gpu-box:2222").reach
+    'gpu-box'
+    """
+    parts = urllib.parse.urlsplit(host)
+    if parts.scheme in _LOCAL_SCHEMES or not parts.hostname:
+        return Publication(bind=LOOPBACK, reach=LOOPBACK, local=True)
+    name = parts.hostname
+    if name == "localhost" or _is_loopback(name):
+        return Publication(bind=LOOPBACK, reach=LOOPBACK, local=True)
+    return Publication(bind=ALL_INTERFACES, reach=name, local=False)
+
+
+def _is_loopback(name: str) -> bool:
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class DockerEngine:
@@ -100,6 +156,13 @@ class DockerEngine:
     def host(self) -> str:
         """The engine address (``endpoint.host``)."""
         return self._host
+
+    def publication(self) -> Publication:
+        """Where this engine's containers publish ports, and where they are reached from here.
+
+        Derived from :attr:`host`, the engine's resolved address (see :func:`publication`).
+        """
+        return publication(self._host)
 
     @property
     def timeout(self) -> float:

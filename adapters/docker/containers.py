@@ -9,10 +9,14 @@ removes it with its anonymous volumes, whatever exception is on its way out.
 
 Containers run with Docker's init (``--init``) as PID 1 unless the spec says the image has its
 own (``ContainerSpec.init``): a shell or server that installs no SIGTERM handler then stops at
-once instead of after the whole grace period. Ports are published
-on 127.0.0.1 only; ``None`` asks the engine for an ephemeral port, which
-:meth:`DockerRunningContainer.host_port` reports. :meth:`DockerRunningContainer.wait_for_http`
-(``readiness.py``) is the readiness helper: an HTTP answer, not an open port.
+once instead of after the whole grace period. Ports are published where this process can
+reach them (:meth:`DockerEngine.publication`: 127.0.0.1 of a local engine, every interface of
+a remote engine's host, reached at its host name); ``None`` asks the engine for an ephemeral
+port, which :meth:`DockerRunningContainer.host_port` reports.
+:meth:`DockerRunningContainer.wait_for_http` (``readiness.py``) is the readiness helper: an
+HTTP answer, not an open port. GPUs are asked for as ``docker run --gpus`` asks (a device
+request for the ``gpu`` capability, no driver named); an engine without a GPU runtime refuses
+to start such a container, which is a ``ContainerError``.
 
 Failures: a missing image is ``ImageNotFoundError`` (404 on create); any other failure to
 create or start is ``ContainerError``; an unreachable engine is ``BackendUnavailableError``.
@@ -35,6 +39,7 @@ import requests
 
 from adapters.docker.client import DockerEngine
 from adapters.docker.errors import engine_errors
+from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
 from adapters.docker.readiness import wait_for_http
 from application.ports.container_runner import (
@@ -53,7 +58,6 @@ from domain.errors import (
 from domain.reference import ParsedRef
 
 _log = logging.getLogger(__name__)
-_LOOPBACK: Final = "127.0.0.1"
 _RUN_GRACE: Final = 2.0
 
 
@@ -66,6 +70,16 @@ class DockerContainerRunner:
 
     def __init__(self, *, engine: DockerEngine | None = None) -> None:
         self._engine = engine if engine is not None else DockerEngine()
+
+    @property
+    def published_host(self) -> str:
+        """See :attr:`application.ports.container_runner.ContainerRunner.published_host`."""
+        return self._engine.publication().reach
+
+    @property
+    def is_local(self) -> bool:
+        """See :attr:`application.ports.container_runner.ContainerRunner.is_local`."""
+        return self._engine.publication().local
 
     def start(self, spec: ContainerSpec) -> DockerRunningContainer:
         """See :meth:`application.ports.container_runner.ContainerRunner.start`."""
@@ -82,7 +96,7 @@ class DockerContainerRunner:
                     working_dir=spec.workdir,
                     name=name,
                     detach=True,
-                    host_config=_host_config(api, spec),
+                    host_config=host_config(api, spec, self._engine.publication().bind),
                 )
                 api.start(created["Id"])
         except BaseException:
@@ -125,7 +139,7 @@ class DockerRunningContainer:
         return self._id
 
     def host_port(self, container_port: int) -> int:
-        """The 127.0.0.1 port ``container_port`` (tcp) is published on.
+        """The port ``container_port`` (tcp) is published on, at the engine's published host.
 
         Raises:
             InvalidInputError: that port was not published.
@@ -140,8 +154,9 @@ class DockerRunningContainer:
                 exit_code=answer["State"].get("ExitCode"),
             )
         bindings = answer["NetworkSettings"]["Ports"] or {}
+        bound = self._engine.publication().bind
         for binding in bindings.get(f"{container_port}/tcp") or ():
-            if binding.get("HostIp") in (_LOOPBACK, "") and binding.get("HostPort"):
+            if binding.get("HostIp") in (bound, "") and binding.get("HostPort"):
                 return int(binding["HostPort"])
         raise InvalidInputError(
             f"container port {container_port} is not published", reason="port not published"
@@ -211,7 +226,8 @@ class DockerRunningContainer:
         Raises:
             ContainerError: the container exited first, or ``timeout`` seconds passed.
         """
-        return wait_for_http(self, container_port, path, timeout=timeout, ready=ready)
+        host = self._engine.publication().reach
+        return wait_for_http(self, container_port, path, host=host, timeout=timeout, ready=ready)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop (SIGTERM, then SIGKILL after ``timeout`` seconds) and remove. Idempotent."""
@@ -276,25 +292,6 @@ def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[No
         raise
     except CogModelError as exc:
         raise ContainerError(str(exc)) from exc
-
-
-def _host_config(api: docker.APIClient, spec: ContainerSpec) -> dict[str, Any]:
-    gpus = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if spec.gpus else None
-    config: dict[str, Any] = api.create_host_config(
-        # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly; images with an
-        # init of their own (Cog's tini) ask for none, or tini warns it is not PID 1.
-        init=spec.init,
-        port_bindings={port: (_LOOPBACK, host) for port, host in spec.ports.items()},
-        binds={
-            mount.host_path: {
-                "bind": mount.container_path,
-                "mode": "ro" if mount.read_only else "rw",
-            }
-            for mount in spec.volumes
-        },
-        device_requests=gpus,
-    )
-    return config
 
 
 def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:

@@ -3,7 +3,7 @@
 Readiness is an HTTP answer, not an open port: with Docker's userland proxy a published port
 accepts connections before anything listens inside the container. Only the
 :class:`~application.ports.container_runner.RunningContainer` port is used, so this works for any
-runner whose containers publish on 127.0.0.1.
+runner; ``host`` is where its published ports are reached (127.0.0.1 for a local engine).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def wait_for_http(
     container_port: int,
     path: str = "/",
     *,
+    host: str = _LOOPBACK,
     timeout: float = 30.0,
     ready: Callable[[int], bool] = lambda status: status < 500,
 ) -> int:
@@ -45,7 +46,7 @@ def wait_for_http(
                 port = container.host_port(container_port)
             except ContainerError:  # it stopped between the two questions: report it as exited
                 running = False
-        status = _http_status(port, path) if port is not None else None
+        status = _http_status(host, port, path) if port is not None else None
         if status is not None and ready(status):
             return status
         if not running:
@@ -62,8 +63,8 @@ def wait_for_http(
         time.sleep(0.1)
 
 
-def _http_status(port: int, path: str) -> int | None:
-    connection = http.client.HTTPConnection(_LOOPBACK, port, timeout=2)
+def _http_status(host: str, port: int, path: str) -> int | None:
+    connection = http.client.HTTPConnection(host, port, timeout=2)
     try:
         connection.request("GET", path)
         return connection.getresponse().status

@@ -6,7 +6,9 @@ the constructor or ``add``. Library users may use them in their own tests.
 
 from adapters.memory.container_runner import InMemoryContainer, InMemoryContainerRunner, Program
 from adapters.memory.image_builder import InMemoryImageBuilder
+from adapters.memory.input_files import InMemoryInputFiles
 from adapters.memory.local_images import InMemoryLocalImages
+from adapters.memory.model_api import InMemoryModelApi, Job, ScriptedModel
 from adapters.memory.model_factory import InMemoryModelFactory
 from adapters.memory.remote_images import InMemoryRemoteImages
 
@@ -14,8 +16,12 @@ __all__ = [
     "InMemoryContainer",
     "InMemoryContainerRunner",
     "InMemoryImageBuilder",
+    "InMemoryInputFiles",
     "InMemoryLocalImages",
+    "InMemoryModelApi",
     "InMemoryModelFactory",
     "InMemoryRemoteImages",
+    "Job",
     "Program",
+    "ScriptedModel",
 ]

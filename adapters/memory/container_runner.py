@@ -2,8 +2,11 @@
 
 A *program* is a function from the :class:`ContainerSpec` to a :class:`RunResult`: it stands in
 for what the image would do. The runner checks the image exists in the attached
-:class:`InMemoryLocalImages`, hands out published ports, and tracks running containers so a test
-can see that none is left behind (``running``).
+:class:`InMemoryLocalImages`, hands out published ports (on ``127.0.0.1``, as a local engine
+does), and tracks running containers so a test can see that none is left behind (``running``).
+An engine without a GPU runtime (``gpus_available = False``) refuses containers that ask for
+GPUs, with the ``ContainerError`` a real engine gives; ``exit(id)`` makes a container exit, as
+a crashing program does.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from application.ports.container_runner import (
     RunResult,
 )
 from domain.digest import Digest, ImageId
-from domain.errors import BackendUnavailableError, InvalidInputError
+from domain.errors import BackendUnavailableError, ContainerError, InvalidInputError
 
 Program = Callable[[ContainerSpec], RunResult]
 
@@ -47,8 +50,20 @@ class InMemoryContainer:
         """See :attr:`application.ports.container_runner.RunningContainer.id`."""
         return self._id
 
+    @property
+    def spec(self) -> ContainerSpec:
+        """What this container was started with."""
+        return self._spec
+
+    @property
+    def ports(self) -> dict[int, int]:
+        """The published ports: container port to host port."""
+        return dict(self._ports)
+
     def host_port(self, container_port: int) -> int:
         """See :meth:`application.ports.container_runner.RunningContainer.host_port`."""
+        if not self.is_running():  # as an engine: a stopped container publishes nothing
+            raise ContainerError(f"{self._id} is not running, so it publishes no ports")
         try:
             return self._ports[container_port]
         except KeyError:
@@ -105,9 +120,21 @@ class InMemoryContainerRunner:
         self._local = local
         self.program = program
         self.running: dict[str, InMemoryContainer] = {}
+        self.started: list[InMemoryContainer] = []
         self.unavailable = False
+        self.gpus_available = True
         self._ids = itertools.count(1)
         self._ports = itertools.count(49152)
+
+    @property
+    def published_host(self) -> str:
+        """See :attr:`application.ports.container_runner.ContainerRunner.published_host`."""
+        return "127.0.0.1"
+
+    @property
+    def is_local(self) -> bool:
+        """See :attr:`application.ports.container_runner.ContainerRunner.is_local`."""
+        return True
 
     def start(self, spec: ContainerSpec) -> RunningContainer:
         """See :meth:`application.ports.container_runner.ContainerRunner.start`."""
@@ -115,7 +142,12 @@ class InMemoryContainerRunner:
         ports = {c: (h if h is not None else next(self._ports)) for c, h in spec.ports.items()}
         container = InMemoryContainer(self, spec, ports)
         self.running[container.id] = container
+        self.started.append(container)
         return container
+
+    def exit(self, container_id: str) -> None:
+        """Make a running container exit (its program has ended, or crashed)."""
+        self.running.pop(container_id, None)
 
     def run(self, spec: ContainerSpec, *, timeout: float | None = None) -> RunResult:
         """See :meth:`application.ports.container_runner.ContainerRunner.run`."""
@@ -125,6 +157,10 @@ class InMemoryContainerRunner:
     def _check(self, spec: ContainerSpec) -> None:
         if self.unavailable:
             raise BackendUnavailableError("memory", "the in-memory engine is marked unavailable")
+        if spec.gpus is not None and spec.gpus.wants_gpus and not self.gpus_available:
+            raise ContainerError(
+                'could not select device driver "" with capabilities: [[gpu]]', backend="memory"
+            )
         if isinstance(spec.image, Digest):
             self._local.inspect_id(ImageId(spec.image))
         else:

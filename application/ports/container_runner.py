@@ -1,13 +1,20 @@
-"""Port: running containers (predict, train, run, serve, and build-time helpers)."""
+"""Port: running containers (predict, train, run, serve, and build-time helpers).
+
+Published ports are published where this process can reach them: on 127.0.0.1 of an engine on
+this machine, on the host of a remote engine (:attr:`ContainerRunner.published_host` says
+which host that is).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
-from typing import Protocol, Self
+from typing import ClassVar, Protocol, Self
 
 from domain.digest import Digest
+from domain.errors import InvalidInputError
 from domain.reference import ParsedRef
 
 _NO_STRINGS: Mapping[str, str] = MappingProxyType({})
@@ -23,6 +30,62 @@ class VolumeMount:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GpuRequest:
+    """GPUs for a container, in the forms of Docker's ``--gpus``.
+
+    Attributes:
+        count: how many GPUs; ``-1`` for all of them, ``0`` for none.
+        device_ids: these GPUs (``device=0,1``); when given, ``count`` is not used.
+    """
+
+    count: int = -1
+    device_ids: tuple[str, ...] = ()
+
+    ALL: ClassVar[GpuRequest]
+    NONE: ClassVar[GpuRequest]
+
+    @property
+    def wants_gpus(self) -> bool:
+        """Whether any GPU is asked for."""
+        return bool(self.device_ids) or self.count != 0
+
+    @classmethod
+    def parse(cls, text: str) -> GpuRequest:
+        """Docker's ``--gpus`` text: ``all``, a count, ``device=ID[,ID…]`` or ``count=N``.
+
+        ``none`` (and ``0``) ask for no GPU. Surrounding quotes are removed, as Docker does.
+
+        >>> GpuRequest.parse("device=0,1"), GpuRequest.parse("2").count, GpuRequest.parse("all")
+        (GpuRequest(count=-1, device_ids=('0', '1')), 2, GpuRequest(count=-1, device_ids=()))
+
+        Raises:
+            InvalidInputError: none of these forms.
+        """
+        value = text.strip().strip("\"'").strip()
+        lowered = value.lower()
+        if lowered in ("all", "-1"):
+            return cls.ALL
+        if lowered == "none":
+            return cls.NONE
+        key, eq, rest = value.partition("=")
+        if not eq and re.fullmatch(r"[0-9]+", value):
+            return cls(count=int(value))
+        if eq and key == "count" and re.fullmatch(r"[0-9]+|all", rest):
+            return cls(count=-1 if rest == "all" else int(rest))
+        devices = tuple(d.strip() for d in rest.split(","))
+        if eq and key == "device" and all(devices):
+            return cls(device_ids=devices)
+        raise InvalidInputError(
+            f"invalid --gpus value {text!r}: expected all, none, a count, or device=ID[,ID...]",
+            reason="bad --gpus value",
+        )
+
+
+GpuRequest.ALL = GpuRequest(count=-1)
+GpuRequest.NONE = GpuRequest(count=0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContainerSpec:
     """What to run.
 
@@ -30,11 +93,11 @@ class ContainerSpec:
         image: the image, by name or id.
         command: the command (``None`` = the image's CMD).
         env: environment variables.
-        ports: container ports to publish on 127.0.0.1; the value is the host port, or ``None``
-            for an ephemeral one.
+        ports: container ports to publish where this process can reach them (see the module
+            docstring); the value is the host port, or ``None`` for an ephemeral one.
         volumes: host directories to mount.
         workdir: working directory inside the container (``None`` = the image's).
-        gpus: request all GPUs.
+        gpus: the GPUs to give the container (``None``: none).
         init: run an init process as PID 1 that forwards signals and reaps zombies (Docker's
             ``--init``). Turn it off for images whose entrypoint already is one: Cog images
             run tini and say so with the ``run.cog.has_init`` label.
@@ -46,7 +109,7 @@ class ContainerSpec:
     ports: Mapping[int, int | None] = field(default_factory=lambda: MappingProxyType({}))
     volumes: tuple[VolumeMount, ...] = ()
     workdir: str | None = None
-    gpus: bool = False
+    gpus: GpuRequest | None = None
     init: bool = True
 
 
@@ -68,7 +131,7 @@ class RunningContainer(Protocol):
         ...
 
     def host_port(self, container_port: int) -> int:
-        """The 127.0.0.1 port that ``container_port`` is published on.
+        """The port of :attr:`ContainerRunner.published_host` that ``container_port`` is on.
 
         Raises:
             InvalidInputError: ``container_port`` was not published.
@@ -128,12 +191,26 @@ class RunningContainer(Protocol):
 class ContainerRunner(Protocol):
     """Runs containers on the engine."""
 
+    @property
+    def published_host(self) -> str:
+        """The host (name or IP address) at which this process reaches published ports.
+
+        ``127.0.0.1`` for an engine on this machine; the engine's host for a remote one.
+        """
+        ...
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the engine runs on this machine (its published ports are this machine's)."""
+        ...
+
     def start(self, spec: ContainerSpec) -> RunningContainer:
         """Start ``spec`` in the background and return a handle.
 
         Raises:
             ImageNotFoundError: the image is not in the engine (location LOCAL).
-            ContainerError: the container could not be created or started.
+            ContainerError: the container could not be created or started (an engine without
+                a GPU runtime refuses a spec that asks for GPUs this way).
             BackendUnavailableError: the engine cannot be reached.
         """
         ...

@@ -18,19 +18,25 @@ import pytest
 from adapters.contract import (
     ContainerRunnerContract,
     ImageBuilderContract,
+    InputFilesContract,
     LocalImagesContract,
+    ModelApiContract,
     ModelFactoryContract,
     RemoteImagesContract,
 )
 from adapters.memory import (
     InMemoryContainerRunner,
     InMemoryImageBuilder,
+    InMemoryInputFiles,
     InMemoryLocalImages,
+    InMemoryModelApi,
     InMemoryModelFactory,
     InMemoryRemoteImages,
 )
+from adapters.memory.container_runner import InMemoryContainer
 from application.ports.container_runner import ContainerSpec, RunningContainer, RunResult
 from application.ports.image_builder import BuildRequest
+from application.ports.model_api import Address
 from domain.cogyaml.models import CogConfig
 from domain.digest import Digest, ImageId
 from domain.errors import AmbiguousImageIdError, BuildError, CogModelError, ImageNotFoundError
@@ -38,10 +44,12 @@ from domain.image import Image
 from domain.image_source import ImageSource
 from domain.options import BuildOptions
 from domain.platform import Platform, parse_platform
+from domain.prediction import HealthStatus, InputFile, PredictionResponse
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
 from tests.contract.fake_shell import fake_shell
+from tests.contract.vocab_model import vocab_model
 
 _names = itertools.count(1)
 AMD64 = parse_platform("linux/amd64")
@@ -272,11 +280,26 @@ class _RunnerExitsZero(InMemoryContainerRunner):
         return replace(super().run(spec, timeout=timeout), exit_code=0)
 
 
+class _RunnerIgnoresGpus(InMemoryContainerRunner):
+    def start(self, spec: ContainerSpec) -> RunningContainer:
+        return super().start(replace(spec, gpus=None))
+
+
+class _RunnerPublishesWhenExited(InMemoryContainerRunner):
+    def start(self, spec: ContainerSpec) -> RunningContainer:
+        container = super().start(spec)
+        assert isinstance(container, InMemoryContainer)
+        container.host_port = lambda port: container.ports[port]  # type: ignore[method-assign]
+        return container
+
+
 RUNNER_CASES: list[tuple[type[InMemoryContainerRunner], str]] = [
     (_RunnerNeverStops, "test_started_container_stops_when_its_block_ends"),
     (_RunnerNeverStops, "test_started_container_stops_when_an_exception_escapes"),
     (_RunnerDropsEnv, "test_environment_reaches_the_command"),
     (_RunnerExitsZero, "test_run_returns_the_exit_code"),
+    (_RunnerIgnoresGpus, "test_a_gpu_request_without_a_gpu_runtime_is_a_container_error"),
+    (_RunnerPublishesWhenExited, "test_a_container_that_has_exited_publishes_no_port"),
 ]
 
 
@@ -288,7 +311,93 @@ def test_container_runner_contract_fails_a_broken_runner(
         local = InMemoryLocalImages()
         local.add(Image(reference=BUSYBOX, image_id=None, source=ImageSource.LOCAL))
         runner = (broken if use_broken else InMemoryContainerRunner)(local, fake_shell)
+        runner.gpus_available = False
         _call(ContainerRunnerContract(), test, {"runner": runner, "shell_image": BUSYBOX})
+
+    _passes_then_fails(run)
+
+
+# --------------------------------------------------------------------------- ModelApi
+
+
+class _ApiAlwaysReady(InMemoryModelApi):
+    def health(self, address: Address) -> HealthStatus | None:
+        return HealthStatus.READY
+
+
+class _ApiLosesTheId(InMemoryModelApi):
+    def predict(
+        self, address: Address, inputs: Mapping[str, object], *, prediction_id: str
+    ) -> PredictionResponse:
+        return replace(super().predict(address, inputs, prediction_id="x"), id="x")
+
+
+class _ApiTakesEveryInputLiterally(InMemoryModelApi):
+    def _as_the_runtime_does(self, mode: Any, inputs: Mapping[str, object]) -> Any:
+        return {**super()._as_the_runtime_does(mode, inputs), "top": inputs.get("topp", 3)}
+
+
+API_CASES: list[tuple[type[InMemoryModelApi], str]] = [
+    (_ApiAlwaysReady, "test_nothing_answering_is_no_status_yet"),
+    (_ApiLosesTheId, "test_a_prediction_returns_the_models_output"),
+    (_ApiTakesEveryInputLiterally, "test_the_runtime_drops_inputs_it_does_not_know"),
+]
+
+
+@pytest.mark.parametrize(("broken", "test"), API_CASES, ids=[t for _, t in API_CASES])
+def test_model_api_contract_fails_a_broken_api(broken: type[InMemoryModelApi], test: str) -> None:
+    def run(use_broken: bool) -> None:
+        local = InMemoryLocalImages()
+        local.add(Image(reference=BUSYBOX, image_id=None, source=ImageSource.LOCAL))
+        runner = InMemoryContainerRunner(local)
+        container = runner.start(ContainerSpec(image=BUSYBOX, ports={5000: None}))
+        model = Address(runner.published_host, container.host_port(5000))
+        fixtures = {
+            "api": (broken if use_broken else InMemoryModelApi)(runner, vocab_model()),
+            "model": model,
+            "trainer": model,
+            "silent": Address("127.0.0.1", 9),
+        }
+        _call(ModelApiContract(), test, fixtures)
+
+    _passes_then_fails(run)
+
+
+# --------------------------------------------------------------------------- InputFiles
+
+
+class _FilesAllOctetStream(InMemoryInputFiles):
+    def read(self, path: str) -> InputFile:
+        return replace(super().read(path), media_type="application/octet-stream")
+
+
+class _FilesMissingAreEmpty(InMemoryInputFiles):
+    def read(self, path: str) -> InputFile:
+        return InputFile(name=path, content=self.files.get(path, b""))
+
+
+FILES_CASES: list[tuple[type[InMemoryInputFiles], str]] = [
+    (_FilesAllOctetStream, "test_the_media_type_is_guessed_from_the_name"),
+    (_FilesMissingAreEmpty, "test_a_missing_file_is_invalid_input"),
+    (_FilesMissingAreEmpty, "test_a_directory_is_invalid_input"),
+]
+
+
+@pytest.mark.parametrize(("broken", "test"), FILES_CASES, ids=[t for _, t in FILES_CASES])
+def test_input_files_contract_fails_a_broken_backend(
+    broken: type[InMemoryInputFiles], test: str
+) -> None:
+    def run(use_broken: bool) -> None:
+        files = (broken if use_broken else InMemoryInputFiles)()
+
+        def seed(name: str, content: bytes) -> str:
+            if name.endswith("/"):
+                files.add(f"{name}inside.txt", b"")
+                return name.rstrip("/")
+            files.add(name, content)
+            return name
+
+        _call(InputFilesContract(), test, {"files": files, "seed": seed})
 
     _passes_then_fails(run)
 

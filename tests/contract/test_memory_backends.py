@@ -15,19 +15,26 @@ import pytest
 from adapters.contract import (
     ContainerRunnerContract,
     ImageBuilderContract,
+    InputFilesContract,
     LocalImagesContract,
+    ModelApiContract,
     ModelFactoryContract,
     RemoteImagesContract,
 )
+from adapters.contract.input_files import Seed as SeedFile
 from adapters.contract.local_images import PublishRemote, PushTarget, Seed
 from adapters.contract.remote_images import Publish, PublishIndex
 from adapters.memory import (
     InMemoryContainerRunner,
     InMemoryImageBuilder,
+    InMemoryInputFiles,
     InMemoryLocalImages,
+    InMemoryModelApi,
     InMemoryModelFactory,
     InMemoryRemoteImages,
 )
+from application.ports.container_runner import ContainerSpec
+from application.ports.model_api import Address
 from domain.cogyaml.models import CogConfig
 from domain.image import Image
 from domain.image_source import ImageSource
@@ -35,6 +42,7 @@ from domain.platform import Platform, parse_platform
 from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
 from tests.contract.fake_shell import fake_shell
+from tests.contract.vocab_model import vocab_model
 
 _names = itertools.count(1)
 AMD64 = parse_platform("linux/amd64")
@@ -165,11 +173,56 @@ class TestInMemoryContainerRunner(ContainerRunnerContract):
 
     @pytest.fixture
     def runner(self, local: InMemoryLocalImages) -> InMemoryContainerRunner:
-        return InMemoryContainerRunner(local, fake_shell)
+        runner = InMemoryContainerRunner(local, fake_shell)
+        runner.gpus_available = False  # as the engine on these machines
+        return runner
 
     @pytest.fixture
     def shell_image(self) -> ParsedRef:
         return BUSYBOX
+
+
+class TestInMemoryModelApi(ModelApiContract):
+    @pytest.fixture
+    def runner(self) -> InMemoryContainerRunner:
+        return InMemoryContainerRunner(_with_busybox(InMemoryLocalImages()))
+
+    @pytest.fixture
+    def api(self, runner: InMemoryContainerRunner) -> InMemoryModelApi:
+        return InMemoryModelApi(runner, vocab_model())
+
+    def _serving(self, runner: InMemoryContainerRunner) -> Address:
+        container = runner.start(ContainerSpec(image=BUSYBOX, ports={5000: None}))
+        return Address(runner.published_host, container.host_port(5000))
+
+    @pytest.fixture
+    def model(self, runner: InMemoryContainerRunner) -> Address:
+        return self._serving(runner)
+
+    @pytest.fixture
+    def trainer(self, runner: InMemoryContainerRunner) -> Address:
+        return self._serving(runner)
+
+    @pytest.fixture
+    def silent(self) -> Address:
+        return Address("127.0.0.1", 9)
+
+
+class TestInMemoryInputFiles(InputFilesContract):
+    @pytest.fixture
+    def files(self) -> InMemoryInputFiles:
+        return InMemoryInputFiles()
+
+    @pytest.fixture
+    def seed(self, files: InMemoryInputFiles) -> SeedFile:
+        def seed(name: str, content: bytes) -> str:
+            if name.endswith("/"):
+                files.add(f"{name}inside.txt", b"")
+                return name.rstrip("/")
+            files.add(f"seeded/{name}", content)
+            return f"seeded/{name}"
+
+        return seed
 
 
 class TestInMemoryModelFactory(ModelFactoryContract):

@@ -2,40 +2,39 @@
 
 The examples run in-process against the in-memory backends, seeded with the example model
 ``examples/thumbnail`` as cogmodel would build it (its real config label and its real OpenAPI
-schema, generated from predict.py) in a registry ``127.0.0.1:5000``; predictions go to a fake
-Cog server (tests/unit/cli/fake_cog.py). Each ```console block is one session in a fresh copy of
-the project directory. In an expected output, ``...`` stands for any text; a comment
+schema, generated from predict.py) in a registry ``127.0.0.1:5000``; model containers play the
+in-memory Cog model (``adapters/memory/model_api.py``), which returns a thumbnail. Each
+```console block is one session in a fresh copy of the project directory, with ``photo.jpg``
+and ``inputs.json`` added. In an expected output, ``...`` stands for any text; a comment
 ``# exit N`` after a command asserts its exit code (otherwise 0). What is compared is what a
 terminal shows: stdout and stderr, interleaved as written.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from adapters.cli.context import Context
 from adapters.cli.main import main
 from adapters.container import Container, create_container
 from adapters.filesystem import load_source
-from application.ports.container_runner import ContainerSpec
+from adapters.memory.model_api import Job, succeeded
+from application.ports.container_runner import ContainerSpec, RunResult
 from domain.cogyaml.label import config_to_label
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
 from domain.openapi import encode, openapi_schema
 from domain.platform import parse_platform
+from domain.prediction import PredictionResponse, data_url
 from domain.reference import parse_ref
-from tests.unit.cli.fake_cog import CogServingRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "cli.md"
@@ -86,17 +85,14 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _model(endpoint: str, inputs: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    url = "data:image/png;base64," + base64.b64encode(THUMBNAIL).decode()
-    return 200, {"status": "succeeded", "output": url}
+def _model(job: Job) -> PredictionResponse:
+    return succeeded(job, data_url(THUMBNAIL, "image/png"))
 
 
-class _DocRunner(CogServingRunner):
+def _program(spec: ContainerSpec) -> RunResult:
     """Model containers say nothing; `run python --version` says its version."""
-
-    def start(self, spec: ContainerSpec) -> Any:
-        self.model.logs = ["Python 3.11.2"] if spec.command == ("python", "--version") else []
-        return super().start(spec)
+    said = "Python 3.11.2\n" if spec.command == ("python", "--version") else ""
+    return RunResult(exit_code=0, stdout=said, stderr="")
 
 
 def _world() -> Container:
@@ -109,9 +105,8 @@ def _world() -> Container:
         platform=parse_platform("linux/amd64"),
     )
     container.remote_images().add(image)
-    runner = _DocRunner(container.local_images())
-    runner.model.respond = _model
-    container.container_runner.override(providers.Object(runner))
+    container.container_runner().program = _program
+    container.model_api().model.respond = _model
     return container
 
 
@@ -137,6 +132,7 @@ def test_each_example_prints_what_the_page_shows(block: list[Example], tmp_path:
     project = tmp_path / "thumbnail"
     shutil.copytree(EXAMPLE, project)
     (project / "photo.jpg").write_bytes(b"\xff\xd8\xff(a photo)")
+    (project / "inputs.json").write_text('{"image": "@photo.jpg", "size": 64}')
     container = _world()
     for example in block:
         assert example.command[0] == "cogmodel", f"line {example.line}"

@@ -167,7 +167,7 @@ def test_push_then_inspect_remotely_then_predict(
     assert "Written output to:" in result.err
 
 
-def test_predict_json_and_rejected_inputs(
+def test_predict_json_response_and_rejected_inputs(
     cogmodel: Cogmodel, thumbnail: Project, tmp_path: Path
 ) -> None:
     photo = _png(tmp_path / "photo.png", 40, 20)
@@ -178,7 +178,7 @@ def test_predict_json_and_rejected_inputs(
         f"image=@{photo}",
         "-i",
         "size=16",
-        "--json",
+        "--json-response",
         cwd=tmp_path,
         timeout=300,
     )
@@ -198,6 +198,7 @@ def test_predict_json_and_rejected_inputs(
     )
     assert too_big.code == 2, too_big.err[-2000:]
     assert too_big.one_error_line()
+    assert too_big.err.splitlines() == ['error: invalid input "size": number must be at most 1024']
 
 
 def test_predict_without_an_image_builds_the_project(

@@ -1,117 +1,168 @@
-"""``cogmodel predict [IMAGE]`` and ``cogmodel train [IMAGE]``.
+"""``cogmodel predict [IMAGE]`` and ``cogmodel train [IMAGE]``: a thin face on the prediction
+service (:class:`~application.predictor.Predictor`).
 
-With IMAGE: the Resolver's ``pull`` (the engine's copy if it has one, else pulled), and the
-container runs that exact image id. Without: the project in the current directory is built
-into its model image (``cog-<directory>``), so the prediction runs what ``push`` would push and
-the schema is known. Cog's PR ran a dev image with the project mounted instead; the full build
-costs one cached ``COPY`` layer and gives the inputs their types.
+With IMAGE: the Resolver's ``pull`` (the engine's copy if it has one, else pulled). Without:
+the project in the current directory is built into its model image (``cog-<directory>``), so
+the prediction runs what ``push`` would push and the schema is known; as in Cog, the inputs
+are first checked against the schema generated from the project's source, so that a typo
+does not wait for a build. Then, in this order: the inputs (``-i`` or ``--json``) are checked
+against the model's schema and their files read, and ``-o`` is checked; only then does a
+container start. Wrong inputs exit 2 and start nothing.
 
-Progress and the container's output go to stderr; the prediction's output goes to stdout (or
-to ``-o``). A failed prediction exits 6 (the model failed), rejected inputs exit 2.
+Progress and the container's output go to stderr; the output goes to stdout (or to ``-o``).
+``--json`` (inputs as JSON) and ``--json-response`` print the whole response as JSON. A failed
+prediction exits 6 (the model failed), rejected inputs exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
-from typing import Any
 
 from adapters.cli import project
-from adapters.cli.commands.build import build_model
 from adapters.cli.context import Context
 from adapters.cli.output import print_json, shown_name
-from adapters.cli.predict import COG_PORT, serving
-from adapters.cli.prediction_io import parse_inputs, render, save_files, write_file
+from adapters.cli.prediction_io import (
+    json_inputs,
+    local_paths,
+    output_destination,
+    render,
+    save_files,
+    write_file,
+)
 from adapters.cli.progress import progress_sink
-from application.ports.container_runner import ContainerSpec
-from domain.digest import Digest
-from domain.errors import ContainerError, InvalidInputError
+from application.ports.container_runner import GpuRequest
+from application.prediction import Prediction, PredictionOptions, Reporter
+from domain.errors import CogModelError, ContainerError, InputValidationError, InvalidInputError
 from domain.model import Model
-from domain.reference import ParsedRef
+from domain.prediction import Mode, check_inputs, parse_input_flags, read_input_schema
+from domain.source import Source
 
-TRAIN_COMMAND = ("python", "-m", "cog.server.http", "--x-mode", "train")
+_DEFAULT_OUTPUT = "output"
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
     """Run one prediction (or training) and show or save its output.
 
     Raises:
-        InvalidInputError: bad arguments, or inputs the model rejected (exit 2).
+        InvalidInputError: bad arguments or inputs (exit 2), before any container starts.
         ImageNotFoundError, NotCogModelError: no such model image (exit 3, 4).
         ContainerError: setup or the prediction failed (exit 6).
     """
-    mode = "train" if args.command == "train" else "predict"
+    mode = Mode.TRAIN if args.command == "train" else Mode.PREDICT
     env = parse_env(args.env)
-    model, image = _model(ctx, args)
-    inputs = parse_inputs(args.input, model.schema, cwd=ctx.cwd, mode=mode)
-    # As Cog does: the runtime's own chatter only with --debug (a -e flag still wins).
-    env = {"COG_LOG_LEVEL": "debug" if args.debug else "warning", **env}
-    spec = ContainerSpec(
-        image=image,
-        command=TRAIN_COMMAND if mode == "train" else None,
-        env=env,
-        ports={COG_PORT: None},
-        gpus=wants_gpus(args.gpus, model),
-        init=not model.image.has_init,
-    )
-    runner = ctx.runner()
+    gpus = GpuRequest.parse(args.gpus) if args.gpus is not None else None
+    inputs = local_paths(_inputs(ctx, args), ctx.cwd)
+    model = _model(ctx, args, inputs, mode)
+    predictor = ctx.predictor()
+    prepared = predictor.prepare(model, inputs, mode=mode)
+    destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
     ctx.note(f"Starting Docker image {shown_name(model.image)} and running setup()...")
-    with serving(ctx, runner, spec, setup_timeout=args.setup_timeout) as api:
-        schema = model.schema or api.schema()
-        if not model.schema and args.input:
-            inputs = parse_inputs(args.input, schema, cwd=ctx.cwd, mode=mode)
-        ctx.note(f"Running {'training' if mode == 'train' else 'prediction'}...")
-        response = api.run("trainings" if mode == "train" else "predictions", inputs)
-    return _show(ctx, args, response, schema, mode)
+    options = PredictionOptions(
+        env=env,
+        gpus=gpus,
+        setup_timeout=args.setup_timeout,
+        log_level="debug" if args.debug else "warning",  # Cog's runtime chatter: --debug only
+    )
+    reporter = Reporter(note=ctx.note, warn=lambda text: ctx.note(f"warning: {text}"), log=ctx.note)
+    prediction = predictor.run(model, prepared, options, reporter=reporter)
+    as_json = args.json is not None or args.json_response
+    return _show(ctx, prediction, destination, written_to=args.output, as_json=as_json)
 
 
-def _model(ctx: Context, args: argparse.Namespace) -> tuple[Model, ParsedRef | Digest]:
+def _inputs(ctx: Context, args: argparse.Namespace) -> dict[str, object]:
+    if args.json is not None and args.input:
+        raise InvalidInputError(
+            "Must use one of --json or --input to provide model inputs", reason="both inputs"
+        )
+    if args.json is None:
+        return parse_input_flags(args.input)
+    stdin = ctx.read_stdin() if args.json in ("-", "@-") else None
+    return json_inputs(args.json, cwd=ctx.cwd, stdin_text=stdin)
+
+
+def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mode: Mode) -> Model:
     if args.image is None:
+        from adapters.cli.commands.build import build_model  # only a project needs the builder
+
         source = project.load(ctx, args)
-        model = build_model(ctx, args, source, image_name=None, announce=ctx.note)
-    else:
-        if "=" in args.image:
-            raise InvalidInputError(
-                f"Invalid image name '{args.image}'. Did you forget `-i`?",
-                reason="image name with '='",
-            )
-        ref = ctx.parse_ref(args.image)
-        with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
-            model = ctx.resolver().pull(ref, progress=sink)
-    image = model.image
-    target = image.image_id if image.image_id is not None else image.reference
-    assert target is not None  # every image from the Resolver has an id or a name
-    return model, target
+        _check_before_the_build(ctx, source, inputs, mode)
+        return build_model(ctx, args, source, image_name=None, announce=ctx.note)
+    if "=" in args.image:
+        raise InvalidInputError(
+            f"Invalid image name '{args.image}'. Did you forget `-i`?",
+            reason="image name with '='",
+        )
+    ref = ctx.parse_ref(args.image)
+    with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
+        return ctx.resolver().pull(ref, progress=sink)
+
+
+def _check_before_the_build(
+    ctx: Context, source: Source, inputs: dict[str, object], mode: Mode
+) -> None:
+    """Check ``inputs`` against the schema generated from the project's source, as Cog does
+    before it builds (files are read after the build, against the built model's schema).
+
+    Raises:
+        InputValidationError: every problem found.
+    """
+    if ctx.env.get("COG_OPENAPI_SCHEMA") or source.config is None:
+        return  # the build uses that schema file, not the source's
+    from domain.openapi import generate_for_config  # the generator, only for a project
+
+    root = Path(source.project_dir)
+
+    def read(path: str) -> str | None:
+        try:
+            return (root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    config = source.config
+    try:
+        document = json.loads(
+            generate_for_config(config.predict or None, config.train or None, read)
+        )
+        schema = read_input_schema(document, mode)
+    except (CogModelError, ValueError):
+        return  # the build reports what is wrong with the source
+    problems = check_inputs(inputs, schema).problems
+    if problems:
+        raise InputValidationError(problems)
 
 
 def _show(
     ctx: Context,
-    args: argparse.Namespace,
-    response: dict[str, Any],
-    schema: Any,
-    mode: str,
+    prediction: Prediction,
+    destination: Path,
+    *,
+    written_to: str | None,
+    as_json: bool,
 ) -> int:
-    status = response.get("status")
-    output = response.get("output")
-    if status == "succeeded" and output is not None:
-        destination = ctx.cwd / Path(args.output or "output").expanduser()
-        output, written = save_files(output, schema, destination, mode=mode)
-        response = {**response, "output": output}
+    output = prediction.output
+    response = dict(prediction.response)
+    if prediction.succeeded and output is not None:
+        output, written = save_files(output, destination)
+        response["output"] = output
         for path in written:
             ctx.note(f"Written output to: {path}")
-        if not args.json and written and isinstance(output, dict):
+        if not as_json and written and isinstance(output, dict):
             ctx.out(render(output))  # the object's other fields, with the files' paths
-        elif not args.json and not written:
-            if args.output:
+        elif not as_json and not written:
+            if written_to is not None:
                 write_file(destination, render(output).encode())
                 ctx.note(f"Written output to: {destination}")
             else:
                 ctx.out(render(output))
-    if args.json:
+    if as_json:
         print_json(ctx, response)
-    if status != "succeeded":
-        error = " ".join(str(response.get("error") or "no error message").split())
-        raise ContainerError(f"{mode} failed with status {status!r}: {error}", backend="model")
+    if not prediction.succeeded:  # Cog's words
+        error = " ".join(str(prediction.error or "no error message").split())
+        what = prediction.mode.noun.capitalize()
+        status = prediction.status.value
+        raise ContainerError(f'{what} failed with status "{status}": {error}', backend="model")
     if output is None:
         ctx.note("No output generated")
     return 0
@@ -133,8 +184,3 @@ def parse_env(items: list[str]) -> dict[str, str]:
             )
         env[name] = value
     return env
-
-
-def wants_gpus(flag: bool | None, model: Model) -> bool:
-    """``--gpus`` (all: True, none: False) if given, else whether the model asks for a GPU."""
-    return model.has_gpu if flag is None else flag

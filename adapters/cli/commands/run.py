@@ -5,20 +5,32 @@ Both build the dev image (``build_base``: the environment without ``/src`` and w
 directory), as Cog's commands do. ``run`` prints the command's output on stdout and exits with
 the command's own exit code once it has started. ``serve`` publishes Cog's HTTP server on
 ``127.0.0.1:PORT`` until Ctrl-C (which is how a server is stopped, so it exits 0); unlike
-Cog it does not pass ``--await-explicit-shutdown``, so stopping takes no grace period.
+Cog it does not pass ``--await-explicit-shutdown``, so stopping takes no grace period. On a
+remote engine the port is published on that engine's host (every interface), and ``serve``
+warns that it is not this machine, as Cog does.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
 
 from adapters.cli import project
-from adapters.cli.commands.predict import parse_env, wants_gpus
+from adapters.cli.commands.predict import parse_env
 from adapters.cli.context import Context
+from adapters.cli.interrupts import deferred_interrupts
 from adapters.cli.output import shown_name
-from adapters.cli.predict import COG_PORT, start_container
 from adapters.cli.progress import relayed
-from application.ports.container_runner import ContainerRunner, ContainerSpec, VolumeMount
+from application.ports.container_runner import (
+    ContainerRunner,
+    ContainerSpec,
+    GpuRequest,
+    RunningContainer,
+    VolumeMount,
+)
+from application.predictor import COG_PORT
 from domain.errors import ContainerError, InvalidInputError
 from domain.model import Model
 
@@ -45,7 +57,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     assert image is not None
     spec_env = {**_stub_env(model), **env}
     mount = VolumeMount(host_path=str(source.project_dir), container_path="/src")
-    gpus = wants_gpus(args.gpus, model)
+    gpus = _gpus(args.gpus, model)
     runner = ctx.runner()
     if args.command == "serve":
         spec = ContainerSpec(
@@ -58,7 +70,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             gpus=gpus,
             init=not model.image.has_init,
         )
-        return _serve(ctx, runner, spec, args.port)
+        return _serve(ctx, runner, spec, args.port, gpu_fallback=args.gpus is None)
     ctx.note(f"Running '{' '.join(command)}' in {shown_name(model.image)} with /src mounted...")
     spec = ContainerSpec(
         image=image,
@@ -70,16 +82,60 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         gpus=gpus,
         init=not model.image.has_init,
     )
-    with start_container(runner, spec) as container:
+    with start_container(ctx, runner, spec, gpu_fallback=args.gpus is None) as container:
         for line in container.follow_logs():
             ctx.out(line.rstrip("\n"))
         return container.wait()
 
 
-def _serve(ctx: Context, runner: ContainerRunner, spec: ContainerSpec, port: int) -> int:
+@contextlib.contextmanager
+def start_container(
+    ctx: Context, runner: ContainerRunner, spec: ContainerSpec, *, gpu_fallback: bool
+) -> Iterator[RunningContainer]:
+    """Start ``spec``; the container is stopped and removed when the block is left.
+
+    Ctrl-C (or SIGTERM) while the engine creates and starts the container waits until the
+    container is ours to remove: an interrupt between "created" and "handle returned" would
+    otherwise leave a container behind that nobody knows the id of. ``gpu_fallback``: GPUs the
+    model asked for (not ``--gpus``) that the engine cannot give are a warning, and the
+    container starts without, as Cog does.
+    """
+    with contextlib.ExitStack() as stack:
+        try:
+            with deferred_interrupts():
+                container = stack.enter_context(runner.start(spec))
+        except ContainerError as exc:
+            if not (gpu_fallback and spec.gpus is not None):
+                raise
+            ctx.note(
+                f"warning: the engine could not give the container a GPU ({exc.detail}); "
+                "running without a GPU"
+            )
+            with deferred_interrupts():
+                container = stack.enter_context(runner.start(replace(spec, gpus=None)))
+        yield container
+
+
+def _gpus(flag: str | None, model: Model) -> GpuRequest | None:
+    """``--gpus`` if given (Docker's forms), else all GPUs when the model asks for a GPU."""
+    if flag is not None:
+        request = GpuRequest.parse(flag)
+        return request if request.wants_gpus else None
+    return GpuRequest.ALL if model.has_gpu else None
+
+
+def _serve(
+    ctx: Context, runner: ContainerRunner, spec: ContainerSpec, port: int, *, gpu_fallback: bool
+) -> int:
+    host = runner.published_host
+    if not runner.is_local:  # Cog HEAD warns too: the port is not on this machine
+        ctx.note(
+            f"warning: the Docker engine is not on this machine: the server is published on "
+            f"port {port} of {host} (all its interfaces), not on this machine"
+        )
     try:
-        with start_container(runner, spec) as container:
-            ctx.note(f"Serving the model at http://127.0.0.1:{port} (Ctrl-C stops it)")
+        with start_container(ctx, runner, spec, gpu_fallback=gpu_fallback) as container:
+            ctx.note(f"Serving the model at http://{_url_host(host)}:{port} (Ctrl-C stops it)")
             for line in container.follow_logs():
                 ctx.note(line.rstrip("\n"))
             code = container.wait()
@@ -89,6 +145,10 @@ def _serve(ctx: Context, runner: ContainerRunner, spec: ContainerSpec, port: int
     if code != 0:
         raise ContainerError(f"the model server exited with code {code}", exit_code=code)
     return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _stub_env(model: Model) -> dict[str, str]:

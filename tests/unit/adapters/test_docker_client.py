@@ -15,7 +15,7 @@ from adapters.docker import (
     DockerImageBuilder,
     DockerLocalImages,
 )
-from adapters.docker.client import DEFAULT_HOST
+from adapters.docker.client import DEFAULT_HOST, Publication
 from domain.errors import AuthenticationError
 
 DEAD = "unix:///nonexistent/cogmodel-test.sock"
@@ -91,3 +91,32 @@ def test_credentials_are_read_at_each_call(tmp_path: Path) -> None:
     assert engine.registry_auth("127.0.0.1:5000") == {}
     write_config(tmp_path, {"127.0.0.1:5000": basic("late", "login")})
     assert engine.registry_auth("127.0.0.1:5000")["username"] == "late"
+
+
+@pytest.mark.parametrize(
+    ("host", "bind", "reach", "local"),
+    [
+        ("unix:///var/run/docker.sock", "127.0.0.1", "127.0.0.1", True),
+        ("npipe:////./pipe/docker_engine", "127.0.0.1", "127.0.0.1", True),
+        ("tcp://127.0.0.1:2375", "127.0.0.1", "127.0.0.1", True),
+        ("tcp://localhost:2375", "127.0.0.1", "127.0.0.1", True),
+        ("tcp://[::1]:2375", "127.0.0.1", "127.0.0.1", True),
+        ("tcp://10.1.2.3:2376", "0.0.0.0", "10.1.2.3", False),
+        ("https://docker.example.com:2376", "0.0.0.0", "docker.example.com", False),
+        ("tcp://[fd00::5]:2375", "0.0.0.0", "fd00::5", False),
+        ("ssh://me@gpu-box", "0.0.0.0", "gpu-box", False),
+        ("ssh://me@gpu-box:2222", "0.0.0.0", "gpu-box", False),
+    ],
+)
+def test_ports_are_published_where_this_machine_reaches_them(
+    host: str, bind: str, reach: str, local: bool
+) -> None:
+    engine = DockerEngine(host=host, environ={})
+    assert engine.publication() == Publication(bind=bind, reach=reach, local=local)
+    runner = DockerContainerRunner(engine=engine)
+    assert (runner.published_host, runner.is_local) == (reach, local)
+
+
+def test_the_publication_follows_the_engine_address_from_the_environment() -> None:
+    engine = DockerEngine(environ={"DOCKER_HOST": "tcp://192.0.2.7:2375"})
+    assert engine.publication().reach == "192.0.2.7"

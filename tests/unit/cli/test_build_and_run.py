@@ -181,3 +181,43 @@ def test_ctrl_c_stops_serve_cleanly(cli: Cli) -> None:
     run = cli("serve")
     assert run.code == 0
     assert runner.running == {}
+
+
+class _RemoteRunner(InMemoryContainerRunner):
+    """An engine on another machine: ports are published on its host."""
+
+    @property
+    def published_host(self) -> str:
+        return "gpu-box.example"
+
+    @property
+    def is_local(self) -> bool:
+        return False
+
+
+def test_serve_on_a_remote_engine_warns_that_the_port_is_not_on_this_machine(cli: Cli) -> None:
+    runner = _RemoteRunner(cli.local)
+    cli.container.container_runner.override(providers.Object(runner))
+    run = cli("serve", "-p", "9000")
+    assert run.code == 0, run.err
+    lines = run.err.splitlines()
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert "not on this machine" in warnings[0]
+    assert "http://gpu-box.example:9000" in run.err
+    assert cli("serve").code == 0
+    local = InMemoryContainerRunner(cli.local)
+    cli.container.container_runner.override(providers.Object(local))
+    assert "warning" not in cli("serve").err
+
+
+def test_run_of_a_gpu_model_on_an_engine_without_gpus_warns_and_runs_without(cli: Cli) -> None:
+    cli.load_source = simple_loader(_config(build={"python_version": "3.11", "gpu": True}))
+    runner: InMemoryContainerRunner = cli.container.container_runner()
+    runner.gpus_available = False
+    runner.program = _program
+    run = cli("run", "python", "x.py")
+    assert run.code == 3, run.err
+    assert sum(line.startswith("warning: ") for line in run.err.splitlines()) == 1
+    assert [c.spec.gpus for c in runner.started] == [None]
+    assert cli("run", "--gpus", "all", "python", "x.py").code == 6  # asked for: no fallback

@@ -8,7 +8,7 @@ import pytest
 
 from domain.labels import LABEL_CONFIG
 from domain.platform import parse_platform
-from tests.builders import cog_image
+from tests.builders import cog_image, cog_labels
 from tests.unit.cli.conftest import MODEL_SCHEMA, Cli, model_labels
 
 REF = "127.0.0.1:5000/acme/hello:1"
@@ -145,3 +145,27 @@ def test_pull_json_is_the_inspect_object(cli: Cli) -> None:
 
 def test_pull_of_a_missing_image_exits_3(cli: Cli) -> None:
     assert cli("pull", REF).code == 3
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"components": []},
+        {"components": {"schemas": {"Input": {"properties": {"a": "string"}}}}},
+        {"components": {"schemas": {"Input": {"properties": {"a": {"$ref": "#/nowhere"}}}}}},
+    ],
+)
+def test_a_schema_label_of_the_wrong_shape_exits_4_and_prints_nothing(
+    cli: Cli, schema: dict[str, object]
+) -> None:
+    cli.add_local("acme/odd:1", cog_labels(schema=schema))
+    run = cli("inspect", "acme/odd:1")
+    assert run.code == 4
+    assert run.out == ""
+    assert run.err.startswith(
+        "error: image index.docker.io/acme/odd:1: label run.cog.openapi_schema"
+    )
+    assert run.err.count("\n") == 1
+    predict = cli("predict", "acme/odd:1", "-i", "a=1")
+    assert predict.code == 4
+    assert predict.err.count("\n") == 1

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 
-from adapters.cli.commands.predict import TRAIN_COMMAND
-from application.ports.container_runner import ContainerSpec, RunningContainer
+from adapters.cog_http import CogHttpModelApi
+from application.ports.container_runner import ContainerSpec, GpuRequest, RunningContainer
+from application.predictor import TRAIN_COMMAND
 from domain.errors import ImageNotFoundError
 from domain.image_source import ImageSource
 from domain.labels import LABEL_HAS_INIT
@@ -24,8 +25,10 @@ PNG = b"\x89PNG\r\n\x1a\nfake"
 
 @pytest.fixture
 def runner(cli: Cli) -> CogServingRunner:
+    """Model containers are fake Cog servers, reached over HTTP by the real Cog HTTP adapter."""
     runner = CogServingRunner(cli.local)
     cli.container.container_runner.override(providers.Object(runner))
+    cli.container.model_api.override(providers.Object(CogHttpModelApi()))
     return runner
 
 
@@ -108,33 +111,74 @@ def test_a_file_output_is_written_to_disk(cli: Cli, runner: CogServingRunner) ->
     assert (cli.cwd / "result.bin").read_bytes() == PNG
 
 
-def test_an_unwritable_output_path_exits_2_and_removes_the_container(
+def test_an_unwritable_output_path_exits_2_before_any_container_starts(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
     run = cli("predict", REF, "-i", "text=x", "-o", "no-such-dir/out.png")
     assert run.code == 2
-    assert run.err.splitlines()[-1].startswith("error: cannot write output to")
-    assert runner.running == {}
+    assert run.err.splitlines()[-1].startswith("error: Output path is not writable: no such")
+    assert runner.specs == []  # checked first (Cog since its PR #1389)
     assert not (cli.cwd / "no-such-dir").exists()
 
 
-def test_json_prints_the_response_with_file_paths(cli: Cli, runner: CogServingRunner) -> None:
+def test_an_output_that_cannot_be_written_after_the_run_exits_2_and_removes_the_container(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+
+    def output_and_block_the_path(endpoint: str, inputs: dict[str, Any]) -> Any:
+        (cli.cwd / "out.png").mkdir()  # the path becomes a directory while the model runs
+        return _file_output(endpoint, inputs)
+
+    runner.model.respond = output_and_block_the_path
+    run = cli("predict", REF, "-i", "text=x", "-o", "out.png")
+    assert run.code == 2
+    assert run.err.splitlines()[-1].startswith("error: cannot write output to")
+    assert runner.running == {}
+
+
+def test_an_existing_directory_as_output_gets_the_file_inside_as_in_cog(
+    cli: Cli, runner: CogServingRunner
+) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
-    document = cli("predict", REF, "-i", "text=x", "--json").json()
+    (cli.cwd / "results").mkdir()
+    assert cli("predict", REF, "-i", "text=x", "-o", "results").code == 0
+    assert (cli.cwd / "results" / "output.png").read_bytes() == PNG
+
+
+def test_the_default_output_name_taken_by_a_directory_exits_2_before_starting(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    (cli.cwd / "output").mkdir()
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 2
+    assert 'Default output name "output" conflicts with directory' in run.err
+    assert runner.specs == []
+
+
+def test_json_response_prints_the_response_with_file_paths(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels())
+    runner.model.respond = _file_output
+    document = cli("predict", REF, "-i", "text=x", "--json-response").json()
     assert document["status"] == "succeeded"
     assert document["output"] == str(cli.cwd / "output.png")
 
 
-def test_rejected_inputs_exit_2_and_name_the_input(cli: Cli, runner: CogServingRunner) -> None:
+def test_inputs_the_model_refuses_exit_2_and_name_the_input(
+    cli: Cli, runner: CogServingRunner
+) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = lambda endpoint, inputs: (
         422,
         {"detail": [{"loc": ["body", "input", "text"], "msg": "field required"}]},
     )
-    run = cli("predict", REF)
+    run = cli("predict", REF, "-i", "text=x")
     assert run.code == 2
     assert "text: field required" in run.err
     assert runner.running == {}
@@ -256,16 +300,37 @@ def test_a_gpu_model_asks_for_gpus_and_env_flags_reach_the_container(
 ) -> None:
     cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
     assert cli("predict", REF, "-i", "text=x", "-e", "DEBUG=1").code == 0
-    assert runner.specs[0].gpus is True
+    assert runner.specs[0].gpus == GpuRequest.ALL
     assert runner.specs[0].env == {"COG_LOG_LEVEL": "warning", "DEBUG": "1"}
-    assert cli("predict", REF, "-i", "text=x", "--gpus", "0").code == 0
-    assert runner.specs[1].gpus is False
-    assert cli("predict", REF, "-i", "text=x", "--gpus", "none").code == 0
-    assert runner.specs[2].gpus is False
-    # Docker's device lists cannot be honoured (the port passes every GPU or none): refused,
-    # rather than silently giving the container all of them.
-    assert cli("predict", REF, "-i", "text=x", "--gpus", "device=1").code == 2
-    assert len(runner.specs) == 3
+    for flag in ("0", "none"):
+        assert cli("predict", REF, "-i", "text=x", "--gpus", flag).code == 0
+        assert runner.specs[-1].gpus is None
+    assert cli("predict", REF, "-i", "text=x", "--gpus", "device=0,1").code == 0
+    assert runner.specs[-1].gpus == GpuRequest(device_ids=("0", "1"))
+    assert cli("predict", REF, "-i", "text=x", "--gpus", '"device=2"').code == 0
+    assert runner.specs[-1].gpus == GpuRequest(device_ids=("2",))
+    assert cli("predict", REF, "-i", "text=x", "--gpus", "3").code == 0
+    assert runner.specs[-1].gpus == GpuRequest(count=3)
+    started = len(runner.specs)
+    bad = cli("predict", REF, "-i", "text=x", "--gpus", "some")
+    assert bad.code == 2
+    assert bad.err.startswith("error: invalid --gpus value 'some'")
+    assert len(runner.specs) == started
+
+
+def test_a_gpu_model_on_an_engine_without_gpus_warns_once_and_runs_on_the_cpu(
+    cli: Cli, runner: CogServingRunner
+) -> None:
+    cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
+    runner.gpus_available = False
+    run = cli("predict", REF, "-i", "text=x")
+    assert run.code == 0, run.err
+    warnings = [line for line in run.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert "without a GPU" in warnings[0]
+    assert [spec.gpus for spec in runner.specs] == [None]
+    refused = cli("predict", REF, "-i", "text=x", "--gpus", "all")  # asked for: no fallback
+    assert refused.code == 6
 
 
 def test_predict_without_an_image_builds_the_project(cli: Cli, runner: CogServingRunner) -> None:
@@ -290,7 +355,7 @@ def test_train_posts_to_trainings_in_train_mode(cli: Cli, runner: CogServingRunn
 def test_no_output_is_reported(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = lambda endpoint, inputs: (200, {"status": "succeeded", "output": None})
-    run = cli("predict", REF)
+    run = cli("predict", REF, "-i", "text=x")
     assert run.code == 0
     assert "No output generated" in run.err
 

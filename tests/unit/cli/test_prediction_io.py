@@ -1,76 +1,69 @@
-"""Inputs from -i flags and outputs to disk, as Cog's `predict` does them."""
+"""Outputs to disk as Cog's `predict` writes them, and --json inputs from a file or stdin.
+
+(How -i text is typed by the schema is the domain's: tests/unit/domain/prediction/.)
+"""
 
 from __future__ import annotations
 
-import base64
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from adapters.cli.prediction_io import decode_data_url, parse_inputs, save_files
-from domain.errors import InvalidInputError, ProtocolError
-from tests.unit.cli.conftest import MODEL_SCHEMA
+from adapters.cli.prediction_io import (
+    json_inputs,
+    local_paths,
+    output_destination,
+    render,
+    save_files,
+)
+from domain.errors import InvalidInputError
+from domain.prediction import LocalFile, OutputFile
 
-LIST_SCHEMA = {
-    "components": {
-        "schemas": {
-            "Input": {
-                "properties": {
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "sizes": {"type": "array", "items": {"type": "integer"}},
-                    "ratio": {"type": "number"},
-                    "options": {"type": "object"},
-                }
-            },
-            "Output": {"type": "array", "items": {"type": "string", "format": "uri"}},
-        }
-    }
-}
+PNG = OutputFile(content=b"\x89PNG", media_type="image/png")
 
 
-def test_repeated_names_make_a_list_typed_by_the_items(tmp_path: Path) -> None:
-    inputs = parse_inputs(["sizes=1", "sizes=2", "tags=a"], LIST_SCHEMA, cwd=tmp_path)
-    assert inputs == {"sizes": [1, 2], "tags": ["a"]}
+def test_json_inputs_come_from_text_a_file_or_stdin(tmp_path: Path) -> None:
+    (tmp_path / "in.json").write_text('{"a": 1}')
+    assert json_inputs('{"a": 2}', cwd=tmp_path, stdin_text=None) == {"a": 2}
+    assert json_inputs("@in.json", cwd=tmp_path, stdin_text=None) == {"a": 1}
+    assert json_inputs("@-", cwd=tmp_path, stdin_text='{"a": 3}') == {"a": 3}
 
 
-def test_a_json_array_is_taken_as_the_list(tmp_path: Path) -> None:
-    assert parse_inputs(['tags=["a", "b"]'], LIST_SCHEMA, cwd=tmp_path) == {"tags": ["a", "b"]}
+def test_a_json_file_that_cannot_be_read_is_invalid_input_in_cogs_words(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        json_inputs("@nope.json", cwd=tmp_path, stdin_text=None)
+    assert str(info.value) == 'Failed to read JSON from file "nope.json": No such file or directory'
 
 
-def test_numbers_and_objects(tmp_path: Path) -> None:
-    inputs = parse_inputs(["ratio=2", 'options={"k": 1}'], LIST_SCHEMA, cwd=tmp_path)
-    assert inputs == {"ratio": 2, "options": {"k": 1}}
-    assert parse_inputs(["ratio=0.5"], LIST_SCHEMA, cwd=tmp_path) == {"ratio": 0.5}
+def test_file_paths_are_made_absolute_from_the_working_directory(tmp_path: Path) -> None:
+    inputs = local_paths({"a": LocalFile("x.png"), "b": [LocalFile("/abs.png")], "c": 1}, tmp_path)
+    assert inputs == {"a": LocalFile(str(tmp_path / "x.png")), "b": [LocalFile("/abs.png")], "c": 1}
 
 
-def test_without_a_schema_values_stay_strings(tmp_path: Path) -> None:
-    assert parse_inputs(["times=3"], None, cwd=tmp_path) == {"times": "3"}
+def test_the_output_path_is_checked_as_cog_checks_it(tmp_path: Path) -> None:
+    assert output_destination(tmp_path, None, "output") == tmp_path / "output"
+    assert output_destination(tmp_path, "out.png", "output") == tmp_path / "out.png"
+    (tmp_path / "results").mkdir()
+    assert output_destination(tmp_path, "results", "output") == tmp_path / "results" / "output"
+    with pytest.raises(InvalidInputError, match="no such directory"):
+        output_destination(tmp_path, "missing/out.png", "output")
+    (tmp_path / "output").mkdir()
+    with pytest.raises(InvalidInputError, match='Default output name "output" conflicts'):
+        output_destination(tmp_path, None, "output")
 
 
-@pytest.mark.parametrize("flag", ["novalue", "=x", "times=3.5", "loud=maybe"])
-def test_bad_flags_are_invalid_input(tmp_path: Path, flag: str) -> None:
-    with pytest.raises(InvalidInputError):
-        parse_inputs([flag], MODEL_SCHEMA, cwd=tmp_path)
-
-
-def test_a_file_is_sent_as_a_data_url_with_its_type(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("hi")
-    url = parse_inputs(["text=@notes.txt"], MODEL_SCHEMA, cwd=tmp_path)["text"]
-    assert url == "data:text/plain;base64," + base64.b64encode(b"hi").decode()
-
-
-def test_data_urls_decode_base64_and_percent_forms() -> None:
-    assert decode_data_url("data:text/plain;base64,aGk=") == (b"hi", "text/plain")
-    assert decode_data_url("data:,a%20b") == (b"a b", "text/plain")
-    with pytest.raises(ProtocolError):  # the model's answer is malformed: exit 6, not 2
-        decode_data_url("data:text/plain;base64,%%%")
+def test_a_file_gets_the_extension_of_its_media_type(tmp_path: Path) -> None:
+    assert save_files(PNG, tmp_path / "out") == (str(tmp_path / "out.png"), [tmp_path / "out.png"])
+    assert (tmp_path / "out.png").read_bytes() == b"\x89PNG"
+    kept, _ = save_files(PNG, tmp_path / "named.bin")
+    assert kept == str(tmp_path / "named.bin")  # an extension given is kept, as Cog keeps it
 
 
 def test_a_list_of_files_is_numbered(tmp_path: Path) -> None:
-    urls = ["data:image/png;base64," + base64.b64encode(bytes([i])).decode() for i in range(2)]
-    output, written = save_files(urls, LIST_SCHEMA, tmp_path / "out")
+    files = [OutputFile(content=bytes([i]), media_type="image/png") for i in range(2)]
+    output, written = save_files(files, tmp_path / "out")
     assert written == [tmp_path / "out.0.png", tmp_path / "out.1.png"]
     assert output == [str(path) for path in written]
     assert (tmp_path / "out.1.png").read_bytes() == bytes([1])
@@ -78,14 +71,14 @@ def test_a_list_of_files_is_numbered(tmp_path: Path) -> None:
 
 def test_an_unwritable_destination_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError):
-        save_files("data:,x", None, tmp_path / "missing-dir" / "out.txt")
+        save_files(PNG, tmp_path / "missing-dir" / "out.txt")
 
 
 def test_when_one_file_of_a_list_fails_none_is_left(tmp_path: Path) -> None:
-    urls = ["data:text/plain,first", "data:text/plain;base64,%%%"]
-    with pytest.raises(ProtocolError):
-        save_files(urls, LIST_SCHEMA, tmp_path / "out")
-    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "out.1.png").mkdir()  # the second file cannot be written
+    with pytest.raises(InvalidInputError):
+        save_files([PNG, PNG], tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.1.png"]
 
 
 # Writes under a file-size limit (as a full disk would stop them), in a child process.
@@ -115,18 +108,26 @@ def test_a_write_that_fails_midway_leaves_no_partial_file(tmp_path: Path) -> Non
 
 
 def test_plain_values_are_left_alone(tmp_path: Path) -> None:
-    assert save_files({"a": 1}, None, tmp_path / "out") == ({"a": 1}, [])
+    assert save_files({"a": 1}, tmp_path / "out") == ({"a": 1}, [])
 
 
 def test_the_file_field_of_an_object_is_saved_at_the_destination(tmp_path: Path) -> None:
-    output = {"weights": "data:application/json;base64,e30=", "words": 3}
-    saved, written = save_files(output, None, tmp_path / "weights", mode="train")
+    output = {"weights": OutputFile(content=b"{}", media_type="application/json"), "words": 3}
+    saved, written = save_files(output, tmp_path / "weights")
     assert written == [tmp_path / "weights.json"]
     assert saved == {"weights": str(tmp_path / "weights.json"), "words": 3}
 
 
 def test_several_file_fields_are_saved_by_name(tmp_path: Path) -> None:
-    output = {"a": "data:text/plain,1", "b": "data:text/plain,2"}
-    saved, written = save_files(output, None, tmp_path / "out")
+    text = OutputFile(content=b"1", media_type="text/plain")
+    saved, written = save_files({"a": text, "b": text}, tmp_path / "out")
     assert saved == {"a": str(written[0]), "b": str(written[1])}
     assert written == [tmp_path / "out.a.txt", tmp_path / "out.b.txt"]
+
+
+def test_a_file_deeper_in_the_output_is_shown_as_its_data_url(tmp_path: Path) -> None:
+    output = [{"image": PNG}]
+    saved, written = save_files(output, tmp_path / "out")
+    assert written == []
+    assert saved == [{"image": "data:image/png;base64,iVBORw=="}]
+    assert render({"x": PNG}) == '{\n  "x": "data:image/png;base64,iVBORw=="\n}'
