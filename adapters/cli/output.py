@@ -69,7 +69,6 @@ def model_document(model: Model) -> dict[str, object]:
 def model_rows(model: Model) -> list[tuple[str, str]]:
     """The human description of ``model``: identity first, then what the model is."""
     image = model.image
-    build = model.config.build
     rows = [
         ("Image", image.display_name),
         ("Image ID", image.image_id or "-"),
@@ -81,12 +80,12 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
     rows += [
         ("Platform", str(image.platform) if image.platform else "-"),
         ("Cog version", model.cog_version or "-"),
-        ("GPU", "yes" if build.gpu else "no"),
-        ("Python version", build.python_version or "-"),
-        ("Predictor", model.config.predict or "-"),
+        ("GPU", "yes" if model.has_gpu else "no"),
+        ("Python version", model.python_version or "-"),
+        ("Predictor", model.predictor or "-"),
     ]
-    if model.config.train:
-        rows.append(("Trainer", model.config.train))
+    if model.trainer:
+        rows.append(("Trainer", model.trainer))
     return rows
 
 
