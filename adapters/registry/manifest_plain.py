@@ -34,7 +34,7 @@ _MAX_DEPTH: Final = 64
 def plain_manifest(
     body: bytes, *, digest: Digest, content_type: str | None, where: str
 ) -> Manifest | None:
-    """:func:`~adapters.registry.manifests.parse_manifest` without pydantic, or ``None`` where the models must judge.
+    """``manifests.parse_manifest`` without pydantic, or ``None`` where the models must judge.
 
     Raises:
         ProtocolError: a well-formed document of a media type this adapter does not read.
@@ -58,7 +58,7 @@ def plain_manifest(
 
 
 def plain_config(body: bytes) -> ImageConfig | None:
-    """:func:`~adapters.registry.manifests.parse_config` without pydantic, or ``None`` where the models must judge."""
+    """``manifests.parse_config`` without pydantic, or ``None`` where the models must judge."""
     try:
         return _image_config(_object(_plain_json(body)))
     except _UnsureError:

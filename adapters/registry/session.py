@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import oras.provider
 import requests
 import requests.adapters
 import requests.utils
@@ -90,6 +89,8 @@ class BoundedSession:
         self.registry = registry
         self._options = options
         self._verify: bool | str = options.ca_bundle or _environ_ca_bundle() or True
+        import oras.provider  # noqa: PLC0415 - with jsonschema and all of oras: only when used
+
         self._oras = oras.provider.Registry(
             hostname=api_host, insecure=scheme == "http", tls_verify=self._verify
         )
