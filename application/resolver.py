@@ -14,28 +14,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import replace
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from application.ports.local_images import LocalImages
-from application.ports.model_factory import ModelFactory
-from application.ports.remote_images import RemoteImages
-from domain.digest import Digest, ImageId
+from domain.digest import ImageId
 from domain.errors import ImageNotFoundError, ProtocolError, SourceError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform
 from domain.model import Model
-from domain.options import (
-    BuildBaseOptions,
-    BuildOptions,
-    base_with_defaults,
-    with_defaults,
-)
-from domain.platform import Platform
-from domain.progress import ProgressSink
-from domain.reference import ParsedRef
-from domain.refs import BuildRef, LocalRef, ModelRef, RemoteRef, TagRef
-from domain.source import Source
+
+if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them when they run
+    from application.ports.local_images import LocalImages
+    from application.ports.model_factory import ModelFactory
+    from application.ports.remote_images import RemoteImages
+    from domain.digest import Digest
+    from domain.options import BuildBaseOptions, BuildOptions
+    from domain.platform import Platform
+    from domain.progress import ProgressSink
+    from domain.reference import ParsedRef
+    from domain.refs import ModelRef
+    from domain.source import Source
 
 
 class Preference(enum.Enum):
@@ -107,6 +105,8 @@ class Resolver:
         Raises:
             as :meth:`inspect` or :meth:`build`.
         """
+        from domain.refs import BuildRef, LocalRef, RemoteRef, TagRef  # noqa: PLC0415
+
         match ref:
             case TagRef(image=image):
                 return self.inspect(image)
@@ -211,6 +211,8 @@ class Resolver:
             ProtocolError: the factory returned an image with neither id nor name.
             InvalidLabelError: the built image's schema label is malformed.
         """
+        from domain.options import BuildOptions, with_defaults  # noqa: PLC0415
+
         checked = _require_source(source, "build")
         built = self._factory.build(checked, with_defaults(options or BuildOptions(), checked))
         image = self._inspect_built(built)
@@ -229,6 +231,8 @@ class Resolver:
             SourceError: no source, no config, or a project directory that is not absolute.
             ConfigError, BuildError, BackendUnavailableError: from the factory.
         """
+        from domain.options import BuildBaseOptions, base_with_defaults  # noqa: PLC0415
+
         checked = _require_source(source, "build_base")
         built = self._factory.build_base(
             checked, base_with_defaults(options or BuildBaseOptions(), checked)
