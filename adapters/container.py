@@ -14,6 +14,10 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 - ``progress``: a ``ProgressSink`` the build backend reports build output to, or ``None``.
 - ``default_preference``: the Resolver's default look-up order (a ``Preference`` name).
 
+Adapters are thread-safe singletons (``ThreadSafeSingleton``): the workers of
+``Resolver.inspect_many`` that first ask for a port at the same moment get one adapter, so a
+batch shares one connection pool and one auth challenge per registry.
+
 Every port provider can be overridden, at any time, and the override is what the next call sees:
 ``container.resolver()`` makes a new (cheap) Resolver on each call, and the Resolver reaches its
 adapters through their providers. Adapters are made on first use and their modules imported
@@ -141,14 +145,14 @@ class Container(containers.DeclarativeContainer):
 
     config = providers.Configuration(default=DEFAULTS)
 
-    docker_engine = providers.Singleton(_docker_engine, host=config.docker.host)
-    local_images = providers.Singleton(_docker_local_images, engine=docker_engine)
-    remote_images = providers.Singleton(_oras_remote_images, registry=config.registry)
-    image_builder = providers.Singleton(
+    docker_engine = providers.ThreadSafeSingleton(_docker_engine, host=config.docker.host)
+    local_images = providers.ThreadSafeSingleton(_docker_local_images, engine=docker_engine)
+    remote_images = providers.ThreadSafeSingleton(_oras_remote_images, registry=config.registry)
+    image_builder = providers.ThreadSafeSingleton(
         _image_builder, kind=config.builder, cli=config.docker.cli, engine=docker_engine
     )
-    container_runner = providers.Singleton(_docker_runner, engine=docker_engine)
-    model_factory = providers.Singleton(
+    container_runner = providers.ThreadSafeSingleton(_docker_runner, engine=docker_engine)
+    model_factory = providers.ThreadSafeSingleton(
         _dockerfile_factory,
         builder=image_builder,
         local=local_images,
@@ -195,6 +199,8 @@ def _use_the_memory_world(container: Container) -> None:
     engine = InMemoryLocalImages(registry=registry)
     container.remote_images.override(providers.Object(registry))
     container.local_images.override(providers.Object(engine))
-    container.image_builder.override(providers.Singleton(InMemoryImageBuilder, engine))
-    container.container_runner.override(providers.Singleton(InMemoryContainerRunner, engine))
-    container.model_factory.override(providers.Singleton(InMemoryModelFactory, engine))
+    container.image_builder.override(providers.ThreadSafeSingleton(InMemoryImageBuilder, engine))
+    container.container_runner.override(
+        providers.ThreadSafeSingleton(InMemoryContainerRunner, engine)
+    )
+    container.model_factory.override(providers.ThreadSafeSingleton(InMemoryModelFactory, engine))

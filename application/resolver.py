@@ -13,11 +13,18 @@ Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Final, assert_never
 
 from domain.digest import ImageId
-from domain.errors import ImageNotFoundError, ProtocolError, SourceError
+from domain.errors import (
+    CogModelError,
+    ImageNotFoundError,
+    InvalidInputError,
+    ProtocolError,
+    SourceError,
+)
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform
@@ -34,6 +41,8 @@ if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them 
     from domain.reference import ParsedRef
     from domain.refs import ModelRef
     from domain.source import Source
+
+DEFAULT_WORKERS: Final = 8
 
 
 class Preference(enum.Enum):
@@ -146,6 +155,67 @@ class Resolver:
                 continue
             return Model.from_image(image)
         return Model.from_image(self._inspect_at(last, ref, platform))
+
+    def inspect_many(
+        self,
+        refs: Iterable[ParsedRef],
+        *,
+        prefer: Preference | None = None,
+        platform: Platform | None = None,
+        max_workers: int = DEFAULT_WORKERS,
+    ) -> Iterator[Model | CogModelError]:
+        """Inspect several images at once: :meth:`inspect` of each, concurrently.
+
+        Yields one result per reference, **in input order**, each as soon as it and all before
+        it are known: the :class:`Model`, or the :class:`~domain.errors.CogModelError` that
+        :meth:`inspect` raised for that reference (one image's failure never stops the
+        others). At most ``max_workers`` look-ups run at once (Default: 8, the registry
+        adapter's connections per registry). Nothing starts until the first result is asked
+        for; closing the iterator early cancels what has not started.
+
+        The ports are shared by the workers: the registry adapter keeps one connection pool
+        per registry and lets the first request to a registry meet its auth challenge alone,
+        so a batch costs one challenge per registry, not one per image.
+
+        Raises:
+            InvalidInputError: ``max_workers`` is less than 1.
+            Exception: an error that is not a ``CogModelError`` (a bug) is raised when its
+                reference's turn comes.
+        """
+        if max_workers < 1:
+            raise InvalidInputError(
+                f"max_workers must be at least 1 (got {max_workers})", reason="max_workers < 1"
+            )
+        return self._inspect_many(list(refs), prefer, platform, max_workers)
+
+    def _inspect_many(
+        self,
+        refs: list[ParsedRef],
+        prefer: Preference | None,
+        platform: Platform | None,
+        max_workers: int,
+    ) -> Iterator[Model | CogModelError]:
+        if not refs:
+            return
+
+        def one(ref: ParsedRef) -> Model | CogModelError:
+            try:
+                return self.inspect(ref, prefer=prefer, platform=platform)
+            except CogModelError as error:
+                return error
+
+        # Imported here: only a batch needs threads.
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        pool = ThreadPoolExecutor(max_workers=min(max_workers, len(refs)))
+        try:
+            futures = [pool.submit(one, ref) for ref in refs]
+            for future in futures:
+                yield future.result()
+        finally:
+            # Early close, an interrupt or a bug: start nothing more; running look-ups end
+            # within the backends' own timeouts.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def inspect_by_id(self, image_id: ImageId | str) -> Model:
         """The local model whose image id is, or starts with, ``image_id``.
