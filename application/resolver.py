@@ -13,7 +13,7 @@ Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final, assert_never
 
@@ -163,7 +163,7 @@ class Resolver:
         prefer: Preference | None = None,
         platform: Platform | None = None,
         max_workers: int = DEFAULT_WORKERS,
-    ) -> Iterator[Model | CogModelError]:
+    ) -> Generator[Model | CogModelError, None, None]:
         """Inspect several images at once: :meth:`inspect` of each, concurrently.
 
         Yields one result per reference, **in input order**, each as soon as it and all before
@@ -194,7 +194,7 @@ class Resolver:
         prefer: Preference | None,
         platform: Platform | None,
         max_workers: int,
-    ) -> Iterator[Model | CogModelError]:
+    ) -> Generator[Model | CogModelError, None, None]:
         if not refs:
             return
 

@@ -48,6 +48,7 @@ class Context:
         env: the environment variables (``COG_REGISTRY_HOST``, ``DOCKER_HOST``, …).
         stdout: where results go.
         stderr: where progress, notes and errors go.
+        stdin: where ``-`` arguments are read from (``inspect -``); ``None``: nothing to read.
         cwd: the directory the command runs in (the project is looked up from here).
         replicate_host: ``--registry``, overriding ``COG_REGISTRY_HOST``.
         container: a ready composition root; ``None`` builds the real one on first use.
@@ -65,10 +66,12 @@ class Context:
         replicate_host: str | None = None,
         container: Container | None = None,
         load_source: SourceLoader | None = None,
+        stdin: TextIO | None = None,
     ) -> None:
         self.env = env
         self.stdout = stdout
         self.stderr = stderr
+        self.stdin = stdin
         self.cwd = cwd
         # Cog reads COG_REGISTRY_HOST at the edge (global.ReplicateRegistryHost); so do we.
         self.replicate_host = (
@@ -168,13 +171,15 @@ class Context:
 def default_context(
     *, replicate_host: str | None = None, container: Container | None = None
 ) -> Context:
-    """A context on the real process: ``os.environ``, ``sys.stdout``/``stderr``, the cwd."""
+    """A context on the real process: ``os.environ``, ``sys.stdin``/``stdout``/``stderr``, the
+    cwd."""
     import sys
 
     return Context(
         env=os.environ,
         stdout=sys.stdout,
         stderr=sys.stderr,
+        stdin=sys.stdin,
         cwd=Path.cwd(),
         replicate_host=replicate_host,
         container=container,

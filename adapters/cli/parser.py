@@ -208,13 +208,25 @@ def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd = commands.add_parser(
         "inspect",
         help="show what a model image is: config, schema, where it was found",
-        description="Inspect a Cog model image locally or in its registry without pulling "
-        "it. Default: the local engine first, then the registry. REF may be an image id "
-        "(sha256:..., or the start of one) to inspect a local image by id.",
+        description="Inspect Cog model images locally or in their registry without pulling "
+        "them. Default: the local engine first, then the registry. REF may be an image id "
+        "(sha256:..., or the start of one) to inspect a local image by id. Several REFs (or "
+        "-, references on stdin, one a line) are inspected concurrently and reported in "
+        "order; a failed image gets its own 'error: REF: ...' line, and the exit code is "
+        "that of the worst failure.",
     )
-    cmd.add_argument("ref", metavar="REF", help="an image reference or sha256: image id")
+    cmd.add_argument(
+        "refs",
+        metavar="REF",
+        nargs="+",
+        help="an image reference or sha256: image id; - reads references from stdin",
+    )
     _add_lookup_flags(cmd)
-    cmd.add_argument("--json", action="store_true", help="print one JSON object")
+    cmd.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (several images: one object a line, JSON Lines)",
+    )
 
 
 def _add_pull(commands: argparse._SubParsersAction[_Parser]) -> None:

@@ -77,12 +77,15 @@ class Cli:
     env: dict[str, str] = field(default_factory=dict)
     load_source: Callable[[str, Path], Source] | None = None
 
-    def __call__(self, *argv: str, env: Mapping[str, str] | None = None) -> Run:
+    def __call__(
+        self, *argv: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+    ) -> Run:
         out, err = io.StringIO(), io.StringIO()
         context = Context(
             env={**self.env, **(env or {})},
             stdout=out,
             stderr=err,
+            stdin=io.StringIO(stdin) if stdin is not None else None,
             cwd=self.cwd,
             container=self.container,
             load_source=self.load_source,
