@@ -1,8 +1,9 @@
 """oras-py's session for one registry, made bounded: timeouts, a deadline, capped bodies.
 
-``oras.provider.Registry`` builds the ``requests.Session`` (with oras' cookie policy: no
-cookies) and carries the insecure/TLS settings. :class:`BoundedSession` adds what oras-py lacks,
-around that session rather than inside it:
+The ``requests.Session`` is the one ``oras.provider.Registry`` would build — with oras' cookie
+policy, which refuses every cookie — made here directly, so an inspect does not import
+``oras.provider`` and, with it, jsonschema and the rest of oras (decision 0032).
+:class:`BoundedSession` adds what oras-py lacks, around that session rather than inside it:
 
 - a mounted adapter with no urllib3 retries and a default (connect, read) timeout, so even an
   oras code path that forgets a timeout is bounded; every request of ours carries timeouts
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -89,12 +91,10 @@ class BoundedSession:
         self.registry = registry
         self._options = options
         self._verify: bool | str = options.ca_bundle or _environ_ca_bundle() or True
-        import oras.provider  # noqa: PLC0415 - with jsonschema and all of oras: only when used
-
-        self._oras = oras.provider.Registry(
-            hostname=api_host, insecure=scheme == "http", tls_verify=self._verify
-        )
-        session: requests.Session = self._oras.session
+        session = requests.Session()
+        # oras.provider.Registry's policy: some registries take a cookie for a browser's and
+        # start CSRF checks (Harbor), so none is kept.
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         adapter = _BoundedAdapter(
             timeout=(options.connect_timeout, options.read_timeout),
             pool_size=options.max_connections,
