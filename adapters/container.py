@@ -38,13 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
-from adapters.memory import (
-    InMemoryContainerRunner,
-    InMemoryImageBuilder,
-    InMemoryLocalImages,
-    InMemoryModelFactory,
-    InMemoryRemoteImages,
-)
 from application.resolver import Preference, Resolver
 from domain.errors import InvalidInputError
 
@@ -195,6 +188,14 @@ def create_container(overrides: Mapping[str, Any] | None = None) -> Container:
 
 def _use_the_memory_world(container: Container) -> None:
     """Every port played by an in-memory fake, all sharing one engine and one registry."""
+    from adapters.memory import (  # noqa: PLC0415 - the real world never loads the fakes
+        InMemoryContainerRunner,
+        InMemoryImageBuilder,
+        InMemoryLocalImages,
+        InMemoryModelFactory,
+        InMemoryRemoteImages,
+    )
+
     registry = InMemoryRemoteImages()
     engine = InMemoryLocalImages(registry=registry)
     container.remote_images.override(providers.Object(registry))
