@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
+    from adapters.cli.progress import ProgressRelay
     from application.ports.container_runner import ContainerRunner
     from application.resolver import Resolver
     from domain.reference import ParsedRef
@@ -80,10 +81,7 @@ class Context:
         self._container = container
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
-        # The build backend reports to this relay; commands point it at their display.
-        from adapters.cli.progress import ProgressRelay
-
-        self.progress_relay = ProgressRelay()
+        self._progress_relay: ProgressRelay | None = None
 
     # ------------------------------------------------------------------ output
 
@@ -103,6 +101,18 @@ class Context:
         """Write a progress or status line to stderr (never mixed into results)."""
         self.stderr.write(line + "\n")
         self.stderr.flush()
+
+    @property
+    def progress_relay(self) -> ProgressRelay:
+        """The sink the build backend reports to; commands point it at their display.
+
+        Made on first use: a command that builds nothing never imports the progress display.
+        """
+        if self._progress_relay is None:
+            from adapters.cli.progress import ProgressRelay
+
+            self._progress_relay = ProgressRelay()
+        return self._progress_relay
 
     # ------------------------------------------------------------------ backends
 

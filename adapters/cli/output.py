@@ -10,11 +10,8 @@ as an object), ``openapi_schema`` (object or null) and ``labels``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
-
-from adapters.cli.schema_view import describe_inputs, describe_output
 
 if TYPE_CHECKING:
     from adapters.cli.context import Context
@@ -32,6 +29,8 @@ _WHERE = {
 
 def print_json(ctx: Context, document: object) -> None:
     """Write ``document`` as indented JSON, one object, to stdout."""
+    import json  # `ref` without --json, and --help, never need it
+
     ctx.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
@@ -91,6 +90,8 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
 
 def print_model(ctx: Context, model: Model) -> None:
     """The human ``inspect`` output: the table, then the schema's inputs and output."""
+    from adapters.cli.schema_view import describe_inputs, describe_output
+
     print_table(ctx, model_rows(model), width=_WIDTH)
     schema = model.schema
     if schema is None:
@@ -139,6 +140,8 @@ def _config_object(model: Model) -> object:
         try:
             # The label as written (unknown keys kept), unless it holds NaN/Infinity: Python
             # reads those, but they are not JSON, and --json must print JSON.
+            import json
+
             return json.loads(raw, parse_constant=_not_json)
         except ValueError:  # Model.from_image already parsed it; a build model carries none
             pass
