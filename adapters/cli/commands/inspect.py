@@ -110,7 +110,7 @@ def _batch_texts(ctx: Context, arguments: list[str]) -> list[str]:
     """The references, in order: the arguments, with ``-`` replaced by stdin's lines.
 
     Raises:
-        InvalidInputError: ``-`` given twice, or with no stdin to read.
+        InvalidInputError: ``-`` given twice, with no stdin to read, or stdin not text.
     """
     if arguments.count(_STDIN) > 1:
         raise InvalidInputError(
@@ -125,7 +125,13 @@ def _batch_texts(ctx: Context, arguments: list[str]) -> list[str]:
             raise InvalidInputError(
                 "- reads references from stdin, and there is no stdin", reason="no stdin"
             )
-        texts += [line.strip() for line in ctx.stdin if line.strip()]
+        try:
+            texts += [line.strip() for line in ctx.stdin if line.strip()]
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                f"- reads references from stdin, which is not text: {exc.reason}",
+                reason="stdin is not text",
+            ) from exc
     return texts
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
-from adapters.cli.main import worst
+from adapters.cli.context import Context
+from adapters.cli.main import main, worst
 from domain.labels import LABEL_CONFIG
 from tests.unit.cli.conftest import Cli, model_labels
 
@@ -146,3 +148,14 @@ def test_a_malformed_label_is_reported_like_the_single_inspect_reports_it(seeded
     single = seeded("inspect", "--remote", MISSING)
     assert (run.code, single.code) == (4, 4)
     assert run.err == single.err.replace("error: ", f"error: {MISSING}: ", 1)
+
+
+def test_stdin_that_is_not_text_is_invalid_input(seeded: Cli) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(ONE.encode() + b"\n\xff\xfe\n"), encoding="utf-8")
+    context = Context(
+        env={}, stdout=out, stderr=err, stdin=stdin, cwd=seeded.cwd, container=seeded.container
+    )
+    assert main(["inspect", "--remote", "-"], context=context) == 2
+    assert err.getvalue().startswith("error: - reads references from stdin, which is not text")
+    assert out.getvalue() == ""
