@@ -12,8 +12,11 @@ registry API. Then, interleaved, so that load from elsewhere on the machine hits
 1. **One image**: ``cogmodel inspect --remote --json REF`` (the installed console script) and
    ``skopeo inspect --config --tls-verify=false docker://REF`` (Debian's skopeo; both read one
    manifest and one config blob), ``--runs`` times each: medians, minimum, 90th percentile, and
-   the ratio of medians (goal <= 3, stretch <= 2). Both must say the same (labels, platform,
-   image id, manifest digest) and both must fail on a missing tag and an unreachable registry.
+   the ratio of medians (goal <= 3, stretch <= 2), with floors to read it by: ``python -c
+   pass``, ``import requests`` (the registry adapter's HTTP library) and ``import
+   dependency_injector.containers`` (the composition root's). Both tools must say the same
+   (labels, platform, image id, manifest digest) and both must fail on a missing tag and an
+   unreachable registry.
 2. **Many images**: ``--tags`` distinct tags (distinct images) inspected by ONE
    ``cogmodel inspect --remote --json REF…`` process vs ``--tags`` sequential skopeo processes,
    ``--batches`` times each: medians and the speed-up (goal >= 5).
@@ -180,7 +183,7 @@ def check_same_answers(ref: str, missing: str, env: Mapping[str, str]) -> None:
             skopeo(target, "--config"),
         ):
             done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-            codes.append(f"exit {done.returncode}: {done.stderr.strip().splitlines()[-1][:90]}")
+            codes.append(f"exit {done.returncode}: …{done.stderr.strip().splitlines()[-1][-100:]}")
         print(f"  {what}: cogmodel {codes[0]}\n  {' ' * len(what)}  skopeo   {codes[1]}")
 
 
@@ -195,7 +198,9 @@ def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> 
             old_argv, env | old_extra
         )
     cases["skopeo inspect --config"] = lambda: run(skopeo(ref, "--config"), env)
-    cases["python -c pass"] = lambda: run([PYTHON, "-c", "pass"], env)
+    # Floors, to read the ratio by: the interpreter, and the libraries the path keeps.
+    for code in ("pass", "import requests", "import dependency_injector.containers"):
+        cases[f"python -c '{code}'"] = lambda code=code: run([PYTHON, "-c", code], env)
     times = interleaved(cases, runs)
     print(f"== one image, whole process, {runs} interleaved runs each")
     print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
