@@ -27,6 +27,10 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 Predictor`) over the container runner, Cog's HTTP API (``adapters/cog_http``) and the input
 files, in the same way: a new one per call, its ports asked on each use.
 
+Adapters are thread-safe singletons (``ThreadSafeSingleton``): the workers of
+``Resolver.inspect_many`` that first ask for a port at the same moment get one adapter, so a
+batch shares one connection pool and one auth challenge per registry.
+
 Every port provider can be overridden, at any time, and the override is what the next call sees:
 ``container.resolver()`` makes a new (cheap) Resolver on each call, and the Resolver reaches its
 adapters through their providers. Adapters are made on first use and their modules imported
@@ -47,15 +51,6 @@ from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
-from adapters.memory import (
-    InMemoryContainerRunner,
-    InMemoryImageBuilder,
-    InMemoryLocalImages,
-    InMemoryModelApi,
-    InMemoryModelFactory,
-    InMemoryRemoteImages,
-)
-from application.predictor import Predictor
 from application.resolver import Preference, Resolver
 from domain.errors import InvalidInputError
 
@@ -68,6 +63,7 @@ if TYPE_CHECKING:
     from application.ports.model_api import ModelApi
     from application.ports.model_factory import ModelFactory
     from application.ports.remote_images import RemoteImages
+    from application.predictor import Predictor
 
 DEFAULTS: Mapping[str, Any] = {
     "backend": "docker",
@@ -160,6 +156,12 @@ def _dockerfile_factory(**ports_and_settings: Any) -> ModelFactory:
     return DockerfileFactory(**ports_and_settings)
 
 
+def _predictor(**ports: Any) -> Predictor:
+    from application.predictor import Predictor  # noqa: PLC0415 - inspect never loads it
+
+    return Predictor(**ports)
+
+
 class _OnFirstUse:
     """Stands in for a port in the Resolver; each use asks the port's provider for the adapter.
 
@@ -183,16 +185,16 @@ class Container(containers.DeclarativeContainer):
 
     config = providers.Configuration(default=DEFAULTS)
 
-    docker_engine = providers.Singleton(
+    docker_engine = providers.ThreadSafeSingleton(
         _docker_engine, host=config.docker.host, context=config.docker.context
     )
-    local_images = providers.Singleton(_docker_local_images, engine=docker_engine)
-    remote_images = providers.Singleton(_oras_remote_images, registry=config.registry)
-    image_builder = providers.Singleton(
+    local_images = providers.ThreadSafeSingleton(_docker_local_images, engine=docker_engine)
+    remote_images = providers.ThreadSafeSingleton(_oras_remote_images, registry=config.registry)
+    image_builder = providers.ThreadSafeSingleton(
         _image_builder, kind=config.builder, cli=config.docker.cli, engine=docker_engine
     )
-    container_runner = providers.Singleton(_docker_runner, engine=docker_engine)
-    model_factory = providers.Singleton(
+    container_runner = providers.ThreadSafeSingleton(_docker_runner, engine=docker_engine)
+    model_factory = providers.ThreadSafeSingleton(
         _dockerfile_factory,
         builder=image_builder,
         local=local_images,
@@ -202,8 +204,8 @@ class Container(containers.DeclarativeContainer):
         progress=config.progress,
     )
 
-    model_api = providers.Singleton(_cog_http_model_api)
-    input_files = providers.Singleton(_local_input_files, base_dir=config.files.base_dir)
+    model_api = providers.ThreadSafeSingleton(_cog_http_model_api)
+    input_files = providers.ThreadSafeSingleton(_local_input_files, base_dir=config.files.base_dir)
 
     resolver = providers.Factory(
         Resolver,
@@ -213,7 +215,7 @@ class Container(containers.DeclarativeContainer):
         default_preference=providers.Callable(Preference.__getitem__, config.default_preference),
     )
     predictor = providers.Factory(
-        Predictor,
+        _predictor,
         runner=providers.Factory(_OnFirstUse, container_runner.provider),
         api=providers.Factory(_OnFirstUse, model_api.provider),
         files=providers.Factory(_OnFirstUse, input_files.provider),
@@ -248,12 +250,24 @@ def _use_the_memory_world(container: Container) -> None:
     The model API is that engine's: its containers play an in-memory Cog model. Input files
     stay the real ones: they are the user's, not a backend's.
     """
+    from adapters.memory import (  # noqa: PLC0415 - the real world never loads the fakes
+        InMemoryContainerRunner,
+        InMemoryImageBuilder,
+        InMemoryLocalImages,
+        InMemoryModelApi,
+        InMemoryModelFactory,
+        InMemoryRemoteImages,
+    )
+
     registry = InMemoryRemoteImages()
     engine = InMemoryLocalImages(registry=registry)
     container.remote_images.override(providers.Object(registry))
     container.local_images.override(providers.Object(engine))
-    container.image_builder.override(providers.Singleton(InMemoryImageBuilder, engine))
-    runner = providers.Singleton(InMemoryContainerRunner, engine)
-    container.container_runner.override(runner)
-    container.model_api.override(providers.Singleton(InMemoryModelApi, container.container_runner))
-    container.model_factory.override(providers.Singleton(InMemoryModelFactory, engine))
+    container.image_builder.override(providers.ThreadSafeSingleton(InMemoryImageBuilder, engine))
+    container.container_runner.override(
+        providers.ThreadSafeSingleton(InMemoryContainerRunner, engine)
+    )
+    container.model_api.override(
+        providers.ThreadSafeSingleton(InMemoryModelApi, container.container_runner)
+    )
+    container.model_factory.override(providers.ThreadSafeSingleton(InMemoryModelFactory, engine))

@@ -11,11 +11,24 @@
 >>> from application import Preference, Resolver
 >>> Preference.PREFER_LOCAL.name
 'PREFER_LOCAL'
+
+Names are re-exported lazily: ``import application.resolver`` (what ``inspect`` needs) does not
+load the prediction service.
 """
 
-from application.prediction import Prediction, PredictionOptions, Reporter
-from application.predictor import Predictor
-from application.resolver import Preference, Resolver
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "Prediction": "application.prediction",
+    "PredictionOptions": "application.prediction",
+    "Predictor": "application.predictor",
+    "Preference": "application.resolver",
+    "Reporter": "application.prediction",
+    "Resolver": "application.resolver",
+}
 
 __all__ = [
     "Prediction",
@@ -25,3 +38,20 @@ __all__ = [
     "Reporter",
     "Resolver",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'application' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from application.prediction import Prediction, PredictionOptions, Reporter
+    from application.predictor import Predictor
+    from application.resolver import Preference, Resolver

@@ -13,29 +13,36 @@ Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the 
 from __future__ import annotations
 
 import enum
+from collections.abc import Generator, Iterable
 from dataclasses import replace
-from typing import assert_never
+from typing import TYPE_CHECKING, Final, assert_never
 
-from application.ports.local_images import LocalImages
-from application.ports.model_factory import ModelFactory
-from application.ports.remote_images import RemoteImages
-from domain.digest import Digest, ImageId
-from domain.errors import ImageNotFoundError, ProtocolError, SourceError
+from domain.digest import ImageId
+from domain.errors import (
+    CogModelError,
+    ImageNotFoundError,
+    InvalidInputError,
+    ProtocolError,
+    SourceError,
+)
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform
 from domain.model import Model
-from domain.options import (
-    BuildBaseOptions,
-    BuildOptions,
-    base_with_defaults,
-    with_defaults,
-)
-from domain.platform import Platform
-from domain.progress import ProgressSink
-from domain.reference import ParsedRef
-from domain.refs import BuildRef, LocalRef, ModelRef, RemoteRef, TagRef
-from domain.source import Source
+
+if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them when they run
+    from application.ports.local_images import LocalImages
+    from application.ports.model_factory import ModelFactory
+    from application.ports.remote_images import RemoteImages
+    from domain.digest import Digest
+    from domain.options import BuildBaseOptions, BuildOptions
+    from domain.platform import Platform
+    from domain.progress import ProgressSink
+    from domain.reference import ParsedRef
+    from domain.refs import ModelRef
+    from domain.source import Source
+
+DEFAULT_WORKERS: Final = 8
 
 
 class Preference(enum.Enum):
@@ -107,6 +114,8 @@ class Resolver:
         Raises:
             as :meth:`inspect` or :meth:`build`.
         """
+        from domain.refs import BuildRef, LocalRef, RemoteRef, TagRef  # noqa: PLC0415
+
         match ref:
             case TagRef(image=image):
                 return self.inspect(image)
@@ -146,6 +155,67 @@ class Resolver:
                 continue
             return Model.from_image(image)
         return Model.from_image(self._inspect_at(last, ref, platform))
+
+    def inspect_many(
+        self,
+        refs: Iterable[ParsedRef],
+        *,
+        prefer: Preference | None = None,
+        platform: Platform | None = None,
+        max_workers: int = DEFAULT_WORKERS,
+    ) -> Generator[Model | CogModelError, None, None]:
+        """Inspect several images at once: :meth:`inspect` of each, concurrently.
+
+        Yields one result per reference, **in input order**, each as soon as it and all before
+        it are known: the :class:`Model`, or the :class:`~domain.errors.CogModelError` that
+        :meth:`inspect` raised for that reference (one image's failure never stops the
+        others). At most ``max_workers`` look-ups run at once (Default: 8, the registry
+        adapter's connections per registry). Nothing starts until the first result is asked
+        for; closing the iterator early cancels what has not started.
+
+        The ports are shared by the workers: the registry adapter keeps one connection pool
+        per registry and lets the first request to a registry meet its auth challenge alone,
+        so a batch costs one challenge per registry, not one per image.
+
+        Raises:
+            InvalidInputError: ``max_workers`` is less than 1.
+            Exception: an error that is not a ``CogModelError`` (a bug) is raised when its
+                reference's turn comes.
+        """
+        if max_workers < 1:
+            raise InvalidInputError(
+                f"max_workers must be at least 1 (got {max_workers})", reason="max_workers < 1"
+            )
+        return self._inspect_many(list(refs), prefer, platform, max_workers)
+
+    def _inspect_many(
+        self,
+        refs: list[ParsedRef],
+        prefer: Preference | None,
+        platform: Platform | None,
+        max_workers: int,
+    ) -> Generator[Model | CogModelError, None, None]:
+        if not refs:
+            return
+
+        def one(ref: ParsedRef) -> Model | CogModelError:
+            try:
+                return self.inspect(ref, prefer=prefer, platform=platform)
+            except CogModelError as error:
+                return error
+
+        # Imported here: only a batch needs threads.
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        pool = ThreadPoolExecutor(max_workers=min(max_workers, len(refs)))
+        try:
+            futures = [pool.submit(one, ref) for ref in refs]
+            for future in futures:
+                yield future.result()
+        finally:
+            # Early close, an interrupt or a bug: start nothing more; running look-ups end
+            # within the backends' own timeouts.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def inspect_by_id(self, image_id: ImageId | str) -> Model:
         """The local model whose image id is, or starts with, ``image_id``.
@@ -211,6 +281,8 @@ class Resolver:
             ProtocolError: the factory returned an image with neither id nor name.
             InvalidLabelError: the built image's schema label is malformed.
         """
+        from domain.options import BuildOptions, with_defaults  # noqa: PLC0415
+
         checked = _require_source(source, "build")
         built = self._factory.build(checked, with_defaults(options or BuildOptions(), checked))
         image = self._inspect_built(built)
@@ -229,6 +301,8 @@ class Resolver:
             SourceError: no source, no config, or a project directory that is not absolute.
             ConfigError, BuildError, BackendUnavailableError: from the factory.
         """
+        from domain.options import BuildBaseOptions, base_with_defaults  # noqa: PLC0415
+
         checked = _require_source(source, "build_base")
         built = self._factory.build_base(
             checked, base_with_defaults(options or BuildBaseOptions(), checked)

@@ -15,8 +15,9 @@ Four packages, each readable on its own:
      or remote name, or a project to build, and how to build it.
   7. ``errors.py`` — the one exception tree; ``progress.py`` — build output as events.
 
-  The core imports neither of the packages below when it is loaded: ``Image.parsed_config``
-  and ``Model.from_image`` load the cog.yaml package only when a config label is parsed.
+  The core imports neither of the packages below when it is loaded: ``Model.from_image``
+  checks the config label with ``cogyaml/label_fields.py`` (no pydantic), and the cog.yaml
+  models are built only when ``Image.parsed_config`` or ``Model.config`` is asked for.
 
 - ``cogyaml/`` — cog.yaml as Cog reads, checks and completes it, and the ``run.cog.config``
   label's bytes (see its ``__init__`` for its reading order).

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
+    from adapters.cli.progress import ProgressRelay
     from application.ports.container_runner import ContainerRunner
     from application.predictor import Predictor
     from application.resolver import Resolver
@@ -50,8 +51,9 @@ class Context:
         env: the environment variables (``COG_REGISTRY_HOST``, ``DOCKER_HOST``, …).
         stdout: where results go.
         stderr: where progress, notes and errors go.
+        stdin: where ``-`` arguments (``inspect -``) and ``--json @-`` read from; ``None``:
+            nothing to read.
         cwd: the directory the command runs in (the project is looked up from here).
-        stdin: where ``--json @-`` reads from (``None``: nothing, as if empty).
         replicate_host: ``--registry``, overriding ``COG_REGISTRY_HOST``.
         container: a ready composition root; ``None`` builds the real one on first use.
         load_source: reads a project (``filename``, ``start_dir``); default
@@ -82,10 +84,7 @@ class Context:
         self._container = container
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
-        # The build backend reports to this relay; commands point it at their display.
-        from adapters.cli.progress import ProgressRelay
-
-        self.progress_relay = ProgressRelay()
+        self._progress_relay: ProgressRelay | None = None
 
     # ------------------------------------------------------------------ output
 
@@ -109,6 +108,18 @@ class Context:
     def read_stdin(self) -> str:
         """Everything on stdin (``""`` when there is none)."""
         return self.stdin.read() if self.stdin is not None else ""
+
+    @property
+    def progress_relay(self) -> ProgressRelay:
+        """The sink the build backend reports to; commands point it at their display.
+
+        Made on first use: a command that builds nothing never imports the progress display.
+        """
+        if self._progress_relay is None:
+            from adapters.cli.progress import ProgressRelay
+
+            self._progress_relay = ProgressRelay()
+        return self._progress_relay
 
     # ------------------------------------------------------------------ backends
 
@@ -189,7 +200,8 @@ class Context:
 def default_context(
     *, replicate_host: str | None = None, container: Container | None = None
 ) -> Context:
-    """A context on the real process: ``os.environ``, ``sys.stdout``/``stderr``, the cwd."""
+    """A context on the real process: ``os.environ``, ``sys.stdin``/``stdout``/``stderr``, the
+    cwd."""
     import sys
 
     return Context(

@@ -18,6 +18,12 @@ stderr for a failure, never a traceback, and an exit code chosen by the error's 
 143   terminated (SIGTERM while a command runs); containers are removed first, as for Ctrl-C
 ====  =====================================================================================
 
+A command that handles many images (``inspect REF REF …``) reports each failed image on its
+own line, ``error: REF: …``, and exits with the code of the worst failure (:func:`worst`):
+internal error (1) first, then integrity (7), backend (6), authentication (5), not a Cog model
+(4), not found (3), usage or invalid input (2), success (0) last. An interruption or a closed
+stdout ends the whole run as above.
+
 ``--debug`` adds the chain of causes (``raise … from``) and, for internal errors, the
 traceback. Only ``argparse`` and the standard library are imported before a command is chosen;
 each command module is imported when it runs.
@@ -29,7 +35,7 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.cli.interrupts import Terminated, sigterm_as_interrupt
@@ -96,6 +102,26 @@ def exit_code_for(error: BaseException) -> int:
     return EXIT_INTERNAL
 
 
+# Most severe first: a bug means no result can be trusted; content that failed its digest is a
+# security matter; then failures that left an image unanswered (backend, access); then answers
+# about one image (not a Cog model, not found); then a bad argument.
+SEVERITY: tuple[int, ...] = (
+    EXIT_INTERNAL,
+    EXIT_INTEGRITY,
+    EXIT_BACKEND,
+    EXIT_AUTH,
+    EXIT_NOT_COG,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    EXIT_OK,
+)
+
+
+def worst(codes: Iterable[int]) -> int:
+    """The most severe of ``codes`` by :data:`SEVERITY` (``0`` for none)."""
+    return min(codes, key=SEVERITY.index, default=EXIT_OK)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -128,9 +154,9 @@ def main(
     except SystemExit as exc:  # argparse's --help, or a command asking to stop
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or EXIT_OK
-        return _report(exc, stderr, debug=debug)  # sys.exit("message"): a failure, exit 1
+        return report(exc, stderr, debug=debug)  # sys.exit("message"): a failure, exit 1
     except BaseException as exc:
-        code = _report(exc, stderr, debug=debug)
+        code = report(exc, stderr, debug=debug)
         if code == EXIT_OUTPUT_CLOSED and context is None:
             _silence_stdout()
         return code
@@ -167,9 +193,12 @@ def _print_version(context: Context | None) -> int:
     return EXIT_OK
 
 
-def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
+def report(exc: BaseException, stderr: TextIO, *, debug: bool, subject: str | None = None) -> int:
+    """Write the ``error: …`` line for ``exc`` (``error: SUBJECT: …`` when a batch names the
+    image it is about), with causes under ``--debug``; return its exit code."""
     code = exit_code_for(exc)
     write = stderr.write
+    about = f"{subject}: " if subject is not None else ""
     if code == EXIT_OUTPUT_CLOSED:
         return code  # the reader has what it wanted; there is no one to tell
     if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
@@ -177,9 +206,9 @@ def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
         return code
     if code == EXIT_INTERNAL:
         hint = "" if debug else " (an internal error; --debug shows the traceback)"
-        write(f"error: {type(exc).__name__}: {_one_line(exc)}{hint}\n")
+        write(f"error: {about}{type(exc).__name__}: {_one_line(exc)}{hint}\n")
     else:
-        write(f"error: {_one_line(exc)}\n")
+        write(f"error: {about}{_one_line(exc)}\n")
     if debug:
         cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
         while cause is not None:

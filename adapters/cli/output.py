@@ -10,12 +10,8 @@ as an object), ``openapi_schema`` (object or null) and ``labels``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
-
-from adapters.cli.schema_view import describe_inputs, describe_output
-from domain.errors import InvalidLabelError
 
 if TYPE_CHECKING:
     from adapters.cli.context import Context
@@ -33,6 +29,8 @@ _WHERE = {
 
 def print_json(ctx: Context, document: object) -> None:
     """Write ``document`` as indented JSON, one object, to stdout."""
+    import json  # `ref` without --json, and --help, never need it
+
     ctx.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
@@ -70,7 +68,6 @@ def model_document(model: Model) -> dict[str, object]:
 def model_rows(model: Model) -> list[tuple[str, str]]:
     """The human description of ``model``: identity first, then what the model is."""
     image = model.image
-    build = model.config.build
     rows = [
         ("Image", image.display_name),
         ("Image ID", image.image_id or "-"),
@@ -82,12 +79,12 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
     rows += [
         ("Platform", str(image.platform) if image.platform else "-"),
         ("Cog version", model.cog_version or "-"),
-        ("GPU", "yes" if build.gpu else "no"),
-        ("Python version", build.python_version or "-"),
-        ("Predictor", model.config.predict or "-"),
+        ("GPU", "yes" if model.has_gpu else "no"),
+        ("Python version", model.python_version or "-"),
+        ("Predictor", model.predictor or "-"),
     ]
-    if model.config.train:
-        rows.append(("Trainer", model.config.train))
+    if model.trainer:
+        rows.append(("Trainer", model.trainer))
     return rows
 
 
@@ -97,6 +94,9 @@ def print_model(ctx: Context, model: Model) -> None:
     Raises:
         InvalidLabelError: the schema label has the wrong shape (before anything is printed).
     """
+    from adapters.cli.schema_view import describe_inputs, describe_output
+    from domain.errors import InvalidLabelError
+
     schema = model.schema
     if schema is None:
         print_table(ctx, model_rows(model), width=_WIDTH)
@@ -149,6 +149,8 @@ def _config_object(model: Model) -> object:
         try:
             # The label as written (unknown keys kept), unless it holds NaN/Infinity: Python
             # reads those, but they are not JSON, and --json must print JSON.
+            import json
+
             return json.loads(raw, parse_constant=_not_json)
         except ValueError:  # Model.from_image already parsed it; a build model carries none
             pass

@@ -10,7 +10,9 @@ raises :class:`UsageError`, which the entry point reports as one ``error:`` line
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import os
+import sys
+from typing import Any, NoReturn
 
 PROGRESS_CHOICES = ("auto", "plain", "tty", "quiet")
 
@@ -19,7 +21,37 @@ class UsageError(Exception):
     """The command line itself is wrong (unknown flag, missing argument, bad choice)."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal width without importing ``shutil``.
+
+    argparse makes a formatter for every argument it adds (to check it), and its own asks
+    ``shutil.get_terminal_size``; importing shutil (with bz2 and lzma) is a good part of what
+    ``cogmodel ref`` costs beyond Python's start. The width is found the same way.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else stdout's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
@@ -214,13 +246,25 @@ def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd = commands.add_parser(
         "inspect",
         help="show what a model image is: config, schema, where it was found",
-        description="Inspect a Cog model image locally or in its registry without pulling "
-        "it. Default: the local engine first, then the registry. REF may be an image id "
-        "(sha256:..., or the start of one) to inspect a local image by id.",
+        description="Inspect Cog model images locally or in their registry without pulling "
+        "them. Default: the local engine first, then the registry. REF may be an image id "
+        "(sha256:..., or the start of one) to inspect a local image by id. Several REFs (or "
+        "-, references on stdin, one a line) are inspected concurrently and reported in "
+        "order; a failed image gets its own 'error: REF: ...' line, and the exit code is "
+        "that of the worst failure.",
     )
-    cmd.add_argument("ref", metavar="REF", help="an image reference or sha256: image id")
+    cmd.add_argument(
+        "refs",
+        metavar="REF",
+        nargs="+",
+        help="an image reference or sha256: image id; - reads references from stdin",
+    )
     _add_lookup_flags(cmd)
-    cmd.add_argument("--json", action="store_true", help="print one JSON object")
+    cmd.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (several images: one object a line, JSON Lines)",
+    )
 
 
 def _add_pull(commands: argparse._SubParsersAction[_Parser]) -> None:

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 from urllib.parse import urlsplit
 
-from oras.auth.utils import get_basic_auth
-
 from adapters.registry.credentials import Credential, DockerCredentials
 from adapters.registry.errors import BACKEND, Target, raise_for_status
 from domain.errors import AuthenticationError, ProtocolError
@@ -175,7 +173,7 @@ class Authenticator:
                 f"no credentials for {self._registry} (run: docker login {self._registry})",
                 registry=self._registry,
             )
-        self._basic = f"Basic {get_basic_auth(credential.username, credential.password)}"
+        self._basic = f"Basic {_basic_auth(credential.username, credential.password)}"
 
     def _fetch_token(
         self, realm: Challenge, ask: str, scope: str, exchange: TokenExchange
@@ -228,7 +226,7 @@ class Authenticator:
             )
         if credential is not None and credential.username:
             headers["Authorization"] = (
-                f"Basic {get_basic_auth(credential.username, credential.password)}"
+                f"Basic {_basic_auth(credential.username, credential.password)}"
             )
         return exchange("GET", url, headers=headers, params=params, data=None, cap=_TOKEN_BODY_CAP)
 
@@ -237,8 +235,17 @@ def _secrets(credential: Credential | None) -> tuple[str | None, ...]:
     """What a token request may have carried, never to be repeated in a message."""
     if credential is None:
         return ()
-    basic = get_basic_auth(credential.username, credential.password) if credential.username else ""
+    basic = _basic_auth(credential.username, credential.password) if credential.username else ""
     return (credential.password, credential.identity_token, basic)
+
+
+def _basic_auth(username: str, password: str) -> str:
+    # Imported when credentials are first sent: oras.auth pulls in all of oras' auth backends,
+    # which a registry without authentication never needs.
+    from oras.auth.utils import get_basic_auth  # noqa: PLC0415
+
+    encoded: str = get_basic_auth(username, password)
+    return encoded
 
 
 def _read_token(body: bytes, registry: str, now: float) -> _Token:

@@ -19,7 +19,6 @@ import binascii
 import json
 import logging
 import os
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +107,8 @@ class DockerCredentials:
         return loaded
 
     def _from_helper(self, name: str, server: str) -> Credential | None:
+        import subprocess  # noqa: PLC0415 - only a config that names a helper needs it
+
         binary = f"docker-credential-{name}"
         try:
             done = subprocess.run(

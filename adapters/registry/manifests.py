@@ -1,8 +1,13 @@
 """Manifests, indexes and image configs as they come from a registry, validated.
 
-These are foreign documents, so they are parsed with frozen pydantic models that ignore unknown
-fields (STYLE G7); a document that is not JSON, or breaks the shape a reader relies on (a digest
-that is not a digest, a label that is not a string), becomes :class:`ProtocolError` right here.
+These are foreign documents. Their meaning is fixed by frozen pydantic models that ignore
+unknown fields (STYLE G7, :mod:`adapters.registry.manifest_documents`): a document that is not
+JSON, or breaks the shape a reader relies on (a digest that is not a digest, a label that is not
+a string), becomes :class:`ProtocolError` naming the field. Building those models costs more
+than the rest of an inspect, so the common, plainly well-formed document is read here with the
+``json`` module into the same plain values; anything this module cannot vouch for (a type
+pydantic would coerce, a field given by its Python name, a lone surrogate, deep nesting, any
+error) goes to the models, which accept it or name the problem (decision 0030).
 
 Four manifest media types are understood, and all four are sent in ``Accept`` (CNCF Distribution
 converts or 404s on a narrower one): Docker schema2 and OCI image manifests (one image), Docker
@@ -13,11 +18,11 @@ Anything else (schema1, artifacts of other types) is refused with a clear error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Final, Literal, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
 
 import oras.defaults
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from adapters.registry.errors import BACKEND
 from domain.digest import Digest
@@ -31,23 +36,11 @@ DOCKER_MANIFEST_LIST: Final[str] = oras.defaults.docker_manifest_list_media_type
 IMAGE_TYPES: Final = frozenset({OCI_MANIFEST, DOCKER_MANIFEST})
 INDEX_TYPES: Final = frozenset({OCI_INDEX, DOCKER_MANIFEST_LIST})
 ACCEPT: Final = ", ".join((OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST))
-
-
-def _digest(value: object) -> Digest:
-    if not isinstance(value, str):
-        raise ValueError("a digest is a string")  # pydantic turns only ValueError into errors
-    return Digest.parse(value)
-
-
-DigestField = Annotated[Digest, PlainValidator(_digest)]
 _KNOWN: Final = IMAGE_TYPES | INDEX_TYPES
 
 
-class _Document(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-
-class PlatformDoc(_Document):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlatformDoc:
     """``platform`` of an index entry."""
 
     os: str
@@ -61,46 +54,39 @@ class PlatformDoc(_Document):
         return Platform(os=self.os, architecture=self.architecture, variant=self.variant or None)
 
 
-class Descriptor(_Document):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Descriptor:
     """A content descriptor: what is referenced, by digest and size."""
 
-    media_type: str | None = Field(default=None, alias="mediaType")
-    digest: DigestField
-    size: int = Field(ge=0)
+    digest: Digest
+    size: int
+    media_type: str | None = None
     platform: PlatformDoc | None = None
 
 
-class ImageManifest(_Document):
-    """A Docker schema2 or OCI image manifest."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageManifest:
+    """A Docker schema2 or OCI image manifest (schema version 2)."""
 
-    schema_version: Literal[2] = Field(alias="schemaVersion")
     config: Descriptor
     layers: tuple[Descriptor, ...] = ()
 
 
-class ImageIndex(_Document):
-    """A Docker manifest list or OCI image index."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageIndex:
+    """A Docker manifest list or OCI image index (schema version 2)."""
 
-    schema_version: Literal[2] = Field(alias="schemaVersion")
     manifests: tuple[Descriptor, ...]
 
 
-class _ContainerConfig(_Document):
-    labels: dict[str, str] | None = Field(default=None, alias="Labels")
-
-
-class ImageConfig(_Document):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageConfig:
     """The parts of an image config blob that inspect needs."""
 
     os: str | None = None
     architecture: str | None = None
     variant: str | None = None
-    config: _ContainerConfig | None = None
-
-    @property
-    def labels(self) -> dict[str, str]:
-        """The image's labels (``{}`` when it has none)."""
-        return dict(self.config.labels or {}) if self.config else {}
+    labels: Mapping[str, str] = field(default_factory=dict)  # {} when the image has none
 
     @property
     def platform(self) -> Platform | None:
@@ -108,12 +94,6 @@ class ImageConfig(_Document):
         if not self.os or not self.architecture:
             return None
         return Platform(os=self.os, architecture=self.architecture, variant=self.variant or None)
-
-
-class _Shape(_Document):
-    media_type: str | None = Field(default=None, alias="mediaType")
-    manifests: object = None
-    config: object = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,18 +115,15 @@ def parse_manifest(
     Raises:
         ProtocolError: not JSON, an unsupported media type, or not the shape its type requires.
     """
-    shape = _validate(_Shape, body, where, "manifest")
-    media_type = shape.media_type
-    if media_type is None:
-        served = _bare(content_type)
-        media_type = served if served in _KNOWN else _guess(shape)
-    if media_type in IMAGE_TYPES:
-        image = _validate(ImageManifest, body, where, "manifest")
-        return Manifest(digest=digest, media_type=media_type, size=len(body), image=image)
-    if media_type in INDEX_TYPES:
-        index = _validate(ImageIndex, body, where, "index")
-        return Manifest(digest=digest, media_type=media_type, size=len(body), index=index)
-    raise ProtocolError(BACKEND, f"{where}: unsupported manifest media type {media_type!r}")
+    # Imported here: both modules import this one (its types); the models only when needed.
+    from adapters.registry.manifest_plain import plain_manifest  # noqa: PLC0415
+
+    manifest = plain_manifest(body, digest=digest, content_type=content_type, where=where)
+    if manifest is not None:
+        return manifest
+    from adapters.registry.manifest_documents import judge_manifest  # noqa: PLC0415
+
+    return judge_manifest(body, digest=digest, content_type=content_type, where=where)
 
 
 def parse_config(body: bytes, *, where: str) -> ImageConfig:
@@ -155,36 +132,50 @@ def parse_config(body: bytes, *, where: str) -> ImageConfig:
     Raises:
         ProtocolError: not JSON, or labels that are not a string-to-string mapping.
     """
-    return _validate(ImageConfig, body, where, "image config")
+    from adapters.registry.manifest_plain import plain_config  # noqa: PLC0415
+
+    config = plain_config(body)
+    if config is not None:
+        return config
+    from adapters.registry.manifest_documents import judge_config  # noqa: PLC0415
+
+    return judge_config(body, where=where)
 
 
-_T = TypeVar("_T", bound=_Document)
+def media_type_of(
+    declared: str | None,
+    *,
+    has_manifests: bool,
+    has_config: bool,
+    content_type: str | None,
+    where: str,
+) -> str:
+    """A manifest document's media type: declared, else served, else told by its shape.
 
-
-def _validate(model: type[_T], body: bytes, where: str, what: str) -> _T:
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        place = ".".join(str(part) for part in first["loc"]) or "document"
-        raise ProtocolError(
-            BACKEND, f"{where}: malformed {what} ({place}: {first['msg']})"
-        ) from exc
+    Raises:
+        ProtocolError: a type that is none of the four this adapter reads.
+    """
+    media_type = declared
+    if media_type is None:
+        served = _bare(content_type)
+        # Both OCI types make mediaType optional; the shape then tells them apart.
+        if served in _KNOWN:
+            media_type = served
+        elif has_manifests:
+            media_type = OCI_INDEX
+        elif has_config:
+            media_type = OCI_MANIFEST
+        else:
+            media_type = "unknown"
+    if media_type not in _KNOWN:
+        raise ProtocolError(BACKEND, f"{where}: unsupported manifest media type {media_type!r}")
+    return media_type
 
 
 def _bare(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return content_type.split(";", 1)[0].strip().lower() or None
-
-
-def _guess(shape: _Shape) -> str:
-    # Both OCI types make mediaType optional; the shape then tells them apart.
-    if shape.manifests is not None:
-        return OCI_INDEX
-    if shape.config is not None:
-        return OCI_MANIFEST
-    return "unknown"
 
 
 def announced_digest(header: str | None, where: str) -> Digest | None:

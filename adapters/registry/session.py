@@ -1,8 +1,9 @@
 """oras-py's session for one registry, made bounded: timeouts, a deadline, capped bodies.
 
-``oras.provider.Registry`` builds the ``requests.Session`` (with oras' cookie policy: no
-cookies) and carries the insecure/TLS settings. :class:`BoundedSession` adds what oras-py lacks,
-around that session rather than inside it:
+The ``requests.Session`` is the one ``oras.provider.Registry`` would build — with oras' cookie
+policy, which refuses every cookie — made here directly, so an inspect does not import
+``oras.provider`` and, with it, jsonschema and the rest of oras (decision 0032).
+:class:`BoundedSession` adds what oras-py lacks, around that session rather than inside it:
 
 - a mounted adapter with no urllib3 retries and a default (connect, read) timeout, so even an
   oras code path that forgets a timeout is bounded; every request of ours carries timeouts
@@ -22,10 +23,10 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Mapping
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import oras.provider
 import requests
 import requests.adapters
 import requests.utils
@@ -107,7 +108,7 @@ class BoundedSession:
     def __init__(
         self, registry: str, *, api_host: str, scheme: str, options: RegistryOptions
     ) -> None:
-        """Build the oras ``Registry`` and its session; nothing is connected here.
+        """Build the session (as oras' ``Registry`` would); nothing is connected here.
 
         Raises:
             InvalidInputError: the registry's trust material is unusable
@@ -118,10 +119,10 @@ class BoundedSession:
         self.trust = trust_sources(
             registry, ca_bundle=options.ca_bundle, certs_dir=options.certs_dir
         )
-        self._oras = oras.provider.Registry(
-            hostname=api_host, insecure=scheme == "http", tls_verify=True
-        )
-        session: requests.Session = self._oras.session
+        session = requests.Session()
+        # oras.provider.Registry's policy: some registries take a cookie for a browser's and
+        # start CSRF checks (Harbor), so none is kept.
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         adapter = _BoundedAdapter(
             timeout=(options.connect_timeout, options.read_timeout),
             pool_size=options.max_connections,

@@ -1,23 +1,39 @@
-"""`cogmodel inspect --remote --json` vs `skopeo inspect --config`, whole process, same image.
+"""`cogmodel inspect` against `skopeo inspect --config`, whole processes, same registry (issue 14).
 
-Run: ``.venv/bin/python tests/benchmarks/bench_cli_inspect.py [--runs N]``
+Run: ``.venv/bin/python tests/benchmarks/bench_cli_inspect.py [--runs N] [--tags M]
+[--batches B] [--before DIR]``
 
-Starts a real CNCF Distribution registry on 127.0.0.1 (tests/infra/registry.py), pushes a
-synthetic Cog model image (config labels with a schema, one layer), then starts, interleaved,
-``--runs`` times each:
+Starts a real CNCF Distribution registry on 127.0.0.1 (tests/infra/registry.py) and pushes a
+real labelled image: a busybox image built by the local Docker Engine with the labels Cog
+writes for ``examples/thumbnail`` (its completed config label, its OpenAPI schema) and pushed
+with ``docker push``; without an engine, an image with the same labels pushed through the
+registry API. Then, interleaved, so that load from elsewhere on the machine hits all alike:
 
-- ``cogmodel inspect --remote --json REF`` (the installed console script);
-- ``skopeo inspect --config --tls-verify=false docker://REF`` (reads the same manifest and
-  config blob).
+1. **One image**: ``cogmodel inspect --remote --json REF`` (the installed console script) and
+   ``skopeo inspect --config --tls-verify=false docker://REF`` (Debian's skopeo; both read one
+   manifest and one config blob), ``--runs`` times each: medians, minimum, 90th percentile, and
+   the ratio of medians (goal <= 3, stretch <= 2), with floors to read it by: ``python -c
+   pass``, ``import requests`` (the registry adapter's HTTP library) and ``import
+   dependency_injector.containers`` (the composition root's). Both tools must say the same
+   (labels, platform, image id, manifest digest) and both must fail on a missing tag and an
+   unreachable registry.
+2. **Many images**: ``--tags`` distinct tags (distinct images) inspected by ONE
+   ``cogmodel inspect --remote --json REF…`` process vs ``--tags`` sequential skopeo processes,
+   ``--batches`` times each: medians and the speed-up (goal >= 5).
+3. ``python -X importtime`` of the one-image command: its largest top-level imports.
 
-Both are whole processes doing the same network work (one manifest, one config blob). Medians,
-minimum and 90th percentile in ms, and the ratio of medians (goal <= 3, stretch <= 1). Then
-``python -X importtime`` of the cogmodel run: the start-up that is not network.
+``--before DIR`` adds another cogmodel to compare with, e.g. an export of an older commit
+(``git archive COMMIT | tar -x -C DIR``), run as ``python -c 'from adapters.cli.main import
+main; …'`` with ``PYTHONPATH=DIR`` (in part 2 it inspects the tags with one process per tag
+when it has no batch form). Byte code is cached first, as for an installed package
+(``PYTHONDONTWRITEBYTECODE`` is dropped from the environment).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import shutil
 import statistics
@@ -25,77 +41,236 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-from tests.builders import SCHEMA, cog_labels
-from tests.infra.registry import DistributionRegistry, registry_binary
+from tests.infra.registry import DistributionRegistry, registry_binary  # noqa: E402
 
 PYTHON = sys.executable
 COGMODEL = str(Path(PYTHON).with_name("cogmodel"))
+SKOPEO = shutil.which("skopeo") or "/usr/bin/skopeo"
+LAUNCH = "import sys; from adapters.cli.main import main; sys.exit(main())"
+EXAMPLE = ROOT / "examples" / "thumbnail"
 
 
-def _once(argv: list[str], env: dict[str, str]) -> float:
+def thumbnail_labels() -> dict[str, str]:
+    """The labels Cog writes for examples/thumbnail (config label, schema, version)."""
+    from adapters.filesystem import load_source
+    from domain.cogyaml.label import config_to_label
+    from domain.cogyaml.validation import validate_and_complete
+    from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
+    from domain.openapi import encode, openapi_schema
+
+    source = load_source("cog.yaml", EXAMPLE)
+    assert source.config is not None
+    config = validate_and_complete(source.config, ())
+    schema = openapi_schema((EXAMPLE / "predict.py").read_text(), "Predictor", file="predict.py")
+    return {
+        LABEL_CONFIG: config_to_label(config),
+        LABEL_OPENAPI_SCHEMA: encode(schema).decode(),
+        LABEL_VERSION: "0.23.1",
+    }
+
+
+def push_real_image(registry: DistributionRegistry, labels: Mapping[str, str]) -> tuple[str, str]:
+    """Build and push a labelled busybox image with the engine; (reference, how it was made)."""
+    name = f"{registry.host}/bench/thumbnail:1"
+    try:
+        import docker
+
+        from tests.infra.images import busybox_recipe, cached_image, labelled_image
+
+        client = docker.from_env(timeout=120)
+        base = cached_image(client, busybox_recipe())
+        labelled_image(client, base, name, labels)
+        try:
+            for line in client.api.push(name, stream=True, decode=True):
+                if "error" in line:
+                    raise RuntimeError(line["error"])
+        finally:
+            client.images.remove(name, noprune=False)
+        return name, "built by the Docker Engine, pushed with docker push"
+    except Exception as exc:  # no engine here: the registry API, same labels
+        pushed = registry.push_image(labels, repository="bench/thumbnail", tag="1")
+        return str(pushed.ref), f"pushed through the registry API ({type(exc).__name__})"
+
+
+def environment(home: Path) -> dict[str, str]:
+    (home / "docker").mkdir()
+    env = {
+        **os.environ,
+        "DOCKER_CONFIG": str(home / "docker"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed packages have their byte code
+    return env
+
+
+def run(argv: list[str], env: Mapping[str, str], *, ok: bool = True) -> float:
+    """Milliseconds one whole process took (it must succeed unless ``ok`` is False).
+
+    Run in ``$DOCKER_CONFIG`` (an empty directory): ``python -c`` puts the working directory
+    first on ``sys.path``, which must not hold another cogmodel than the one measured.
+    """
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True, env=env)
-    return (time.perf_counter() - start) * 1000
+    done = subprocess.run(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=env["DOCKER_CONFIG"],
+        check=False,
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    if ok and done.returncode != 0:
+        sys.exit(f"{argv[:4]} failed: {done.stderr.decode()[-500:]}")
+    return elapsed
 
 
-def _summary(name: str, values: list[float]) -> float:
-    values = sorted(values)
-    median = statistics.median(values)
-    p90 = values[max(int(len(values) * 0.9) - 1, 0)]
-    print(f"{name:<58}{median:>8.1f}{values[0]:>8.1f}{p90:>8.1f}")
+def summary(name: str, values: list[float], unit: str = "ms") -> float:
+    ordered = sorted(values)
+    p90 = ordered[max(int(len(ordered) * 0.9) - 1, 0)]
+    median = statistics.median(ordered)
+    print(f"  {name:<52}{median:>9.1f}{ordered[0]:>9.1f}{p90:>9.1f}  {unit}")
     return median
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=30)
-    runs = parser.parse_args().runs
-    if shutil.which("skopeo") is None:
-        sys.exit("skopeo is not installed (apt-get install skopeo)")
-    home = Path(tempfile.mkdtemp(prefix="cogmodel-bench-"))
-    env = {**os.environ, "DOCKER_CONFIG": str(home), "XDG_CACHE_HOME": str(home / "cache")}
-    (home / "registry").mkdir()
-    with DistributionRegistry(home / "registry", binary=registry_binary()) as registry:
-        pushed = registry.push_image(cog_labels(schema=SCHEMA))
-        ref = str(pushed.ref)
-        cases = {
-            "cogmodel inspect --remote --json": [COGMODEL, "inspect", "--remote", "--json", ref],
-            "skopeo inspect --config --tls-verify=false": [
-                "skopeo",
-                "inspect",
-                "--config",
-                "--tls-verify=false",
-                f"docker://{ref}",
-            ],
-        }
-        for argv in cases.values():
-            _once(argv, env)
-        times: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(runs):
-            for name, argv in cases.items():
-                times[name].append(_once(argv, env))
+def interleaved(cases: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+    for action in cases.values():  # warm the page cache and the byte code
+        action()
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, action in cases.items():
+            times[name].append(action())
+    return times
+
+
+def ours(args: list[str], before: Path | None = None) -> tuple[list[str], dict[str, str]]:
+    """A cogmodel command: the console script, or the one in ``before`` (PYTHONPATH)."""
+    if before is None:
+        return [COGMODEL, *args], {}
+    return [PYTHON, "-c", LAUNCH, *args], {"PYTHONPATH": str(before)}
+
+
+def skopeo(ref: str, *extra: str) -> list[str]:
+    return [SKOPEO, "inspect", *extra, "--tls-verify=false", f"docker://{ref}"]
+
+
+def check_same_answers(ref: str, missing: str, env: Mapping[str, str]) -> None:
+    """Both tools say the same about the image, and both fail where there is none."""
+    mine = json.loads(
+        subprocess.check_output([COGMODEL, "inspect", "--remote", "--json", ref], env=env)
+    )
+    config = json.loads(subprocess.check_output(skopeo(ref, "--config"), env=env))
+    raw_manifest = subprocess.check_output(skopeo(ref, "--raw"), env=env)
+    manifest = json.loads(raw_manifest)
+    same = {
+        "labels": mine["labels"] == config["config"]["Labels"],
+        "platform": (mine["platform"]["os"], mine["platform"]["architecture"])
+        == (config["os"], config["architecture"]),
+        "image id": mine["digest"] == manifest["config"]["digest"],
+        "manifest digest": mine["manifest_digest"]
+        == "sha256:" + hashlib.sha256(raw_manifest).hexdigest(),
+    }
+    print("  same answers:", ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in same.items()))
+    for what, target in (("missing tag", missing), ("no registry", "127.0.0.1:1/a/b:0")):
+        codes = []
+        for argv in (
+            [COGMODEL, "inspect", "--remote", "--json", target],
+            skopeo(target, "--config"),
+        ):
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+            codes.append(f"exit {done.returncode}: …{done.stderr.strip().splitlines()[-1][-100:]}")
+        print(f"  {what}: cogmodel {codes[0]}\n  {' ' * len(what)}  skopeo   {codes[1]}")
+
+
+def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> None:
+    args = ["inspect", "--remote", "--json", ref]
+    cases: dict[str, Callable[[], float]] = {}
+    argv, extra = ours(args)
+    cases["cogmodel inspect --remote --json"] = lambda: run(argv, env | extra)
+    if before is not None:
+        old_argv, old_extra = ours(args, before)
+        cases[f"cogmodel ({before.name}) inspect --remote --json"] = lambda: run(
+            old_argv, env | old_extra
+        )
+    cases["skopeo inspect --config"] = lambda: run(skopeo(ref, "--config"), env)
+    # Floors, to read the ratio by: the interpreter, and the libraries the path keeps.
+    for code in ("pass", "import requests", "import dependency_injector.containers"):
+        cases[f"python -c '{code}'"] = lambda code=code: run([PYTHON, "-c", code], env)
+    times = interleaved(cases, runs)
+    print(f"== one image, whole process, {runs} interleaved runs each")
+    print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
+    medians = {name: summary(name, values) for name, values in times.items()}
+    theirs = medians["skopeo inspect --config"]
+    for name, median in medians.items():
+        if name.startswith("cogmodel"):
+            print(f"  ratio {name} / skopeo: {median / theirs:.2f} (goal <= 3, stretch <= 2)")
+
+
+def many_images(
+    registry: DistributionRegistry,
+    labels: Mapping[str, str],
+    env: dict[str, str],
+    *,
+    tags: int,
+    batches: int,
+    before: Path | None,
+) -> None:
+    repository = "bench/many"
+    refs = [
+        str(
+            registry.push_image({**labels, "n": str(i)}, repository=repository, tag=f"t{i:03d}").ref
+        )
+        for i in range(tags)
+    ]
+    argv = [COGMODEL, "inspect", "--remote", "--json", *refs]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, check=True).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["labels"]["n"] for line in lines] == [str(i) for i in range(tags)]
+
+    def one_process() -> float:
+        return run(argv, env) / 1000
+
+    def skopeo_each() -> float:
+        return sum(run(skopeo(ref, "--config"), env) for ref in refs) / 1000
+
+    cases: dict[str, Callable[[], float]] = {
+        f"cogmodel inspect, {tags} tags in one process": one_process,
+        f"skopeo inspect --config, {tags} sequential processes": skopeo_each,
+    }
+    if before is not None:
+        old_argv, old_extra = ours(["inspect", "--remote", "--json"], before)
+        cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
+            sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
+        )
+    times = interleaved(cases, batches)
+    print(f"== {tags} distinct tags, {batches} interleaved batches each")
+    print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
+    medians = {name: summary(name, values, "s") for name, values in times.items()}
+    names = list(medians)
+    print(
+        f"  speed-up, skopeo processes / one cogmodel process: "
+        f"{medians[names[1]] / medians[names[0]]:.1f}x (goal >= 5)"
+    )
+    if before is not None:
         print(
-            f"whole-process wall time against {registry.host}, {runs} runs each, interleaved (ms)"
+            f"  speed-up over {before.name}'s one process per tag: "
+            f"{medians[names[2]] / medians[names[0]]:.1f}x"
         )
-        print(f"{'command':<58}{'median':>8}{'min':>8}{'p90':>8}")
-        ours = _summary(
-            "cogmodel inspect --remote --json", times["cogmodel inspect --remote --json"]
-        )
-        theirs = _summary(
-            "skopeo inspect --config", times["skopeo inspect --config --tls-verify=false"]
-        )
-        print(f"ratio of medians cogmodel/skopeo: {ours / theirs:.2f} (goal <= 3, stretch <= 1)")
-        trace = subprocess.run(
-            [PYTHON, "-X", "importtime", COGMODEL, "inspect", "--remote", "--json", ref],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stderr
+
+
+def import_profile(ref: str, env: dict[str, str]) -> None:
+    trace = subprocess.run(
+        [PYTHON, "-X", "importtime", COGMODEL, "inspect", "--remote", "--json", ref],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stderr
     rows = []
     for line in trace.splitlines():
         if line.startswith("import time:") and "self [us]" not in line:
@@ -103,10 +278,37 @@ def main() -> None:
             if not name.startswith("  "):  # top-level imports only
                 rows.append((int(cumulative), name.strip()))
     total = sum(cumulative for cumulative, _ in rows)
-    print(f"\nimports of that run (top level, python -X importtime): {total / 1000:.0f} ms in all")
+    print(f"== imports of one inspect (top level, python -X importtime): {total / 1000:.0f} ms")
     for cumulative, name in sorted(rows, reverse=True)[:12]:
         print(f"  {cumulative / 1000:>7.1f} ms  {name}")
-    shutil.rmtree(home, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--tags", type=int, default=100)
+    parser.add_argument("--batches", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another cogmodel tree to compare with")
+    args = parser.parse_args()
+    if not os.path.exists(SKOPEO):
+        sys.exit("skopeo is not installed (apt-get install skopeo)")
+    before = args.before.resolve() if args.before else None
+    home = Path(tempfile.mkdtemp(prefix="cogmodel-bench-"))
+    env = environment(home)
+    (home / "registry").mkdir()
+    try:
+        with DistributionRegistry(home / "registry", binary=registry_binary()) as registry:
+            labels = thumbnail_labels()
+            ref, how = push_real_image(registry, labels)
+            print(f"registry {registry.host}; image {ref}, {how}")
+            print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+            check_same_answers(ref, f"{registry.host}/bench/thumbnail:missing", env)
+            one_image(ref, env, args.runs, before)
+            many_images(registry, labels, env, tags=args.tags, batches=args.batches, before=before)
+            import_profile(ref, env)
+            print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

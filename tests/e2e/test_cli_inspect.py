@@ -100,3 +100,21 @@ def test_pull_then_the_same_image_id_locally(
     by_id = cogmodel("inspect", "--json", pushed.config_digest)
     assert by_id.code == 0, by_id.err
     assert by_id.json()["digest"] == pushed.config_digest
+
+
+def test_many_images_in_one_call_from_arguments_and_stdin(
+    cogmodel: Cogmodel, registry: DistributionRegistry
+) -> None:
+    pushed = [registry.push_image(cog_labels(version=f"0.{i}.0")) for i in range(5)]
+    missing = f"{registry.host}/acme/not-there:1"
+    stdin = "".join(f"{image.ref}\n" for image in pushed[2:])
+    result = cogmodel(
+        "inspect", "--remote", "--json", str(pushed[0].ref), missing, str(pushed[1].ref), "-",
+        stdin=stdin,
+    )  # fmt: skip
+    assert result.code == 3
+    versions = [json.loads(line)["cog_version"] for line in result.out.splitlines()]
+    assert versions == [f"0.{i}.0" for i in range(5)]
+    single = cogmodel("inspect", "--remote", missing)
+    assert single.code == 3
+    assert result.err == single.err.replace("error: ", f"error: {missing}: ", 1)

@@ -359,3 +359,18 @@ def test_plain_http_only_where_the_reference_or_the_options_say_so(
     insecure = dataclasses.replace(FAST, insecure_registries=frozenset({fault.host}))
     with OrasRemoteImages(options=insecure, credentials=credentials) as lenient:
         assert lenient.inspect(https_ref).labels == {"k": "v"}
+
+
+def test_cookies_a_registry_sets_are_never_sent_back(
+    fault: FaultRegistry, remote: OrasRemoteImages
+) -> None:
+    # Some registries take a cookie for a browser's and start CSRF checks (Harbor).
+    served = fault.serve_image()
+    cookie = {"Set-Cookie": "sid=abc; Path=/", "Content-Type": "application/json"}
+    fault.routes[served.manifest_path] = respond(200, served.manifest, cookie)
+    fault.routes[served.config_path] = respond(200, served.config, {"Set-Cookie": "x=1; Path=/"})
+    remote.inspect(served.ref)
+    remote.cache.clear_memory()
+    remote.inspect(served.ref)
+    assert len(fault.seen) == 4
+    assert not any("Cookie" in seen.headers for seen in fault.seen)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -122,3 +125,30 @@ def test_registry_bounds_reach_the_registry_adapter(key: str) -> None:
     container = create_container({"registry": {key: 0}})
     with pytest.raises(InvalidInputError):
         container.remote_images()
+
+
+def test_workers_asking_for_a_port_at_once_share_one_adapter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from adapters.registry.remote_images import OrasRemoteImages
+
+    made: list[object] = []
+    real_init = OrasRemoteImages.__init__
+
+    def slow_init(self: OrasRemoteImages, **kwargs: object) -> None:
+        made.append(self)
+        time.sleep(0.05)  # a window in which other threads ask too
+        real_init(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OrasRemoteImages, "__init__", slow_init)
+    container = create_container(DEAD_ENGINE)
+    barrier = threading.Barrier(8)
+
+    def ask() -> object:
+        barrier.wait()
+        return container.remote_images()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        adapters = list(pool.map(lambda _: ask(), range(8)))
+    assert len(made) == 1
+    assert all(adapter is adapters[0] for adapter in adapters)

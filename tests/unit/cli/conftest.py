@@ -85,10 +85,10 @@ class Cli:
             env={**self.env, **(env or {})},
             stdout=out,
             stderr=err,
+            stdin=io.StringIO(stdin) if stdin is not None else None,
             cwd=self.cwd,
             container=self.container,
             load_source=self.load_source,
-            stdin=io.StringIO(stdin) if stdin is not None else None,
         )
         code = main(list(argv), context=context)
         return Run(code=code, out=out.getvalue(), err=err.getvalue())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -35,6 +36,62 @@ def test_fast_commands_import_no_heavy_module(argv: list[str]) -> None:
     assert heavy == ""
 
 
+# What `inspect --remote` must never import: the engine's and the build side's code, pydantic's
+# models (cog.yaml's or the manifests'; decision 0030), oras.provider with jsonschema and oras'
+# auth backends (decision 0032), the fakes.
+NOT_ON_THE_REMOTE_INSPECT_PATH = (
+    "docker",
+    "adapters.docker",
+    "adapters.dockerfile",
+    "adapters.memory",
+    "adapters.registry.manifest_documents",
+    "application.ports.container_runner",
+    "application.ports.image_builder",
+    "application.ports.model_factory",
+    "domain.cogyaml.label",
+    "domain.cogyaml.models",
+    "domain.cogyaml.parse",
+    "domain.openapi",
+    "domain.options",
+    "domain.source",
+    "jsonschema",
+    "oras.auth",
+    "oras.provider",
+    "pydantic.main",
+    "pydantic._internal._model_construction",
+)
+INSPECT_PROBE = """
+import sys
+from adapters.cli.main import main
+code = main({argv!r})
+forbidden = {forbidden!r}
+print("RESULT", code, sorted(
+    m for m in sys.modules if m in forbidden or m.startswith(tuple(f + "." for f in forbidden))
+))
+"""
+
+
+def inspect_imports(argv: list[str]) -> tuple[int, list[str]]:
+    """Run ``cogmodel ARGV`` in a fresh interpreter: its exit code and the forbidden modules
+    it imported."""
+    probe = INSPECT_PROBE.format(argv=argv, forbidden=NOT_ON_THE_REMOTE_INSPECT_PATH)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    last = result.stdout.strip().splitlines()[-1].removeprefix("RESULT ")
+    code, _, found = last.partition(" ")
+    return int(code), ast.literal_eval(found)
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_remote_inspect_imports_only_its_path(json_flag: list[str]) -> None:
+    # An unreachable registry: the whole adapter is made and asked (tests/integration has the
+    # same probe on a real registry, which also reads a manifest and the labels).
+    code, imported = inspect_imports(["inspect", "--remote", *json_flag, "127.0.0.1:1/a/b:0"])
+    assert code == 6
+    assert imported == []
+
+
 def test_remote_inspect_imports_neither_docker_py_nor_the_build_backend() -> None:
     probe = """
 import sys
@@ -47,3 +104,18 @@ print("RESULT", sorted(m for m in sys.modules if m == "docker" or m.startswith(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "RESULT []"
+
+
+@pytest.mark.parametrize("columns", [None, "120", "37", "0", "-5", "wide"])
+def test_help_is_as_wide_as_shutil_says_the_terminal_is(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from adapters.cli.parser import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns

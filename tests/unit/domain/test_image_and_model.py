@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError
 
 import pytest
 
@@ -177,3 +178,51 @@ def test_not_found_and_not_a_cog_model_are_distinct_errors() -> None:  # item 56
     assert not isinstance(not_found, NotCogModelError)
     assert not isinstance(not_cog, ImageNotFoundError)
     assert isinstance(not_found, LookupError)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        '{"build":{"gpu":true,"python_version":"3.12","fast":true},"predict":"p.py:P",'
+        '"train":"t.py:T"}',
+        '{"build":{"gpu":"true"},"predict":"p.py:P"}',  # read by the models, not label_fields
+        "",
+        "{}",
+    ],
+    ids=["plain-json", "coerced-by-pydantic", "empty-label", "empty-object"],
+)
+def test_what_a_model_shows_is_what_its_parsed_config_says(label: str) -> None:
+    model = _image({LABEL_CONFIG: label}).to_model()
+    config = _image({LABEL_CONFIG: label}).parsed_config() or CogConfig()
+    shown = (model.has_gpu, model.is_fast, model.python_version, model.predictor, model.trainer)
+    assert shown == (
+        config.build.gpu,
+        config.build.fast,
+        config.build.python_version,
+        config.predict,
+        config.train,
+    )
+    assert model.config == config
+
+
+def test_a_model_read_from_labels_equals_one_made_with_its_config() -> None:
+    label = '{"build":{"gpu":true},"predict":"p.py:P"}'
+    image = _image({LABEL_CONFIG: label, LABEL_VERSION: "0.9"})
+    made = Model(image=image, config=CogConfig.model_validate_json(label), cog_version="0.9")
+    assert image.to_model() == made
+    assert image.to_model() != Model(image=image, config=CogConfig(), cog_version="0.9")
+
+
+def test_a_malformed_config_label_fails_with_the_models_own_message() -> None:
+    image = _image({LABEL_CONFIG: '{"build": {"gpu": "perhaps"}}'})
+    with pytest.raises(InvalidLabelError) as from_model:
+        image.to_model()
+    with pytest.raises(InvalidLabelError) as from_parse:
+        image.parsed_config()
+    assert str(from_model.value) == str(from_parse.value)
+
+
+def test_a_model_cannot_be_changed_after_the_fact() -> None:
+    model = _image({LABEL_CONFIG: "{}"}).to_model()
+    with pytest.raises(FrozenInstanceError):
+        model.cog_version = "1.0"  # type: ignore[misc]

@@ -54,14 +54,17 @@ def test_loading_the_core_loads_neither_cog_yaml_nor_openapi(core: str) -> None:
 
 
 def test_parsing_a_config_label_loads_cog_yaml_on_demand() -> None:
-    # The deferred edge works: the same process that imported only the core can parse a label.
+    # The deferred edge works: the same process that imported only the core can make a model
+    # and show it without pydantic, and builds the cog.yaml models when its config is asked for.
     code = (
         "from domain.image import Image; from domain.image_source import ImageSource; import sys; "
         "i = Image(reference=None, image_id=None, source=ImageSource.LOCAL, "
         "labels={'run.cog.config': '{\"build\":{\"gpu\":true}}'}); "
-        "print(i.to_model().has_gpu, 'domain.cogyaml.label' in sys.modules)"
+        "m = i.to_model(); "
+        "print(m.has_gpu, 'pydantic' in sys.modules, m.config.build.gpu, "
+        "'domain.cogyaml.label' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == "True True"
+    assert out.strip() == "True False True True"
