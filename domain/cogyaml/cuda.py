@@ -6,7 +6,7 @@ Completion (Cog's ``validateAndCompleteCUDA``, GPU configs only):
    and a major of at least 11; with a configured cuDNN it must be offered by a base image whose
    CUDA matches (HEAD's rule; at 0447eb11 the CUDA text had to be equal, so ``11.8`` + ``8``
    failed). A configured CUDA must start with the major of a known tensorflow's CUDA (HEAD's
-   ``validateFrameworkCompatibility``; 0447eb11 only warned).
+   ``validateFrameworkCompatibility``; 0447eb11 accepted it).
 2. tensorflow (wins over torch): unset CUDA/cuDNN come from its table row; an unknown version
    with no CUDA is an error; a configured cuDNN that differs from the row's is an error.
 3. torch: unset CUDA becomes the greatest CUDA of the builds of that version (``+cuXYZ`` pins
