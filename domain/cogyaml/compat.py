@@ -1,19 +1,23 @@
 """The compatibility facts Cog ships, read from the package's data files on first use.
 
-Three files in ``data/``, in the shape of Cog's ``pkg/config`` files of the same names (at
-0447eb11), so that they can be diffed against Cog's and replaced by a later commit's:
+Three files in ``data/``, in the shape and under the names of Cog HEAD's ``pkg/config`` files
+(decision 0033; at 0447eb11 they were ``cuda_base_images.json``,
+``torch_compatibility_matrix.json`` and ``tf_compatibility_matrix.json``, same shape):
 
-* ``cuda_base_images.json``: the ``nvidia/cuda`` devel images with cuDNN that GPU builds start
-  from (``Tag``, ``CUDA``, ``CuDNN``, ``Ubuntu``);
-* ``torch_compatibility_matrix.json``: PyTorch builds (``Torch``, ``Torchvision``,
-  ``Torchaudio``, ``FindLinks``, ``ExtraIndexURL``, ``CUDA`` (null for CPU), ``Pythons``). As in
-  Cog, GPU builds whose CUDA has no base image are dropped at load;
-* ``tf_compatibility_matrix.json``: TensorFlow builds (``TF``, ``TFCPUPackage``,
-  ``TFGPUPackage``, ``CUDA``, ``CuDNN``, ``Pythons``); as in Cog, CUDA is kept as
-  ``major.minor`` and cuDNN as its major.
+* ``cuda_compatibility.json``: the ``nvidia/cuda`` devel images with cuDNN that GPU builds
+  start from (``Tag``, ``CUDA``, ``CuDNN``, ``Ubuntu``);
+* ``torch_compatibility.json``: PyTorch builds (``Torch``, ``Torchvision``, ``Torchaudio``,
+  ``FindLinks``, ``ExtraIndexURL``, ``CUDA`` (null for CPU), ``Pythons``). As in Cog, GPU builds
+  whose CUDA has no base image are dropped at load;
+* ``tf_compatibility.json``: TensorFlow builds (``TF``, ``TFCPUPackage``, ``TFGPUPackage``,
+  ``CUDA``, ``CuDNN``, ``Pythons``); as in Cog, CUDA is kept as ``major.minor`` and cuDNN as
+  its major.
 
-Nothing here knows which commit's data it reads. Importing ``domain.cogyaml.parse`` reads none of
-the files.
+Nothing here knows which commit's data it reads, nor in what order its rows come (0447eb11's
+tables ran newest-first, HEAD's run oldest-first, sorted as text): the rules that read them
+pick by version, and where Cog's answer follows the table's order (the cuDNN versions an error
+message lists, the order of cog-base configurations) so does this port's. Importing
+``domain.cogyaml.parse`` reads none of the files.
 """
 
 from __future__ import annotations
@@ -26,9 +30,9 @@ from typing import Any
 
 from domain.cogyaml.versions import matches, parse_version, strip_modifier
 
-CUDA_IMAGES_FILE = "cuda_base_images.json"
-TORCH_FILE = "torch_compatibility_matrix.json"
-TENSORFLOW_FILE = "tf_compatibility_matrix.json"
+CUDA_IMAGES_FILE = "cuda_compatibility.json"
+TORCH_FILE = "torch_compatibility.json"
+TENSORFLOW_FILE = "tf_compatibility.json"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,9 +2,11 @@
 
 Completion (Cog's ``validateAndCompleteCUDA``, GPU configs only):
 
-1. A configured CUDA needs ``major.minor`` with an integer major of at least 11; with a
-   configured cuDNN it must be offered by a base image whose CUDA matches (HEAD's rule; at
-   0447eb11 the CUDA text had to be equal, so ``11.8`` + ``8`` failed).
+1. A configured CUDA needs ``major.minor`` with integer parts (the minor's check is HEAD's)
+   and a major of at least 11; with a configured cuDNN it must be offered by a base image whose
+   CUDA matches (HEAD's rule; at 0447eb11 the CUDA text had to be equal, so ``11.8`` + ``8``
+   failed). A configured CUDA must start with the major of a known tensorflow's CUDA (HEAD's
+   ``validateFrameworkCompatibility``; 0447eb11 accepted it).
 2. tensorflow (wins over torch): unset CUDA/cuDNN come from its table row; an unknown version
    with no CUDA is an error; a configured cuDNN that differs from the row's is an error.
 3. torch: unset CUDA becomes the greatest CUDA of the builds of that version (``+cuXYZ`` pins
@@ -44,10 +46,12 @@ _UPGRADE = (
 
 
 def validate_cuda_version(cuda: str) -> None:
-    """Cog's ``ValidateCudaVersion``.
+    """Cog's ``ValidateCudaVersion`` (``validateCudaVersion`` at HEAD, which added the minor's
+    check).
 
     Raises:
-        ConfigError: (``build.cuda``) no minor version, a non-numeric major, or major < 11.
+        ConfigError: (``build.cuda``) no minor version, a non-numeric major or minor, or
+            major < 11.
     """
     parts = cuda.split(".")
     if len(parts) < 2:
@@ -56,6 +60,8 @@ def validate_cuda_version(cuda: str) -> None:
         )
     if not re.fullmatch(r"[+-]?[0-9]+", parts[0]):
         _fail("build.cuda", f"Invalid major version in CUDA version {_quote(cuda)}")
+    if not re.fullmatch(r"[+-]?[0-9]+", parts[1]):
+        _fail("build.cuda", f"Invalid minor version in CUDA version {_quote(cuda)}")
     if int(parts[0]) < MINIMUM_CUDA_MAJOR:
         minimum = f"Minimum supported CUDA version is {MINIMUM_CUDA_MAJOR}"
         _fail("build.cuda", f"{minimum}. requested {_quote(cuda)}")
@@ -136,10 +142,12 @@ def complete_cuda(
             f"The specified CUDA version {cuda} is not compatible with CuDNN {cudnn}.\n"
             f"Compatible CuDNN versions are: {','.join(compatible)}",
         )
+    tensorflow = package_version(requirements, "tensorflow")
+    if cuda and tensorflow:
+        _check_tensorflow_major(tensorflow, cuda)
     torch = package_version(requirements, "torch")
     if torch == "":
         _fail("build.cuda", "torch version must be specified when using CUDA")
-    tensorflow = package_version(requirements, "tensorflow")
     if tensorflow:
         cuda, cudnn, warnings = _from_tensorflow(tensorflow, cuda, cudnn)
     elif torch:
@@ -148,6 +156,18 @@ def complete_cuda(
         cuda = cuda or DEFAULT_CUDA
         cudnn, warnings = cudnn or latest_cudnn_for_cuda(cuda), ()
     return build.model_copy(update={"cuda": cuda, "cudnn": cudnn}), warnings
+
+
+def _check_tensorflow_major(version: str, cuda: str) -> None:
+    """HEAD's check that a configured CUDA has the major of tensorflow's (a text prefix, as in
+    Cog: ``strings.HasPrefix(cuda, major)``); an unknown tensorflow passes."""
+    tf_cuda, _ = tensorflow_cuda(version) or ("", "")
+    if tf_cuda and not cuda.startswith(tf_cuda.split(".")[0]):
+        _fail(
+            "build.cuda",
+            f"TensorFlow {version} is incompatible with CUDA {cuda}: "
+            f"TensorFlow {version} requires CUDA {tf_cuda}",
+        )
 
 
 def _from_tensorflow(version: str, cuda: str, cudnn: str) -> tuple[str, str, tuple[str, ...]]:

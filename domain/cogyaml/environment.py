@@ -3,8 +3,8 @@
 Rules (Cog's ``parseAndValidateEnvironment``): each item splits at its first ``=``; the name
 must not be empty; names Cog uses itself are refused (exact names, or a prefix when the pattern
 ends with ``*``); a name may appear once. Values are kept verbatim (quotes, ``=``, spaces,
-newlines). The stricter schema pattern (no whitespace, no empty value) applies to cog.yaml
-files, not to this function.
+newlines). The schema's pattern (an identifier for a name, no line break in the value; Cog
+HEAD's, decision 0033) applies to cog.yaml files, not to this function.
 
 >>> parse_environment(["NAME=a=b", "OTHER="])
 {'NAME': 'a=b', 'OTHER': ''}

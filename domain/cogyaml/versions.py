@@ -4,8 +4,9 @@ Cog's ``pkg/util/version`` is used for CUDA, cuDNN, torch and Python versions al
 kept here: at most three numeric parts, a missing minor is 0, a missing patch is "absent" (it
 compares as 0 but :func:`matches` ignores it), anything after the first ``+`` is a modifier
 (``1.13.1+cu116``) that only :func:`equal` looks at. Where Cog panics on text that is not a
-version (``MustVersion``), these functions answer "no match" instead: :func:`parse_version`
-returns ``None`` and every comparison with ``None`` is false.
+version (``MustVersion``), these functions answer as Cog HEAD's do (it stopped panicking):
+:func:`parse_version` returns ``None``, and a comparison with ``None`` is false, except that
+:func:`equal` and :func:`greater_or_equal` fall back to comparing the texts.
 
 >>> matches("12.4", "12.4.1"), matches("12.4.0", "12.4.1")
 (True, False)
@@ -72,9 +73,12 @@ def greater(a: str, b: str) -> bool:
 
 
 def equal(a: str, b: str) -> bool:
-    """Same major, minor, patch (absent = 0) and modifier."""
+    """Same major, minor, patch (absent = 0) and modifier; unparsable sides compare as text
+    (Cog HEAD's ``Equal``, where 0447eb11 panicked)."""
     va, vb = parse_version(a), parse_version(b)
-    return va is not None and vb is not None and (va.key(), va.modifier) == (vb.key(), vb.modifier)
+    if va is None or vb is None:
+        return a == b
+    return (va.key(), va.modifier) == (vb.key(), vb.modifier)
 
 
 def equal_minor(a: str, b: str) -> bool:

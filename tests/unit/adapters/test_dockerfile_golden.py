@@ -13,13 +13,16 @@ from pathlib import Path, PurePath, PurePosixPath
 
 import pytest
 
-from adapters.dockerfile import generate
+from adapters.dockerfile import generate, planning
 from adapters.dockerfile.generator import BaseImage, DockerfilePlan, DockerfileRequest, Target
 from adapters.dockerfile.hermetic import HermeticWheels
 from adapters.dockerfile.local_artifacts import LocalArtifact
 from adapters.dockerfile.runtime import CogRuntime
 from adapters.dockerfile.weights import WeightPaths
 from domain.cogyaml.models import CogConfig
+from domain.cogyaml.parse import parse_config
+from domain.cogyaml.validation import validate_and_complete, validate_python_version
+from domain.source import Source
 
 GOLDEN = Path(__file__).parent / "golden"
 CA = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
@@ -33,12 +36,13 @@ FULL = {
     },
     "predict": "predict.py:Predictor",
 }
-# What Cog's requirements rewrite makes of FULL's packages for CPU and for CUDA 11.8.
+# What Cog's requirements rewrite makes of FULL's packages for CPU and for CUDA 11.8
+# (TestGenerateFullCPU's file at HEAD; its index URLs end with a slash).
 CPU_REQUIREMENTS = (
-    "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.0\npandas==1.2.0.12"
+    "--extra-index-url https://download.pytorch.org/whl/cpu/\ntorch==2.3.0\npandas==1.2.0.12"
 )
 GPU_REQUIREMENTS = (
-    "--extra-index-url https://download.pytorch.org/whl/cu118\ntorch==2.3.0\npandas==1.2.0.12"
+    "--extra-index-url https://download.pytorch.org/whl/cu118/\ntorch==2.3.0\npandas==1.2.0.12"
 )
 SCHEMA = b'{"openapi":"3.0.2"}'
 
@@ -243,7 +247,7 @@ CASES |= {
     "separate-weights-gpu": DockerfileRequest(
         config=config(LARGE),
         base=BaseImage(name="nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"),
-        requirements="--extra-index-url https://download.pytorch.org/whl/cu118\n"
+        requirements="--extra-index-url https://download.pytorch.org/whl/cu118/\n"
         "torch==2.0.1\npandas==2.0.3",
         mounts=True,
         syntax="#syntax=docker/dockerfile:1.4",
@@ -300,6 +304,46 @@ CASES |= {
         wheels=ARTIFACT_WHEELS,
     ),
 }
+
+
+# --------------------------------------------------------------------------- Cog HEAD's tables
+
+# A GPU model on CUDA 13 and torch 2.11 (decision 0033): everything but the text comes from the
+# cog.yaml through the domain's rules, as a build takes it: CUDA and cuDNN completed from the
+# torch table, the nvidia/cuda image and the requirements rewrite chosen from the CUDA table.
+CUDA13_YAML = """build:
+  gpu: true
+  python_version: "3.13"
+  system_packages: [ffmpeg]
+  python_packages: ["torch==2.11.0", "torchvision==0.26.0", "numpy==2.3.4"]
+predict: "predict.py:Predictor"
+"""
+CUDA13_REQUIREMENTS = (
+    "--extra-index-url https://download.pytorch.org/whl/cu130/\n"
+    "torch==2.11.0\ntorchvision==0.26.0\nnumpy==2.3.4"
+)
+
+
+def cuda13_request() -> DockerfileRequest:
+    completed = validate_and_complete(parse_config(CUDA13_YAML), ())
+    validate_python_version(completed)
+    source = Source(config=completed, project_dir=PurePath("/project"))
+    return DockerfileRequest(
+        config=completed,
+        base=BaseImage(name=planning.cuda_image(completed)),
+        requirements=planning.requirements_text(source),
+        mounts=True,
+        schema=SCHEMA,
+    )
+
+
+def test_a_cuda_13_torch_2_11_model_validates_and_renders() -> None:
+    request = cuda13_request()
+    assert (request.config.build.cuda, request.config.build.cudnn) == ("13.0", "9")
+    assert request.base.name == "nvidia/cuda:13.0.3-cudnn-devel-ubuntu24.04"
+    plan = generate(request)
+    assert plan.files["cog/requirements.txt"] == CUDA13_REQUIREMENTS.encode()
+    check_golden("gpu-cuda13-torch2.11", plan)
 
 
 def check_golden(name: str, plan: DockerfilePlan) -> None:

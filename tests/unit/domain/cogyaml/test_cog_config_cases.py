@@ -1,7 +1,10 @@
 """Cog's own cog.yaml test cases (config_test.go and validator_test.go @0447eb11), in our form.
 
 Each table row is one Go test (its name is the test id); the test calls the function the Go
-test exercised. Other groups have their own modules:
+test exercised. The package ships Cog HEAD's compatibility facts (decision 0033): the CUDA
+completion cases run on them (HEAD's answer, recorded beside 0447eb11's where it changed) and
+on 0447eb11's facts (0447eb11's answer); HEAD's own cases are in
+``test_cog_compat_cases_head.py``. Other groups have their own modules:
 ``test_config_requirements_cases.py`` (``PythonRequirementsForArch``),
 ``test_config_yaml_cases.py`` (``FromYAML``, ``Validate``, run items),
 ``test_config_environment_cases.py`` (env_variables_test.go) and
@@ -10,6 +13,8 @@ test exercised. Other groups have their own modules:
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import pytest
 
@@ -21,6 +26,7 @@ from domain.cogyaml.validation import validate_and_complete, validate_python_ver
 from domain.errors import ConfigError
 from tests.unit.adapters.test_filesystem import FILESYSTEM_CASES
 from tests.unit.domain.cogyaml import test_config_yaml_cases
+from tests.unit.domain.cogyaml.compat_facts import facts_at_0447eb11
 from tests.unit.domain.cogyaml.test_config_environment_cases import ENVIRONMENT_CASES
 from tests.unit.domain.cogyaml.test_config_requirements_cases import FOR_ARCH_CASES
 
@@ -124,10 +130,23 @@ TORCH_SAMPLES = (
 UNKNOWN = "Cog doesn't know what CUDA version is compatible with {}."
 
 
-def _case(name: str, package: str, *, gpu: bool = True, cuda: str = "", **expected: object):
-    return pytest.param(gpu, cuda, package, expected, id=name)
+def _case(
+    name: str,
+    package: str,
+    *,
+    gpu: bool = True,
+    cuda: str = "",
+    at_head: dict[str, object] | None = None,
+    **expected: object,
+):
+    """A completion case: 0447eb11's ``expected``; ``at_head`` is HEAD's answer where it
+    changed (with ``why``)."""
+    return pytest.param(gpu, cuda, package, expected, at_head, id=name)
 
 
+# HEAD's table dropped the builds with no Python >= 3.10 wheel (torch before 1.11; decision
+# 0033); its TestValidateAndCompleteCUDAForSelectedTorch asks for 1.13.1 and 1.11.0 instead.
+_DROPPED = "HEAD's table has no torch {}: the CUDA cannot be completed"
 TF_041, TORCH_041 = "tensorflow==0.4.1", "torch==0.4.1"
 COMPLETION_CASES = [
     *(
@@ -139,8 +158,16 @@ COMPLETION_CASES = [
         for v, gpu in TORCH_SAMPLES
     ),
     _case(f"{_SELECTED_TORCH}/torch==2.0.1", "torch==2.0.1", expect_cuda="11.8", cudnn="8"),
-    _case(f"{_SELECTED_TORCH}/torch==1.8.0", "torch==1.8.0", expect_cuda="11.1", cudnn="8"),
-    _case(f"{_SELECTED_TORCH}/torch==1.7.0", "torch==1.7.0", expect_cuda="11.0", cudnn="8"),
+    *(
+        _case(
+            f"{_SELECTED_TORCH}/torch=={v}",
+            f"torch=={v}",
+            expect_cuda=cuda,
+            cudnn="8",
+            at_head={"why": _DROPPED.format(v), "error": UNKNOWN.format(f"torch=={v}")},
+        )
+        for v, cuda in (("1.8.0", "11.1"), ("1.7.0", "11.0"))
+    ),
     _case("TestUnsupportedTorch/no-cuda", TORCH_041, error=UNKNOWN.format(TORCH_041)),
     _case("TestUnsupportedTorch/explicit-cuda", TORCH_041, cuda="11.8", cuda_mm="11.8", cudnn="8"),
     _case("TestUnsupportedTensorflow/no-cuda", TF_041, error=UNKNOWN.format(TF_041)),
@@ -150,8 +177,7 @@ COMPLETION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("gpu", "cuda", "package", "expected"), COMPLETION_CASES)
-def test_validate_and_complete_cuda(gpu, cuda, package, expected) -> None:
+def _check_completion(gpu, cuda, package, expected) -> None:
     yaml = _yaml(gpu=gpu, cuda=cuda, packages=[package])
     if "error" in expected:
         with pytest.raises(ConfigError) as info:
@@ -168,6 +194,19 @@ def test_validate_and_complete_cuda(gpu, cuda, package, expected) -> None:
     assert build.cudnn == expected.get("cudnn", build.cudnn)
 
 
+@pytest.mark.parametrize(("gpu", "cuda", "package", "expected", "at_head"), COMPLETION_CASES)
+def test_validate_and_complete_cuda(gpu, cuda, package, expected, at_head) -> None:
+    """On the facts shipped (Cog HEAD's): HEAD's answer."""
+    _check_completion(gpu, cuda, package, at_head or expected)
+
+
+@pytest.mark.parametrize(("gpu", "cuda", "package", "expected", "at_head"), COMPLETION_CASES)
+def test_validate_and_complete_cuda_on_0447eb11s_facts(gpu, cuda, package, expected, at_head):
+    """On Cog 0447eb11's facts: 0447eb11's answer (only the facts changed for these cases)."""
+    with facts_at_0447eb11():
+        _check_completion(gpu, cuda, package, expected)
+
+
 def test_python_packages_and_requirements_cant_be_used_together() -> None:
     yaml = _yaml(packages=["replicate==1.0.0"], extra='  python_requirements: "requirements.txt"\n')
     missing = "open requirements.txt: no such file or directory"
@@ -179,9 +218,12 @@ def test_python_packages_and_requirements_cant_be_used_together() -> None:
     )
 
 
-def test_cuda_base_image_tag() -> None:  # TestCUDABaseImageTag
-    build = _complete(_yaml(gpu=True, packages=["tensorflow==2.12.0"])).build
-    assert cuda_base_image(build.cuda, build.cudnn) == "nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"
+def test_cuda_base_image_tag() -> None:  # TestCUDABaseImageTag, on both commits' facts
+    for facts in (contextlib.nullcontext, facts_at_0447eb11):
+        with facts():
+            build = _complete(_yaml(gpu=True, packages=["tensorflow==2.12.0"])).build
+            image = cuda_base_image(build.cuda, build.cudnn)
+        assert image == "nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"
 
 
 def test_contains_coglet() -> None:  # TestContainsCoglet

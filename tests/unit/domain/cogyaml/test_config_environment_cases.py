@@ -1,13 +1,16 @@
 """Cog's environment tests (env_variables_test.go @0447eb11), plus the schema's view of each.
 
 ``parse_environment`` is what Cog's tests call. The same items written in a cog.yaml also meet
-the 0447eb11 schema pattern ``^[A-Za-z_][A-Za-z0-9_]*=[^\\s]+$``, which refuses whitespace and
-empty values (the last column says whether it accepts the items).
+the schema's pattern, HEAD's ``^[A-Za-z_][A-Za-z0-9_]*=.*$`` (Cog #2693; decision 0033), which
+refuses a line break in the value and a name that is not an identifier (the last column says
+whether it accepts the items). 0447eb11's ``^[A-Za-z_][A-Za-z0-9_]*=[^\\s]+$`` also refused
+whitespace and empty values: the second-to-last column says whether it accepted them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -41,39 +44,50 @@ GO_DENY_LIST = (
 )
 
 
-def _denied(name: str, *, prefix: bool) -> tuple[str, list[str], str, bool]:
+def _denied(name: str, *, prefix: bool) -> tuple[str, list[str], str, bool, bool]:
     item = name.replace("*", "SUFFIX") if prefix else name
     test = f'{_D}Rejects "{name}"' + (" prefix" if prefix else "")
-    return test, [f"{item}=VALUE"], f'environment variable "{item}" is not allowed', "*" not in item
+    error = f'environment variable "{item}" is not allowed'
+    return test, [f"{item}=VALUE"], error, "*" not in item, "*" not in item
 
 
 ENVIRONMENT_CASES = [
-    # (Go test, items, parsed mapping or Cog's error, schema pattern accepts the items)
-    (f"{_P}ValidInput", ["NAME=VALUE"], {"NAME": "VALUE"}, True),
-    (f"{_P}ValidInputWithSpaces", ["NAME=VALUE WITH SPACES"], {"NAME": "VALUE WITH SPACES"}, False),
+    # (Go test, items, parsed mapping or Cog's error, 0447eb11's pattern accepts the items,
+    # HEAD's pattern accepts them)
+    (f"{_P}ValidInput", ["NAME=VALUE"], {"NAME": "VALUE"}, True, True),
+    (
+        f"{_P}ValidInputWithSpaces",
+        ["NAME=VALUE WITH SPACES"],
+        {"NAME": "VALUE WITH SPACES"},
+        False,
+        True,
+    ),
     (
         f"{_P}ValidInputWithQuotes",
         ['NAME="VALUE WITH QUOTES"'],
         {"NAME": '"VALUE WITH QUOTES"'},
         False,
+        True,
     ),
-    (f"{_P}DelimitedValue", ["NAME=VALUE1,VALUE2"], {"NAME": "VALUE1,VALUE2"}, True),
-    (f"{_P}EmptyValue", ["NAME="], {"NAME": ""}, False),
-    (f"{_P}EmptyValueWithSpaces", ["NAME= "], {"NAME": " "}, False),
-    (f"{_P}LowerCaseName", ["name=VALUE"], {"name": "VALUE"}, True),
-    (f"{_P}MixedCaseName", ["MiXeD_Case=VALUE"], {"MiXeD_Case": "VALUE"}, True),
-    (f"{_P}EqualSignInValue", ["NAME=VALUE=EQUAL"], {"NAME": "VALUE=EQUAL"}, True),
+    (f"{_P}DelimitedValue", ["NAME=VALUE1,VALUE2"], {"NAME": "VALUE1,VALUE2"}, True, True),
+    (f"{_P}EmptyValue", ["NAME="], {"NAME": ""}, False, True),
+    (f"{_P}EmptyValueWithSpaces", ["NAME= "], {"NAME": " "}, False, True),
+    (f"{_P}LowerCaseName", ["name=VALUE"], {"name": "VALUE"}, True, True),
+    (f"{_P}MixedCaseName", ["MiXeD_Case=VALUE"], {"MiXeD_Case": "VALUE"}, True, True),
+    (f"{_P}EqualSignInValue", ["NAME=VALUE=EQUAL"], {"NAME": "VALUE=EQUAL"}, True, True),
     (
         f"{_P}EqualSignInValueWithSpaces",
         ["NAME=VALUE=EQUAL WITH SPACES"],
         {"NAME": "VALUE=EQUAL WITH SPACES"},
         False,
+        True,
     ),
-    (f"{_P}MultiLineValue", ["NAME=VALUE1\nVALUE2"], {"NAME": "VALUE1\nVALUE2"}, False),
+    (f"{_P}MultiLineValue", ["NAME=VALUE1\nVALUE2"], {"NAME": "VALUE1\nVALUE2"}, False, False),
     (
         f"{_P}MultiplePairs",
         ["NAME1=VALUE1", "NAME2=VALUE2"],
         {"NAME1": "VALUE1", "NAME2": "VALUE2"},
+        True,
         True,
     ),
     (
@@ -81,11 +95,13 @@ ENVIRONMENT_CASES = [
         ["NAME"],
         'environment variable "NAME" is not in the KEY=VALUE format',
         False,
+        False,
     ),
     (
         f"{_I}EmptyName",
         ["=VALUE"],
         'environment variable "=VALUE" is not in the KEY=VALUE format',
+        False,
         False,
     ),
     *(_denied(name, prefix=False) for name in GO_DENY_LIST),
@@ -95,12 +111,14 @@ ENVIRONMENT_CASES = [
         ["NAME=VALUE", "NAME=VALUE2"],
         'environment variable "NAME" is already defined',
         True,
+        True,
     ),
 ]
+_CASE = ("name", "items", "expected", "accepted_at_0447eb11", "schema_accepts")
 
 
-@pytest.mark.parametrize(("name", "items", "expected", "schema_accepts"), ENVIRONMENT_CASES)
-def test_parse_environment(name, items, expected, schema_accepts) -> None:
+@pytest.mark.parametrize(_CASE, ENVIRONMENT_CASES)
+def test_parse_environment(name, items, expected, accepted_at_0447eb11, schema_accepts) -> None:
     if isinstance(expected, dict):
         assert parse_environment(items) == expected
         return
@@ -110,8 +128,10 @@ def test_parse_environment(name, items, expected, schema_accepts) -> None:
     assert info.value.problems == (expected,)
 
 
-@pytest.mark.parametrize(("name", "items", "expected", "schema_accepts"), ENVIRONMENT_CASES)
-def test_the_same_items_in_cog_yaml(name, items, expected, schema_accepts) -> None:
+@pytest.mark.parametrize(_CASE, ENVIRONMENT_CASES)
+def test_the_same_items_in_cog_yaml(
+    name, items, expected, accepted_at_0447eb11, schema_accepts
+) -> None:
     text = 'build:\n  python_version: "3.12"\nenvironment:\n' + "".join(
         f"  - {json.dumps(item)}\n" for item in items
     )
@@ -151,8 +171,17 @@ def test_quotes_and_newlines_in_a_bad_item_are_escaped_as_go_does() -> None:
     )
 
 
+@pytest.mark.parametrize(_CASE, ENVIRONMENT_CASES)
+def test_0447eb11s_pattern_refused_more(
+    name, items, expected, accepted_at_0447eb11, schema_accepts
+) -> None:
+    old = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=[^\t\n\f\r ]+\Z")  # RE2's \s has no \v
+    assert all(old.match(item) for item in items) is accepted_at_0447eb11
+    assert schema_accepts or not accepted_at_0447eb11  # HEAD accepts all 0447eb11 accepted
+
+
 def test_build_null_skips_the_schema_but_validation_still_checks_the_pattern() -> None:
-    config = parse_config('build:\nenvironment:\n  - "A=has space"\n')
+    config = parse_config('build:\nenvironment:\n  - "A=line\\nbreak"\n')
     with pytest.raises(ConfigError) as info:
         validate_and_complete(config, ())
     assert info.value.field == "environment.0"

@@ -125,10 +125,32 @@ def test_cpu_torch_on_linux_uses_the_cpu_wheel_index() -> None:
         "build:\n  python_version: '3.12'\n  python_packages: [torch==2.3.0, torchvision==0.18.0]\n"
     )
     text = python_requirements_for_arch(config, config.build.python_packages)
-    assert (
-        text
-        == "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.0\ntorchvision==0.18.0"
+    assert text.splitlines() == [
+        "--extra-index-url https://download.pytorch.org/whl/cpu/",
+        "torch==2.3.0",
+        "torchvision==0.18.0",
+    ]
+
+
+def test_cpu_torch_loses_its_cpu_modifier_torchvision_keeps_it() -> None:  # HEAD's rule
+    config = parse_config(
+        "build:\n  python_version: '3.10'\n"
+        "  python_packages: [torch==1.13.1, torchvision==0.14.1]\n"
     )
+    text = python_requirements_for_arch(config, config.build.python_packages)
+    assert text.splitlines()[1:] == ["torch==1.13.1", "torchvision==0.14.1+cpu"]
+
+
+def test_gpu_torch_takes_the_newest_build_of_the_best_cuda() -> None:  # HEAD #3009
+    config = parse_config(
+        "build:\n  gpu: true\n  cuda: '12.1'\n  python_version: '3.12'\n"
+        "  python_packages: ['torch==2.3']\n"
+    )
+    text = python_requirements_for_arch(config, config.build.python_packages)
+    assert text.splitlines() == [
+        "--extra-index-url https://download.pytorch.org/whl/cu121/",
+        "torch==2.3.1",  # 2.3.0+cu121 comes first in HEAD's oldest-first table
+    ]
 
 
 def test_python_packages_replace_the_file_lines() -> None:

@@ -3,6 +3,11 @@
 Each case builds a config (``python_packages`` or a requirements file's lines), validates and
 completes it, then writes the ``requirements.txt`` Cog puts in the build context. Cog's tests
 pass ``goos = goarch = ""`` (neither linux/amd64 nor darwin/arm64), and so do these.
+
+The package ships Cog HEAD's compatibility facts (decision 0033). Where HEAD gives another
+answer, the case keeps 0447eb11's and says what HEAD answers and why (``at_head``); each case
+runs twice: on HEAD's facts (HEAD's answer) and on 0447eb11's (0447eb11's answer, unless a rule
+changed too, which the case says).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from domain.cogyaml.requirements import (
     python_requirements_for_arch,
 )
 from domain.cogyaml.validation import validate_and_complete
+from domain.errors import ConfigError
+from tests.unit.domain.cogyaml.compat_facts import facts_at_0447eb11
 
 STABLE = "--find-links https://download.pytorch.org/whl/torch_stable.html"
 CU116 = "--extra-index-url https://download.pytorch.org/whl/cu116"
@@ -27,6 +34,16 @@ UNPARSABLE = (
     "foo==1.0.0\n# complex requirements\nfastapi>=0.6,<1\nflask>0.4\n# comments!\n"
     "# blank lines!\n\n# arguments\n-f http://example.com"
 )
+
+
+class AtHead(NamedTuple):
+    """HEAD's answer to a 0447eb11 case, and why it changed."""
+
+    why: str
+    expected: tuple[str, ...]
+    completed: tuple[str, str] | None = None
+    # Where a rule changed too: what HEAD's rules make of 0447eb11's facts.
+    on_0447eb11_facts: tuple[str, ...] | None = None
 
 
 class ForArch(NamedTuple):
@@ -39,6 +56,11 @@ class ForArch(NamedTuple):
     packages: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     completed: tuple[str, str] | None = None
+    at_head: AtHead | None = None
+
+
+_NO_17 = "HEAD's table has no torch 1.7 (builds with no Python >= 3.10 wheel were dropped)"
+_SLASH = "HEAD's index URLs end with a slash"
 
 
 FOR_ARCH_CASES = [
@@ -47,12 +69,14 @@ FOR_ARCH_CASES = [
         (STABLE, "torch==1.7.1", "torchvision==0.8.2", "torchaudio==0.7.2", "foo==1.0.0"),
         requirements_file="\n".join(TORCH_171),
         completed=("11.0", "8"),
+        at_head=AtHead(f"{_NO_17}: no CUDA to complete, so the config is refused", ()),
     ),
     ForArch(
         "TestPythonRequirementsResolvesPythonPackagesAndCudaVersionsWithExtraIndexURL",
         (CU116, *TORCH_1121),
         requirements_file="\n".join(TORCH_1121),
         completed=("11.6", "8"),
+        at_head=AtHead(_SLASH, (f"{CU116}/", *TORCH_1121), ("11.6", "8")),
     ),
     ForArch(
         "TestPythonRequirementsWorksWithLinesCogCannotParse",
@@ -65,6 +89,7 @@ FOR_ARCH_CASES = [
         cuda="11.8",
         packages=TORCH_171,
         completed=("11.8", "8"),
+        at_head=AtHead(f"{_NO_17}: the pins stay as written", TORCH_171, ("11.8", "8")),
     ),
     ForArch(
         "TestPythonPackagesForArchTorchCPU",
@@ -73,6 +98,12 @@ FOR_ARCH_CASES = [
         cuda="11.8",
         packages=TORCH_171,
         completed=("11.8", ""),  # a CPU build keeps what the user wrote
+        at_head=AtHead(
+            f"{_NO_17}: the pins stay as written (and HEAD writes a CPU torch without +cpu)",
+            TORCH_171,
+            ("11.8", ""),
+            on_0447eb11_facts=(STABLE, "torch==1.7.1", "torchvision==0.8.2+cpu", *TORCH_171[2:]),
+        ),
     ),
     ForArch(
         "TestPythonPackagesForArchTensorflowGPU",
@@ -92,6 +123,15 @@ FOR_ARCH_CASES = [
         python="3.11",
         packages=("tensorflow==2.16.1", "torch==2.3.1"),
         completed=("12.3", "8"),
+        at_head=AtHead(
+            _SLASH,
+            (
+                "--extra-index-url https://download.pytorch.org/whl/cu121/",
+                "tensorflow==2.16.1",
+                "torch==2.3.1",
+            ),
+            ("12.3", "8"),
+        ),
     ),
     ForArch(
         "TestTorchWithExistingExtraIndexURL",
@@ -111,8 +151,7 @@ FOR_ARCH_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", FOR_ARCH_CASES, ids=[case.name for case in FOR_ARCH_CASES])
-def test_python_requirements_for_arch(case: ForArch) -> None:
+def _written(case: ForArch) -> tuple[str, tuple[str, str]]:
     text = [f"build:\n  gpu: {str(case.gpu).lower()}\n  python_version: {case.python!r}"]
     text += (
         ["  python_requirements: requirements.txt"] if case.requirements_file is not None else []
@@ -126,25 +165,55 @@ def test_python_requirements_for_arch(case: ForArch) -> None:
     written = python_requirements_for_arch(
         config, effective_requirements(config, lines), goos="", goarch="", include=case.include
     )
-    assert written == "\n".join(case.expected)
+    return written, (config.build.cuda, config.build.cudnn)
+
+
+@pytest.mark.parametrize("case", FOR_ARCH_CASES, ids=[case.name for case in FOR_ARCH_CASES])
+def test_python_requirements_for_arch(case: ForArch) -> None:
+    """On the facts shipped (Cog HEAD's): HEAD's answer."""
+    expected, completed = case.expected, case.completed
+    if case.at_head is not None:
+        expected, completed = case.at_head.expected, case.at_head.completed
+    if not expected:  # HEAD refuses the config
+        with pytest.raises(ConfigError) as info:
+            _written(case)
+        assert info.value.field == "build.cuda"
+        assert "doesn't know what CUDA version is compatible with torch==" in info.value.reason
+        return
+    written, build = _written(case)
+    assert written == "\n".join(expected)
     assert "tensorflow_gpu" not in written
+    if completed:
+        assert build == completed
+
+
+@pytest.mark.parametrize("case", FOR_ARCH_CASES, ids=[case.name for case in FOR_ARCH_CASES])
+def test_python_requirements_for_arch_on_0447eb11s_facts(case: ForArch) -> None:
+    """On Cog 0447eb11's facts: 0447eb11's answer, where only the facts changed since."""
+    expected = case.expected
+    if case.at_head is not None and case.at_head.on_0447eb11_facts is not None:
+        expected = case.at_head.on_0447eb11_facts
+    with facts_at_0447eb11():
+        written, build = _written(case)
+    assert written == "\n".join(expected)
     if case.completed:
-        assert (config.build.cuda, config.build.cudnn) == case.completed
+        assert build == case.completed
 
 
 def test_darwin_arm64_cpu_wheels_have_no_cpu_suffix() -> None:
-    config = parse_config("build:\n  python_packages: ['torch==1.7.1', 'torchvision==0.8.2']\n")
-    written = python_requirements_for_arch(
-        config, config.build.python_packages, goos="darwin", goarch="arm64"
-    )
-    assert written.splitlines()[1:] == ["torch==1.7.1", "torchvision==0.8.2"]
+    config = parse_config("build:\n  python_packages: ['torch==1.13.1', 'torchvision==0.14.1']\n")
+    for goos, goarch, vision in (("darwin", "arm64", "0.14.1"), ("linux", "amd64", "0.14.1+cpu")):
+        written = python_requirements_for_arch(
+            config, config.build.python_packages, goos=goos, goarch=goarch
+        )
+        assert written.splitlines()[1:] == ["torch==1.13.1", f"torchvision=={vision}"]
 
 
 def test_unknown_tensorflow_on_gpu_stays_pinned() -> None:
-    """Cog 0447eb11 writes an empty line instead (and so drops tensorflow); we keep the pin."""
+    """Cog writes an empty line instead (and so drops tensorflow); we keep the pin."""
     config = parse_config(
-        "build:\n  gpu: true\n  cuda: '12.1'\n  python_packages: ['tensorflow==2.12.0']\n"
+        "build:\n  gpu: true\n  cuda: '12.1'\n  python_packages: ['tensorflow==2.15.0']\n"
     )
     config = validate_and_complete(config, ())
     written = python_requirements_for_arch(config, config.build.python_packages)
-    assert written == "tensorflow==2.12.0"
+    assert written == "tensorflow==2.15.0"  # its build is for CUDA 12.2

@@ -14,7 +14,7 @@ differences are pinned down in ``test_config_yaml_reader.py``; here they are fil
 from __future__ import annotations
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from domain.cogyaml.decode import json_document
@@ -90,6 +90,10 @@ def documents_with_shared_parts(draw) -> dict[str, object]:
 @given(document=documents_with_shared_parts(), style=styles)
 def test_documents_pyyaml_writes_read_back_as_written(document, style) -> None:
     text = yaml.safe_dump(document, sort_keys=False, **style)
+    # PyYAML's emitter can fold a double-quoted scalar inside an escape (``"0\x1f 0"`` at width
+    # 12 reads back as ``0\x1f\\  0``, with PyYAML's own loader too): such a text does not say
+    # what was meant, so it is no test of this reader.
+    assume(yaml.safe_load(text) == document)
     assert json_document(parse_yaml(text)) == document, text
 
 
