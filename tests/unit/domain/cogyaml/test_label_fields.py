@@ -89,9 +89,9 @@ def _case_yaml() -> Iterator[tuple[str, str]]:
     for name, cuda, _problem in config_cases.CUDA_VERSION_CASES:
         yield name, config_cases._yaml(gpu=True, cuda=cuda)
     for case in config_cases.COMPLETION_CASES:
-        gpu, cuda, package, _expected = case.values
+        gpu, cuda, package, _expected, _at_head = case.values
         yield str(case.id), config_cases._yaml(gpu=gpu, cuda=cuda, packages=[package])
-    for name, items, _expected, _accepts in ENVIRONMENT_CASES:
+    for name, items, _expected, _at_0447eb11, _accepts in ENVIRONMENT_CASES:
         entries = "".join(f"  - {json.dumps(item)}\n" for item in items)
         yield name, f'build:\n  python_version: "3.12"\nenvironment:\n{entries}'
     for path in sorted((ROOT / "examples").glob("*/cog.yaml")):
