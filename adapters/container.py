@@ -5,7 +5,9 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 
 - ``backend``: ``"docker"`` (the real engine and registries) or ``"memory"`` (the in-memory
   fakes: one engine and one registry shared by every port).
-- ``builder``: ``"classic"`` (docker-py, the classic builder) or ``"buildkit"`` (docker CLI).
+- ``builder``: ``"auto"`` (BuildKit where the engine and the docker CLI support it, else the
+  classic builder, said once), ``"classic"`` (docker-py, the classic builder) or
+  ``"buildkit"`` (docker CLI).
 - ``docker.host``: the engine address, like ``docker --host``; ``docker.context``: a Docker
   context name, like ``docker --context`` (at most one of the two; both ``None``: resolved as
   the docker CLI does, ``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the Docker config's
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
 
 DEFAULTS: Mapping[str, Any] = {
     "backend": "docker",
-    "builder": "classic",
+    "builder": "auto",
     "docker": {"host": None, "context": None, "cli": "/usr/bin/docker"},
     "registry": {
         "insecure": [],
@@ -88,7 +90,7 @@ DEFAULTS: Mapping[str, Any] = {
 }
 CHOICES: Mapping[str, frozenset[str]] = {
     "backend": frozenset({"docker", "memory"}),
-    "builder": frozenset({"classic", "buildkit"}),
+    "builder": frozenset({"auto", "classic", "buildkit"}),
     "default_preference": frozenset(p.name for p in Preference),
 }
 
@@ -115,6 +117,10 @@ def _docker_runner(engine: DockerEngine) -> ContainerRunner:
 
 
 def _image_builder(kind: str, cli: str, engine: DockerEngine) -> ImageBuilder:
+    if kind == "auto":
+        from adapters.docker.auto_builder import PreferBuildKitImageBuilder  # noqa: PLC0415
+
+        return PreferBuildKitImageBuilder(cli=cli, engine=engine)
     if kind == "buildkit":
         from adapters.docker.buildkit import BuildKitImageBuilder  # noqa: PLC0415
 

@@ -56,12 +56,16 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 _COMMANDS = {
     "build": "build",
     "push": "build",
+    "debug": "debug",
+    "init": "init",
+    "login": "login",
     "inspect": "inspect",
     "pull": "inspect",
+    "run": "predict",
     "predict": "predict",
     "train": "predict",
-    "run": "run",
-    "serve": "run",
+    "exec": "environment",
+    "serve": "environment",
     "ref": "ref",
 }
 
@@ -111,7 +115,7 @@ def main(
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     stderr = context.stderr if context is not None else sys.stderr
-    debug = "--debug" in args_list[: _first_command_index(args_list)]
+    debug = "--debug" in args_list[: _command_words_index(args_list)]
     try:
         args = build_parser().parse_args(args_list)
         debug = args.debug
@@ -156,9 +160,11 @@ def _print_version(context: Context | None) -> int:
         version = metadata.version("cogmodel")
     except metadata.PackageNotFoundError:
         version = "unknown"
+    from domain.options import DEFAULT_COG_VERSION
+
     out = context.stdout if context is not None else sys.stdout
     try:
-        out.write(f"cogmodel {version}\n")
+        out.write(f"cogmodel {version} (builds install the Cog runtime {DEFAULT_COG_VERSION})\n")
         out.flush()
     except BrokenPipeError as exc:
         from adapters.cli.context import OutputClosedError
@@ -205,20 +211,19 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _first_command_index(args: list[str]) -> int:
-    """Index of the command word (so ``run CMD --debug`` is the command's, not ours).
+def _command_words_index(args: list[str]) -> int:
+    """Where words stop being cogmodel's: after ``--``, or at the command ``exec`` runs (so
+    ``exec CMD --debug`` passes ``--debug`` on to CMD).
 
     Only used when parsing fails, to decide whether ``--debug`` was asked for.
     """
-    skip = False
-    for index, arg in enumerate(args):
-        if skip:
-            skip = False
-        elif arg == "--registry":
-            skip = True
-        elif not arg.startswith("-"):
-            return index
-    return len(args)
+    if "--" in args:
+        args = args[: args.index("--")]
+    if "exec" not in args:
+        return len(args)
+    words = [i for i, arg in enumerate(args) if not arg.startswith("-")]
+    after_exec = [i for i in words if i > args.index("exec")]
+    return after_exec[0] if after_exec else len(args)
 
 
 if __name__ == "__main__":

@@ -116,8 +116,8 @@ class DockerfileFactory:
         environ = self._env()
         if options.secrets and not self._builder.supports_mounts:
             raise InvalidInputError(
-                f"build secrets need a BuildKit builder; the {self._builder.name} builder "
-                "cannot pass them",
+                f"build secrets (--secret) need BuildKit, and this build uses the "
+                f"{self._builder.name} builder; build with --builder buildkit",
                 reason="secrets need BuildKit",
             )
         warn_if_cog_runtime(_config(source))

@@ -41,7 +41,7 @@ from domain.image_source import ImageSource
 from domain.platform import Platform, parse_platform
 from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
-from tests.contract.fake_shell import fake_shell
+from tests.contract.fake_shell import fake_interactive_shell, fake_shell
 from tests.contract.vocab_model import vocab_model
 
 _names = itertools.count(1)
@@ -174,6 +174,7 @@ class TestInMemoryContainerRunner(ContainerRunnerContract):
     @pytest.fixture
     def runner(self, local: InMemoryLocalImages) -> InMemoryContainerRunner:
         runner = InMemoryContainerRunner(local, fake_shell)
+        runner.interactive = fake_interactive_shell
         runner.gpus_available = False  # as the engine on these machines
         return runner
 

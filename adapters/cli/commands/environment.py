@@ -1,9 +1,13 @@
-"""``cogmodel run CMD…`` and ``cogmodel serve [-p PORT]``: the project's dev image, mounted.
+"""``cogmodel exec CMD…`` and ``cogmodel serve [-p PORT]``: the project's dev image, mounted.
 
 Both build the dev image (``build_base``: the environment without ``/src`` and without labels,
 ``cog-<directory>-base``) and run it with the project mounted at ``/src`` (the working
-directory), as Cog's commands do. ``run`` prints the command's output on stdout and exits with
-the command's own exit code once it has started. ``serve`` publishes Cog's HTTP server on
+directory), as Cog's commands do; the build is shown only while something is actually rebuilt.
+``exec`` runs the command in the foreground, as ``docker run -i`` (``-it`` on a terminal) would:
+stdin attached, a terminal when stdin and stdout are terminals, signals passed on
+(:mod:`adapters.cli.stdio`); once it has started, cogmodel exits with the command's own exit
+status. ``-p [HOST:]PORT`` publishes a port on 127.0.0.1 or on HOST, Cog's forms (``8000``,
+``0.0.0.0:8000``, ``[::1]:8000``). ``serve`` publishes Cog's HTTP server on
 ``127.0.0.1:PORT`` until Ctrl-C (which is how a server is stopped, so it exits 0); unlike
 Cog it does not pass ``--await-explicit-shutdown``, so stopping takes no grace period. On a
 remote engine the port is published on that engine's host (every interface), and ``serve``
@@ -16,6 +20,7 @@ import argparse
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import NoReturn
 
 from adapters.cli import project
 from adapters.cli.commands.predict import parse_env
@@ -23,6 +28,7 @@ from adapters.cli.context import Context
 from adapters.cli.interrupts import deferred_interrupts
 from adapters.cli.output import shown_name
 from adapters.cli.progress import relayed
+from adapters.cli.stdio import attached_stdio, interactive_session, wants_terminal
 from application.ports.container_runner import (
     ContainerRunner,
     ContainerSpec,
@@ -38,7 +44,7 @@ SERVE_COMMAND = ("python", "--check-hash-based-pycs", "never", "-m", "cog.server
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
-    """Run ``run`` or ``serve``.
+    """Run ``exec`` or ``serve``.
 
     Raises:
         InvalidInputError: no command, bad flags or cog.yaml (exit 2).
@@ -47,11 +53,15 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     command: list[str] = list(getattr(args, "cmd", None) or [])
     if command[:1] == ["--"]:
         command = command[1:]
-    if args.command == "run" and not command:
-        raise InvalidInputError("run needs a command, e.g. 'cogmodel run python'", reason="no cmd")
+    if args.command == "exec" and not command:
+        raise InvalidInputError(
+            "exec needs a command, e.g. 'cogmodel exec python'", reason="no command"
+        )
+    ports, port_hosts = parse_publish(getattr(args, "publish", []))
     env = parse_env(args.env)
     source = project.load(ctx, args)
-    with relayed(ctx, args.progress):
+    header = f"Building the environment of {source.project_dir}"
+    with relayed(ctx, args.progress, only_rebuilds=True, header=header):
         model = ctx.resolver().build_base(source, project.base_options(ctx, args))
     image = model.image.image_id or model.image.reference
     assert image is not None
@@ -71,21 +81,95 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             init=not model.image.has_init,
         )
         return _serve(ctx, runner, spec, args.port, gpu_fallback=args.gpus is None)
-    ctx.note(f"Running '{' '.join(command)}' in {shown_name(model.image)} with /src mounted...")
     spec = ContainerSpec(
         image=image,
         command=tuple(command),
         env=spec_env,
-        ports={port: port for port in args.publish},
+        ports=ports,
+        port_hosts=port_hosts,
         volumes=(mount,),
         workdir="/src",
         gpus=gpus,
         init=not model.image.has_init,
     )
-    with start_container(ctx, runner, spec, gpu_fallback=args.gpus is None) as container:
-        for line in container.follow_logs():
-            ctx.out(line.rstrip("\n"))
-        return container.wait()
+    ctx.note(f"Running '{' '.join(command)}' in {shown_name(model.image)} with /src mounted...")
+    return _exec(ctx, runner, spec, gpu_fallback=args.gpus is None)
+
+
+def _exec(ctx: Context, runner: ContainerRunner, spec: ContainerSpec, *, gpu_fallback: bool) -> int:
+    """Run ``spec`` in the foreground; its exit status is the command's."""
+    tty = wants_terminal(ctx)
+    with attached_stdio(ctx, tty=tty) as stdio, contextlib.ExitStack() as stack:
+        try:
+            with deferred_interrupts():
+                container = stack.enter_context(runner.attach(spec, stdio))
+        except ContainerError as exc:
+            if not (gpu_fallback and spec.gpus is not None):
+                raise
+            ctx.note(
+                f"warning: the engine could not give the container a GPU ({exc.detail}); "
+                "running without a GPU"
+            )
+            with deferred_interrupts():
+                container = stack.enter_context(runner.attach(replace(spec, gpus=None), stdio))
+        with interactive_session(container, stdio):
+            return container.wait()
+
+
+def parse_publish(values: list[str]) -> tuple[dict[int, int | None], dict[int, str]]:
+    """``-p [HOST:]PORT`` values, Cog's forms: the ports (each published on the same port) and
+    the host addresses of those that name one.
+
+    >>> parse_publish(["8000", "0.0.0.0:8001", "[::1]:8002"])
+    ({8000: 8000, 8001: 8001, 8002: 8002}, {8001: '0.0.0.0', 8002: '::1'})
+
+    Raises:
+        InvalidInputError: an empty value, a bad bracket, a missing host or port, or a port
+            outside 1-65535 (Cog's words).
+    """
+    ports: dict[int, int | None] = {}
+    hosts: dict[int, str] = {}
+    for value in values:
+        host, port_text = _split_publish(value)
+        try:
+            port = int(port_text)
+        except ValueError:
+            _bad_port(value, f'strconv.Atoi: parsing "{port_text}": invalid syntax')
+        if not 0 < port < 65536:
+            _bad_port(value, "port must be between 1 and 65535")
+        ports[port] = port
+        if host is not None:
+            hosts[port] = host
+    return ports, hosts
+
+
+def _split_publish(value: str) -> tuple[str | None, str]:
+    """Cog's ``splitPublishFlag``: ``PORT``, ``HOST:PORT`` (split at the last colon) or
+    ``[IPv6]:PORT``; ``None`` host means the default (127.0.0.1)."""
+    if not value:
+        _bad_port(value, "value cannot be empty")
+    if value.startswith("["):
+        end = value.find("]")
+        if end == -1:
+            _bad_port(value, "missing closing bracket for IPv6 address")
+        if end == len(value) - 1:
+            _bad_port(value, "port is required after IPv6 address")
+        if value[end + 1] != ":":
+            _bad_port(value, "expected ':' after ']'")
+        host = value[1:end]
+        if not host:
+            _bad_port(value, "host cannot be empty")
+        return host, value[end + 2 :]
+    host, colon, port = value.rpartition(":")
+    if not colon:
+        return None, value
+    if not host:
+        _bad_port(value, "host cannot be empty")
+    return host, port
+
+
+def _bad_port(value: str, why: str) -> NoReturn:
+    raise InvalidInputError(f'invalid port "{value}": {why}', reason="bad -p value")
 
 
 @contextlib.contextmanager
