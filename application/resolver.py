@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import assert_never
 
 from application.ports.local_images import LocalImages
-from application.ports.model_factory import ModelFactory
+from application.ports.model_factory import ModelFactory, PlannedDockerfiles
 from application.ports.remote_images import RemoteImages
 from domain.digest import Digest, ImageId
 from domain.errors import ImageNotFoundError, ProtocolError, SourceError
@@ -221,6 +221,18 @@ class Resolver:
             schema=image.parsed_openapi_schema(),
             cog_version=image.cog_version,
         )
+
+    def dockerfile(
+        self, source: Source | None, options: BuildOptions | None = None
+    ) -> PlannedDockerfiles:
+        """The Dockerfiles :meth:`build` would build (Cog's ``cog debug``); nothing is built.
+
+        Raises:
+            SourceError: no source, no config, or a project directory that is not absolute.
+            ConfigError, SchemaError, BackendUnavailableError: from the factory.
+        """
+        checked = _require_source(source, "build")
+        return self._factory.plan(checked, with_defaults(options or BuildOptions(), checked))
 
     def build_base(self, source: Source | None, options: BuildBaseOptions | None = None) -> Model:
         """Build the dev image of ``source`` (environment only; the project is mounted at run).

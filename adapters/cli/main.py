@@ -143,7 +143,11 @@ def main(
 def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
     module = importlib.import_module(f"adapters.cli.commands.{_COMMANDS[args.command]}")
     run: Callable[[Context, argparse.Namespace], int] = module.run
-    with sigterm_as_interrupt():
+    if args.command == "ref":  # no backend, nothing logged: keep its start-up fast
+        return run(ctx, args)
+    from adapters.cli.progress import warnings_shown
+
+    with sigterm_as_interrupt(), warnings_shown(ctx):
         return run(ctx, args)
 
 

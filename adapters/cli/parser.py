@@ -242,7 +242,6 @@ def _add_debug(commands: argparse._SubParsersAction[_Parser]) -> None:
         default=None,
         help="use an r8.im/cog-base image (default: when one exists)",
     )
-    cmd.add_argument("--dockerfile", metavar="FILE", help=argparse.SUPPRESS)
     cmd.add_argument(
         "--hermetic",
         action="store_true",

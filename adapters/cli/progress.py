@@ -25,7 +25,6 @@ Mode: ``--progress`` if given, else ``$BUILDKIT_PROGRESS`` (as Cog), else ``auto
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 import time
@@ -88,15 +87,12 @@ def _display(
         display = CompactProgress(ctx.stderr, live=mode == "tty", only_rebuilds=only_rebuilds)
     if header is not None:
         display(ProgressEvent(message=header, kind=ProgressKind.NOTE))
-    handler = _WarningsTo(display)
-    root = logging.getLogger()
-    root.addHandler(handler)
     failed = True
     try:
-        yield display
+        with _warnings_to(display):
+            yield display
         failed = False
     finally:
-        root.removeHandler(handler)
         display.close(failed=failed)
 
 
@@ -148,28 +144,29 @@ def relayed(
 @contextlib.contextmanager
 def _warnings_dropped() -> Iterator[None]:
     """Quiet mode shows only the result: warnings logged meanwhile are not printed."""
-    handler = logging.NullHandler()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
+    with _warnings_to(lambda event: None):
         yield
-    finally:
-        root.removeHandler(handler)
 
 
-class _WarningsTo(logging.Handler):
-    """Warnings logged during an operation, shown by its display as NOTE events."""
+@contextlib.contextmanager
+def _warnings_to(display: ProgressSink) -> Iterator[None]:
+    """Logged warnings go to ``display`` inside the block (the innermost block wins)."""
+    from adapters.cli.logged_warnings import warnings_to  # logging: only when a command runs
 
-    def __init__(self, display: ProgressSink) -> None:
-        super().__init__(logging.WARNING)
-        self._display = display
+    with warnings_to(display):
+        yield
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = " ".join(record.getMessage().split())
-        except (TypeError, ValueError):
-            text = str(record.msg)
-        self._display(ProgressEvent(message=f"warning: {text}", kind=ProgressKind.NOTE))
+
+@contextlib.contextmanager
+def warnings_shown(ctx: Context) -> Iterator[None]:
+    """For a whole command: warnings the adapters log (``logging``) become ``warning: …`` lines
+    on stderr, or go to the display of the operation under way."""
+
+    def note(event: ProgressEvent) -> None:
+        _write(ctx.stderr, event.message + "\n")
+
+    with _warnings_to(note):
+        yield
 
 
 # --------------------------------------------------------------------------- plain
