@@ -25,7 +25,8 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 - ``files.base_dir``: what relative input-file paths (``-i image=@photo.png``) are relative to
   (``None``: the working directory).
 
-``container.predictor()`` makes the prediction service (:class:`~application.predictor.
+``container.credential_store()`` is where ``login`` saves credentials (Docker's config, or its
+credential helper). ``container.predictor()`` makes the prediction service (:class:`~application.predictor.
 Predictor`) over the container runner, Cog's HTTP API (``adapters/cog_http``) and the input
 files, in the same way: a new one per call, its ports asked on each use.
 
@@ -51,6 +52,7 @@ from dependency_injector import containers, providers
 
 from adapters.memory import (
     InMemoryContainerRunner,
+    InMemoryCredentialStore,
     InMemoryImageBuilder,
     InMemoryLocalImages,
     InMemoryModelApi,
@@ -64,6 +66,7 @@ from domain.errors import InvalidInputError
 if TYPE_CHECKING:
     from adapters.docker.client import DockerEngine
     from application.ports.container_runner import ContainerRunner
+    from application.ports.credential_store import CredentialStore
     from application.ports.image_builder import ImageBuilder
     from application.ports.input_files import InputFiles
     from application.ports.local_images import LocalImages
@@ -148,6 +151,12 @@ def _oras_remote_images(registry: Mapping[str, Any]) -> RemoteImages:
     return OrasRemoteImages(options=options)
 
 
+def _docker_credential_store() -> CredentialStore:
+    from adapters.registry.login import DockerConfigCredentialStore  # noqa: PLC0415
+
+    return DockerConfigCredentialStore()
+
+
 def _cog_http_model_api() -> ModelApi:
     from adapters.cog_http import CogHttpModelApi  # noqa: PLC0415
 
@@ -208,6 +217,7 @@ class Container(containers.DeclarativeContainer):
         progress=config.progress,
     )
 
+    credential_store = providers.Singleton(_docker_credential_store)
     model_api = providers.Singleton(_cog_http_model_api)
     input_files = providers.Singleton(_local_input_files, base_dir=config.files.base_dir)
 
@@ -263,3 +273,4 @@ def _use_the_memory_world(container: Container) -> None:
     container.container_runner.override(runner)
     container.model_api.override(providers.Singleton(InMemoryModelApi, container.container_runner))
     container.model_factory.override(providers.Singleton(InMemoryModelFactory, engine))
+    container.credential_store.override(providers.Singleton(InMemoryCredentialStore))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from adapters.contract import (
+    CredentialStoreContract,
     ContainerRunnerContract,
     ImageBuilderContract,
     InputFilesContract,
@@ -25,6 +26,7 @@ from adapters.contract.input_files import Seed as SeedFile
 from adapters.contract.local_images import PublishRemote, PushTarget, Seed
 from adapters.contract.remote_images import Publish, PublishIndex
 from adapters.memory import (
+    InMemoryCredentialStore,
     InMemoryContainerRunner,
     InMemoryImageBuilder,
     InMemoryInputFiles,
@@ -238,3 +240,13 @@ class TestInMemoryModelFactory(ModelFactoryContract):
     @pytest.fixture
     def project(self, tmp_path: Path) -> Source:
         return Source.from_config(CogConfig(predict="predict.py:Predictor"), tmp_path)
+
+
+class TestInMemoryCredentialStore(CredentialStoreContract):
+    @pytest.fixture
+    def store(self) -> InMemoryCredentialStore:
+        return InMemoryCredentialStore()
+
+    @pytest.fixture
+    def lookup(self, store: InMemoryCredentialStore) -> object:
+        return store.lookup
