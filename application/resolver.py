@@ -12,7 +12,9 @@ Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the 
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import assert_never
 
@@ -20,7 +22,7 @@ from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory, PlannedDockerfiles
 from application.ports.remote_images import RemoteImages
 from domain.digest import Digest, ImageId
-from domain.errors import ImageNotFoundError, ProtocolError, SourceError
+from domain.errors import CogModelError, ImageNotFoundError, ProtocolError, SourceError
 from domain.image import Image
 from domain.image_source import ImageSource
 from domain.index import check_platform
@@ -139,13 +141,16 @@ class Resolver:
                 place asked, unchanged.
         """
         *fallbacks, last = (prefer or self._default_preference).order
+        misses: list[ImageNotFoundError] = []
         for location in fallbacks:
             try:
                 image = self._inspect_at(location, ref, platform)
-            except ImageNotFoundError:
+            except ImageNotFoundError as miss:
+                misses.append(miss)
                 continue
             return Model.from_image(image)
-        return Model.from_image(self._inspect_at(last, ref, platform))
+        with _after(misses):
+            return Model.from_image(self._inspect_at(last, ref, platform))
 
     def inspect_by_id(self, image_id: ImageId | str) -> Model:
         """The local model whose image id is, or starts with, ``image_id``.
@@ -179,13 +184,16 @@ class Resolver:
             AuthenticationError, BackendUnavailableError: unchanged from the engine.
         """
         *fallbacks, last = prefer.order
+        misses: list[ImageNotFoundError] = []
         for location in fallbacks:
             try:
                 image = self._obtain(location, ref, platform, progress)
-            except ImageNotFoundError:
+            except ImageNotFoundError as miss:
+                misses.append(miss)
                 continue
             return Model.from_image(image)
-        return Model.from_image(self._obtain(last, ref, platform, progress))
+        with _after(misses):
+            return Model.from_image(self._obtain(last, ref, platform, progress))
 
     def push(self, ref: ParsedRef, *, progress: ProgressSink | None = None) -> Digest:
         """Push the local image ``ref`` to its registry and return the manifest digest.
@@ -278,6 +286,18 @@ class Resolver:
                 self._factory.name, "the build returned an image with neither id nor name"
             )
         return replace(image, source=ImageSource.BUILD, reference=built.reference)
+
+
+@contextlib.contextmanager
+def _after(misses: list[ImageNotFoundError]) -> Iterator[None]:
+    """The last place's error carries the misses before it (``CogModelError.misses``), so a
+    message can say "not found locally" before what the registry said."""
+    try:
+        yield
+    except CogModelError as exc:
+        if misses:
+            exc.misses = (*misses, *exc.misses)
+        raise
 
 
 def _require_source(source: Source | None, operation: str) -> Source:

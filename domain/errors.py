@@ -43,7 +43,13 @@ from domain.image_source import ImageSource
 
 
 class CogModelError(Exception):
-    """Base of every error cogmodel raises on purpose."""
+    """Base of every error cogmodel raises on purpose.
+
+    ``misses``: when a look-up fell back from one place to another (the engine, then the
+    registry) and the last place failed, the misses before it, in order (set by the Resolver).
+    """
+
+    misses: tuple[ImageNotFoundError, ...] = ()
 
 
 # --------------------------------------------------------------------------- invalid input
@@ -256,17 +262,22 @@ class AuthenticationError(CogModelError):
 
     def __init__(self, backend: str, detail: str, *, registry: str = "") -> None:
         where = f" for {registry}" if registry else ""
-        super().__init__(f"{backend}: authentication failed{where}: {detail}")
+        # The backend's name is for code, not people: the message says what failed.
+        super().__init__(f"authentication failed{where}: {detail}")
         self.backend = backend
         self.registry = registry
         self.detail = detail
 
 
 class BackendError(CogModelError):
-    """A backend (``docker``, ``registry``, …) failed in a way that is not a miss."""
+    """A backend (``docker``, ``registry``, …) failed in a way that is not a miss.
+
+    The message is ``detail``, which says what failed in the user's terms (``cannot reach the
+    Docker Engine at …``); ``backend`` is for code that branches on it, not for people.
+    """
 
     def __init__(self, backend: str, detail: str) -> None:
-        super().__init__(f"{backend}: {detail}")
+        super().__init__(detail)
         self.backend = backend
         self.detail = detail
 

@@ -189,7 +189,9 @@ def _report(exc: BaseException, stderr: TextIO, *, debug: bool) -> int:
         hint = "" if debug else " (an internal error; --debug shows the traceback)"
         write(f"error: {type(exc).__name__}: {_one_line(exc)}{hint}\n")
     else:
-        write(f"error: {_one_line(exc)}\n")
+        from adapters.cli.messages import describe
+
+        write(f"error: {describe(exc)}\n")
     if debug:
         cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
         while cause is not None:

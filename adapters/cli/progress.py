@@ -387,9 +387,10 @@ class TerminalProgress:
             self._draw()
 
     def close(self, *, failed: bool = False) -> None:
-        """Draw the final state and leave the cursor below it."""
+        """Draw the final state and leave the cursor below it (nothing if nothing was drawn)."""
         with self._lock:
-            self._draw()
+            if self._drawn or self._items or self.status:
+                self._draw()
             self._drawn = 0
 
     def _draw(self, above: str | None = None) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import NoReturn
@@ -60,6 +62,10 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     ports, port_hosts = parse_publish(getattr(args, "publish", []))
     env = parse_env(args.env)
     source = project.load(ctx, args)
+    if args.command == "serve":  # before the build: a port in use need not wait for it
+        _check_free(ctx.runner(), {COG_PORT: args.port}, {})
+    else:
+        _check_free(ctx.runner(), ports, port_hosts)
     header = f"Building the environment of {source.project_dir}"
     with relayed(ctx, args.progress, only_rebuilds=True, header=header):
         model = ctx.resolver().build_base(source, project.base_options(ctx, args))
@@ -114,6 +120,34 @@ def _exec(ctx: Context, runner: ContainerRunner, spec: ContainerSpec, *, gpu_fal
                 container = stack.enter_context(runner.attach(replace(spec, gpus=None), stdio))
         with interactive_session(container, stdio):
             return container.wait()
+
+
+def _check_free(
+    runner: ContainerRunner, ports: dict[int, int | None], hosts: dict[int, str]
+) -> None:
+    """On an engine on this machine, a host port something already listens on is refused
+    before any container starts (the engine's own refusal names no flag).
+
+    Raises:
+        InvalidInputError: the port is in use.
+    """
+    if not runner.is_local:
+        return
+    for container_port, host_port in ports.items():
+        if host_port is None:
+            continue
+        host = hosts.get(container_port, runner.published_host)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, host_port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    continue  # not ours to judge (an address this machine does not have)
+                raise InvalidInputError(
+                    f"port {host_port} is already in use on {host}: pick another -p",
+                    reason="port in use",
+                ) from exc
 
 
 def parse_publish(values: list[str]) -> tuple[dict[int, int | None], dict[int, str]]:

@@ -59,6 +59,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     gpus = GpuRequest.parse(args.gpus) if args.gpus is not None else None
     inputs = local_paths(_inputs(ctx, args), ctx.cwd)
     model = _model(ctx, args, inputs, mode)
+    if mode is Mode.TRAIN and not model.config.train:
+        raise _no_trainer(shown_name(model.image), "its run.cog.config label")
     predictor = ctx.predictor()
     prepared = predictor.prepare(model, inputs, mode=mode)
     destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
@@ -91,6 +93,8 @@ def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mo
         from adapters.cli.commands.build import build_model  # only a project needs the builder
 
         source = project.load(ctx, args)
+        if mode is Mode.TRAIN and source.config is not None and not source.config.train:
+            raise _no_trainer(str(source.project_dir), source.config_filename)
         _check_before_the_build(ctx, source, inputs, mode)
         return build_model(
             ctx, args, source, image_name=None, announce=ctx.note, only_rebuilds=True
@@ -103,6 +107,14 @@ def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mo
     ref = ctx.parse_ref(args.image)
     with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
         return ctx.resolver().pull(ref, progress=sink)
+
+
+def _no_trainer(what: str, where: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"{what} cannot be trained: {where} sets no train: (a trainer, like "
+        '"train.py:train"); use cogmodel run for a prediction',
+        reason="no trainer",
+    )
 
 
 def _check_before_the_build(
