@@ -16,7 +16,8 @@ port, which :meth:`DockerRunningContainer.host_port` reports.
 :meth:`DockerRunningContainer.wait_for_http` (``readiness.py``) is the readiness helper: an
 HTTP answer, not an open port. GPUs are asked for as ``docker run --gpus`` asks (a device
 request for the ``gpu`` capability, no driver named); an engine without a GPU runtime refuses
-to start such a container, which is a ``ContainerError``.
+to start such a container, which is a ``ContainerError`` (an engine that drops the request
+instead, as Podman does, is refused the same way).
 
 Failures: a missing image is ``ImageNotFoundError`` (404 on create); any other failure to
 create or start is ``ContainerError``; an unreachable engine is ``BackendUnavailableError``.
@@ -100,6 +101,8 @@ class DockerContainerRunner:
                     detach=True,
                     host_config=host_config(api, spec, self._engine.publication().bind),
                 )
+                if spec.gpus is not None and spec.gpus.wants_gpus:
+                    _require_device_requests(api, created["Id"])
                 api.start(created["Id"])
         except BaseException:
             remove_container(self._engine, name, quietly=True)
@@ -132,6 +135,19 @@ class DockerContainerRunner:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _require_device_requests(api: docker.APIClient, container_id: str) -> None:
+    """Refuse a container whose GPU request the engine dropped instead of refusing it.
+
+    Docker Engine refuses to create or start a container asking for GPUs it cannot give.
+    Podman's Docker-compatible API accepts the request, drops it (the created container's
+    ``HostConfig.DeviceRequests`` is empty) and would run the model without a GPU and without
+    a word; reading the request back makes both engines answer the same way.
+    """
+    kept = (api.inspect_container(container_id).get("HostConfig") or {}).get("DeviceRequests")
+    if not kept:
+        raise ContainerError("the engine cannot give containers GPUs (it dropped the request)")
 
 
 class DockerRunningContainer:
