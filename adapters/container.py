@@ -26,9 +26,10 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
   (``None``: the working directory).
 
 ``container.credential_store()`` is where ``login`` saves credentials (Docker's config, or its
-credential helper). ``container.predictor()`` makes the prediction service (:class:`~application.predictor.
-Predictor`) over the container runner, Cog's HTTP API (``adapters/cog_http``) and the input
-files, in the same way: a new one per call, its ports asked on each use.
+credential helper). ``container.predictor()`` makes the prediction service
+(:class:`~application.predictor.Predictor`) over the container runner, Cog's HTTP API
+(``adapters/cog_http``) and the input files, in the same way: a new one per call, its ports
+asked on each use.
 
 Every port provider can be overridden, at any time, and the override is what the next call sees:
 ``container.resolver()`` makes a new (cheap) Resolver on each call, and the Resolver reaches its

@@ -44,7 +44,7 @@ def plain_reason(exc: BaseException, default: str = "the connection failed") -> 
     return found or default
 
 
-def _words(exc: BaseException) -> str | None:
+def _words(exc: BaseException) -> str | None:  # noqa: PLR0911 - one answer per kind
     if isinstance(exc, socket.gaierror):
         if exc.errno == socket.EAI_AGAIN:
             return "name does not resolve (temporary failure in name resolution)"

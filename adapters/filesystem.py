@@ -20,9 +20,9 @@ import os
 import posixpath
 from pathlib import Path
 
+from domain.cogyaml.locate import line_of
 from domain.cogyaml.parse import parse_config
 from domain.cogyaml.requirements import effective_requirements, parse_requirements_text
-from domain.cogyaml.locate import line_of
 from domain.cogyaml.validation import check_python_version, validate_and_complete
 from domain.cogyaml.yaml_reader import parse_yaml
 from domain.errors import ConfigError, ConfigNotFoundError

@@ -198,6 +198,7 @@ def _add_container_flags(cmd: argparse.ArgumentParser) -> None:
 
 # --------------------------------------------------------------------------- commands
 
+
 def _add_build(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd = _command(
         commands,
@@ -275,9 +276,7 @@ def _add_login(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     cmd.add_argument("registry", nargs="?", metavar="REGISTRY", help="the registry host")
     cmd.add_argument("-u", "--username", metavar="NAME", help="the user name")
-    cmd.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin"
-    )
+    cmd.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     cmd.add_argument(
         "--token-stdin",
         action="store_true",

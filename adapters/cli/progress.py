@@ -14,8 +14,8 @@ what the events say). Everything goes to stderr: stdout is for results. The disp
 - **quiet**: nothing.
 
 Warnings the adapters log (``logging``) while a display is active are shown by it, as
-``warning: …`` lines (in quiet mode, not at all). A display for ``exec``/``serve``/``run`` without IMAGE (``only_rebuilds``)
-stays silent, warnings included, unless a step actually runs.
+``warning: …`` lines (in quiet mode, not at all). A display for ``exec``/``serve``/``run``
+without IMAGE (``only_rebuilds``) stays silent, warnings included, unless a step actually runs.
 
 Mode: ``--progress`` if given, else ``$BUILDKIT_PROGRESS`` (as Cog), else ``auto``; ``auto`` is
 ``plain`` when ``TERM=dumb`` (Cog's default there), ``tty`` when stderr is a terminal, else

@@ -151,15 +151,15 @@ def _forwarded_signals(container: AttachedContainer) -> Iterator[None]:
 
     previous: dict[int, signal._HANDLER] = {}
     try:
-        for signum in FORWARDED_SIGNALS:
-            previous[signum] = signal.signal(signum, forward)
+        for forwarded in FORWARDED_SIGNALS:
+            previous[forwarded] = signal.signal(forwarded, forward)
     except ValueError:  # not the main thread (in-process tests): nothing to forward
         pass
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
 @contextlib.contextmanager

@@ -1,9 +1,10 @@
 """ContainerRunnerContract: behaviour every ContainerRunner backend must show.
 
 Subclass it in a ``Test*`` class and override ``runner`` and ``shell_image`` (an image whose
-``sh -c`` understands ``echo``, ``exit N``, ``$VAR``, ``cat`` and ``>&2``). ``serves_network`` says whether started
-containers really listen on their published ports (an engine) or not (a fake); ``gpu_runtime``
-whether the engine can give containers GPUs (if not, it must refuse a container that asks).
+``sh -c`` understands ``echo``, ``exit N``, ``$VAR``, ``cat`` and ``>&2``). ``serves_network``
+says whether started containers really listen on their published ports (an engine) or not (a
+fake); ``gpu_runtime`` whether the engine can give containers GPUs (if not, it must refuse a
+container that asks).
 """
 
 from __future__ import annotations
@@ -142,7 +143,6 @@ class ContainerRunnerContract:
     ) -> None:
         result = runner.run(self._sh(shell_image, "echo cpu", gpus=GpuRequest.NONE), timeout=60)
         assert result.stdout == "cpu\n"
-
 
     # ------------------------------------------------------------------ attached (exec)
 

@@ -13,8 +13,8 @@ import pytest
 from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory
 from domain.cogyaml.label import config_from_label
-from domain.errors import ImageNotFoundError
 from domain.digest import Digest, ImageId
+from domain.errors import ImageNotFoundError
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG, LABEL_VERSION
 from domain.options import BuildBaseOptions, BuildOptions

@@ -18,6 +18,7 @@ anonymous volumes) when its ``with`` block ends, whatever happened.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import socket
@@ -28,7 +29,11 @@ from types import TracebackType
 from typing import Any, Final, Self
 
 from adapters.docker.client import DockerEngine
-from adapters.docker.containers import container_errors, remove_container
+from adapters.docker.containers import (
+    container_errors,
+    remove_container,
+    require_device_requests,
+)
 from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
 from application.ports.container_runner import AttachedContainer, ContainerSpec, Stdio
@@ -93,10 +98,8 @@ class DockerAttachedContainer:
         if self._removed:
             return
         self._removed = True
-        try:
+        with contextlib.suppress(OSError):
             self._socket.close()
-        except OSError:
-            pass
         remove_container(self._engine, self._id, quietly=exc is not None)
 
     # ------------------------------------------------------------------ copying
@@ -176,6 +179,8 @@ def attach(engine: DockerEngine, spec: ContainerSpec, stdio: Stdio) -> DockerAtt
                 host_config=host_config(api, spec, engine.publication().bind),
             )
             container_id = str(created["Id"])
+            if spec.gpus is not None and spec.gpus.wants_gpus:
+                require_device_requests(api, container_id)  # Podman drops what it cannot give
             params = {"stdin": int(with_stdin), "stdout": 1, "stderr": 1, "stream": 1}
             stream = api.attach_socket(container_id, params=params)
             _raw_socket(stream).settimeout(None)  # an idle session is not a dead engine

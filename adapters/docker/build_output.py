@@ -133,9 +133,7 @@ class BuildKitSteps:
                 stage, number, total, instruction = step.groups()
                 named = stage and not _UNNAMED_STAGE.fullmatch(stage)
                 shown = f"{stage} {instruction}" if named else instruction
-                self._emit(
-                    ProgressKind.STEP, vertex, shown, current=int(number), total=int(total)
-                )
+                self._emit(ProgressKind.STEP, vertex, shown, current=int(number), total=int(total))
                 if instruction.upper().startswith("FROM "):
                     self._settled.add(vertex)
                     self._emit(ProgressKind.CACHED, vertex, "")

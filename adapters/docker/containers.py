@@ -102,7 +102,7 @@ class DockerContainerRunner:
                     host_config=host_config(api, spec, self._engine.publication().bind),
                 )
                 if spec.gpus is not None and spec.gpus.wants_gpus:
-                    _require_device_requests(api, created["Id"])
+                    require_device_requests(api, created["Id"])
                 api.start(created["Id"])
         except BaseException:
             remove_container(self._engine, name, quietly=True)
@@ -112,7 +112,7 @@ class DockerContainerRunner:
     def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
         """See :meth:`application.ports.container_runner.ContainerRunner.attach`
         (``attached.py``)."""
-        from adapters.docker.attached import attach  # it builds on this module
+        from adapters.docker.attached import attach  # noqa: PLC0415 - it builds on this module
 
         return attach(self._engine, spec, stdio)
 
@@ -137,7 +137,7 @@ class DockerContainerRunner:
         self.close()
 
 
-def _require_device_requests(api: docker.APIClient, container_id: str) -> None:
+def require_device_requests(api: docker.APIClient, container_id: str) -> None:
     """Refuse a container whose GPU request the engine dropped instead of refusing it.
 
     Docker Engine refuses to create or start a container asking for GPUs it cannot give.

@@ -147,6 +147,7 @@ class DockerfileFactory:
         if options.dockerfile_file:
             return PlannedDockerfiles(dockerfile=Path(options.dockerfile_file).read_text())
         prepared = self._prepare(source, options)
+        assert prepared.request is not None  # not a --dockerfile build
         plan, weights = self._plan_model(project, raw_name, prepared.request, options)
         return PlannedDockerfiles(
             dockerfile=plan.dockerfile,

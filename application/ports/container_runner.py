@@ -112,7 +112,7 @@ class ContainerSpec:
     command: tuple[str, ...] | None = None
     env: Mapping[str, str] = field(default_factory=lambda: _NO_STRINGS)
     ports: Mapping[int, int | None] = field(default_factory=lambda: MappingProxyType({}))
-    port_hosts: Mapping[int, str] = field(default_factory=lambda: _NO_STRINGS)
+    port_hosts: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
     volumes: tuple[VolumeMount, ...] = ()
     workdir: str | None = None
     gpus: GpuRequest | None = None

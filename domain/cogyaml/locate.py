@@ -30,7 +30,9 @@ def line_of(root: YamlNode | None, field: str, key: str = "") -> int | None:
             if entry is None:
                 return None
             line, node = entry[0].line, entry[1]
-        elif isinstance(node, YamlSequence) and segment.isdigit() and int(segment) < len(node.items):
+        elif (
+            isinstance(node, YamlSequence) and segment.isdigit() and int(segment) < len(node.items)
+        ):
             node = node.items[int(segment)]
             line = node.line
         else:

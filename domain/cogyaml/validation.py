@@ -149,8 +149,9 @@ def check_python_version(config: CogConfig) -> None:
     version = config.build.python_version.strip()
     parts = version.split(".", 2)
     if len(parts) < 2:
-        _head_error("build.python_version", version, "must include major and minor version "
-                    "(e.g., '3.11')")
+        _head_error(
+            "build.python_version", version, "must include major and minor version (e.g., '3.11')"
+        )
     for part, which in zip(parts[:2], ("major", "minor"), strict=False):
         if not _INTEGER.fullmatch(part):
             _head_error("build.python_version", version, f"invalid {which} version number")

@@ -140,7 +140,7 @@ def _type_problem(value: object, node: Node, path: str) -> str | None:
         if is_file(node) and isinstance(value, str) and not _URL(value):
             return (
                 f'expected a file or a URL, got string "{value}"; to send a file, put @ '
-                f"before its path: -i {path.split('.')[0]}=@{value}"
+                f"before its path: -i {path.split('.', maxsplit=1)[0]}=@{value}"
             )
         return None
     names = [str(k) for k in kinds]

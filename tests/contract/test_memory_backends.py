@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from adapters.contract import (
-    CredentialStoreContract,
     ContainerRunnerContract,
+    CredentialStoreContract,
     ImageBuilderContract,
     InputFilesContract,
     LocalImagesContract,
@@ -26,8 +26,8 @@ from adapters.contract.input_files import Seed as SeedFile
 from adapters.contract.local_images import PublishRemote, PushTarget, Seed
 from adapters.contract.remote_images import Publish, PublishIndex
 from adapters.memory import (
-    InMemoryCredentialStore,
     InMemoryContainerRunner,
+    InMemoryCredentialStore,
     InMemoryImageBuilder,
     InMemoryInputFiles,
     InMemoryLocalImages,

@@ -21,7 +21,10 @@ def test_the_backend_example_passes_the_contract(tmp_path: Path) -> None:
         name = re.match(r"# (\S+\.py) ", block)
         assert name is not None, "each block starts with the name of the file it is"
         (tmp_path / name.group(1)).write_text(block)
-    assert sorted(p.name for p in tmp_path.glob("*.py")) == ["acme_mirror.py", "test_acme_mirror.py"]
+    assert sorted(p.name for p in tmp_path.glob("*.py")) == [
+        "acme_mirror.py",
+        "test_acme_mirror.py",
+    ]
     result = subprocess.run(
         [
             sys.executable,

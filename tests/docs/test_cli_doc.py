@@ -155,8 +155,19 @@ BLOCKS = _blocks(DOC.read_text())
 def test_the_page_documents_every_command() -> None:
     documented = {example.command[1] for block in BLOCKS for example in block}
     commands = {
-        "build", "push", "inspect", "pull", "run", "predict", "train", "exec", "serve", "init",
-        "login", "debug", "ref",
+        "build",
+        "push",
+        "inspect",
+        "pull",
+        "run",
+        "predict",
+        "train",
+        "exec",
+        "serve",
+        "init",
+        "login",
+        "debug",
+        "ref",
     }
     assert commands <= documented
 

@@ -211,7 +211,10 @@ def test_inspect_takes_a_short_id_and_shows_the_training(
 
 def test_debug_is_taken_anywhere_on_the_line(cogmodel: Cogmodel) -> None:
     env = {"DOCKER_HOST": "unix:///nonexistent"}
-    for argv in (["--debug", "inspect", "--local", "a/b:1"], ["inspect", "a/b:1", "--local", "--debug"]):
+    for argv in (
+        ["--debug", "inspect", "--local", "a/b:1"],
+        ["inspect", "a/b:1", "--local", "--debug"],
+    ):
         result = cogmodel(*argv, env=env)
         assert result.code == 6
         assert "caused by:" in result.err
@@ -225,8 +228,19 @@ def test_version_names_the_cog_runtime_builds_install(cogmodel: Cogmodel) -> Non
 
 
 COMMANDS = [
-    "build", "debug", "init", "login", "run", "predict", "push", "exec", "serve", "train",
-    "inspect", "pull", "ref",
+    "build",
+    "debug",
+    "init",
+    "login",
+    "run",
+    "predict",
+    "push",
+    "exec",
+    "serve",
+    "train",
+    "inspect",
+    "pull",
+    "ref",
 ]
 
 
@@ -234,7 +248,7 @@ COMMANDS = [
 def test_every_help_ends_with_examples(cogmodel: Cogmodel, command: str | None) -> None:
     result = cogmodel(*([command] if command else []), "--help")
     assert result.code == 0
-    head, marker, examples = result.out.rpartition("\nExamples:\n")
+    _, marker, examples = result.out.rpartition("\nExamples:\n")
     assert marker, result.out
     lines = examples.splitlines()
     assert all(line.startswith("  ") for line in lines if line)  # nothing after the examples

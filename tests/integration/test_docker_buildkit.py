@@ -200,7 +200,9 @@ def test_without_a_buildkit_cli_the_default_is_classic_said_once(
 ) -> None:
     from adapters.docker.auto_builder import PreferBuildKitImageBuilder
 
-    chosen = PreferBuildKitImageBuilder(cli=tmp_path / "no-docker-here", engine=docker_engine_client)
+    chosen = PreferBuildKitImageBuilder(
+        cli=tmp_path / "no-docker-here", engine=docker_engine_client
+    )
     assert (chosen.name, chosen.supports_mounts) == ("classic", False)
     assert chosen.name == "classic"  # asked again: decided once
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]

@@ -140,7 +140,7 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
         ),
         (
             "build:\n  python_version: '3'\n",
-            "cog.yaml:2: invalid build.python_version \"3\": must include major and minor "
+            'cog.yaml:2: invalid build.python_version "3": must include major and minor '
             "version (e.g., '3.11')",
         ),
         (
@@ -154,8 +154,7 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
         ),
         (
             "build:\n  python_version: '3.11'\nenvironment:\n  - A=1\n  - NO_VALUE\n",
-            "cog.yaml:5: environment.1: Does not match pattern "
-            "'^[A-Za-z_][A-Za-z0-9_]*=[^\\s]+$'",
+            "cog.yaml:5: environment.1: Does not match pattern '^[A-Za-z_][A-Za-z0-9_]*=[^\\s]+$'",
         ),
     ],
 )

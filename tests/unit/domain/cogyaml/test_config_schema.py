@@ -155,8 +155,16 @@ def test_schema_errors_name_the_field_and_use_cogs_words(
             "line 2: build: Additional property pyhton_version is not allowed "
             "(did you mean python_version?)",
         ),
-        ("biuld: {}\n", 1, "line 1: Additional property biuld is not allowed (did you mean build?)"),
-        ("build:\n  python_version: '3.11'\n  gpu: maybe\n", 3, "line 3: build.gpu: must be a boolean"),
+        (
+            "biuld: {}\n",
+            1,
+            "line 1: Additional property biuld is not allowed (did you mean build?)",
+        ),
+        (
+            "build:\n  python_version: '3.11'\n  gpu: maybe\n",
+            3,
+            "line 3: build.gpu: must be a boolean",
+        ),
         ("image: x\nzzz: 1\n", 2, "line 2: Additional property zzz is not allowed"),
     ],
 )
