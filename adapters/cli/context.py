@@ -84,7 +84,7 @@ class Context:
         self._load_source = load_source
         self._overrides: dict[str, Any] = {}
         # The build backend reports to this relay; commands point it at their display.
-        from adapters.cli.progress import ProgressRelay
+        from adapters.cli.relay import ProgressRelay
 
         self.progress_relay = ProgressRelay()
 

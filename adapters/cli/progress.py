@@ -96,22 +96,6 @@ def _display(
         display.close(failed=failed)
 
 
-class ProgressRelay:
-    """A sink that forwards to whichever display is current (or drops events when none is).
-
-    The build backend is made once with one sink; the command line points this relay at the
-    display of each operation (:func:`relayed`).
-    """
-
-    def __init__(self) -> None:
-        self.target: ProgressSink | None = None
-
-    def __call__(self, event: ProgressEvent) -> None:
-        target = self.target
-        if target is not None:
-            target(event)
-
-
 class Shown:
     """Whether an operation's display showed it (so its outcome is worth announcing)."""
 
