@@ -5,7 +5,9 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 
 - ``backend``: ``"docker"`` (the real engine and registries) or ``"memory"`` (the in-memory
   fakes: one engine and one registry shared by every port).
-- ``builder``: ``"classic"`` (docker-py, the classic builder) or ``"buildkit"`` (docker CLI).
+- ``builder``: ``"auto"`` (BuildKit where the engine and the docker CLI support it, else the
+  classic builder, said once), ``"classic"`` (docker-py, the classic builder) or
+  ``"buildkit"`` (docker CLI).
 - ``docker.host``: the engine address, like ``docker --host``; ``docker.context``: a Docker
   context name, like ``docker --context`` (at most one of the two; both ``None``: resolved as
   the docker CLI does, ``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the Docker config's
@@ -23,9 +25,11 @@ concrete adapter. Configuration keys (defaults in :data:`DEFAULTS`):
 - ``files.base_dir``: what relative input-file paths (``-i image=@photo.png``) are relative to
   (``None``: the working directory).
 
-``container.predictor()`` makes the prediction service (:class:`~application.predictor.
-Predictor`) over the container runner, Cog's HTTP API (``adapters/cog_http``) and the input
-files, in the same way: a new one per call, its ports asked on each use.
+``container.credential_store()`` is where ``login`` saves credentials (Docker's config, or its
+credential helper). ``container.predictor()`` makes the prediction service
+(:class:`~application.predictor.Predictor`) over the container runner, Cog's HTTP API
+(``adapters/cog_http``) and the input files, in the same way: a new one per call, its ports
+asked on each use.
 
 Adapters are thread-safe singletons (``ThreadSafeSingleton``): the workers of
 ``Resolver.inspect_many`` that first ask for a port at the same moment get one adapter, so a
@@ -57,6 +61,7 @@ from domain.errors import InvalidInputError
 if TYPE_CHECKING:
     from adapters.docker.client import DockerEngine
     from application.ports.container_runner import ContainerRunner
+    from application.ports.credential_store import CredentialStore
     from application.ports.image_builder import ImageBuilder
     from application.ports.input_files import InputFiles
     from application.ports.local_images import LocalImages
@@ -67,7 +72,7 @@ if TYPE_CHECKING:
 
 DEFAULTS: Mapping[str, Any] = {
     "backend": "docker",
-    "builder": "classic",
+    "builder": "auto",
     "docker": {"host": None, "context": None, "cli": "/usr/bin/docker"},
     "registry": {
         "insecure": [],
@@ -84,7 +89,7 @@ DEFAULTS: Mapping[str, Any] = {
 }
 CHOICES: Mapping[str, frozenset[str]] = {
     "backend": frozenset({"docker", "memory"}),
-    "builder": frozenset({"classic", "buildkit"}),
+    "builder": frozenset({"auto", "classic", "buildkit"}),
     "default_preference": frozenset(p.name for p in Preference),
 }
 
@@ -111,6 +116,10 @@ def _docker_runner(engine: DockerEngine) -> ContainerRunner:
 
 
 def _image_builder(kind: str, cli: str, engine: DockerEngine) -> ImageBuilder:
+    if kind == "auto":
+        from adapters.docker.auto_builder import PreferBuildKitImageBuilder  # noqa: PLC0415
+
+        return PreferBuildKitImageBuilder(cli=cli, engine=engine)
     if kind == "buildkit":
         from adapters.docker.buildkit import BuildKitImageBuilder  # noqa: PLC0415
 
@@ -136,6 +145,12 @@ def _oras_remote_images(registry: Mapping[str, Any]) -> RemoteImages:
         deadline=registry["deadline"],
     )
     return OrasRemoteImages(options=options)
+
+
+def _docker_credential_store() -> CredentialStore:
+    from adapters.registry.login import DockerConfigCredentialStore  # noqa: PLC0415
+
+    return DockerConfigCredentialStore()
 
 
 def _cog_http_model_api() -> ModelApi:
@@ -204,6 +219,7 @@ class Container(containers.DeclarativeContainer):
         progress=config.progress,
     )
 
+    credential_store = providers.ThreadSafeSingleton(_docker_credential_store)
     model_api = providers.ThreadSafeSingleton(_cog_http_model_api)
     input_files = providers.ThreadSafeSingleton(_local_input_files, base_dir=config.files.base_dir)
 
@@ -252,6 +268,7 @@ def _use_the_memory_world(container: Container) -> None:
     """
     from adapters.memory import (  # noqa: PLC0415 - the real world never loads the fakes
         InMemoryContainerRunner,
+        InMemoryCredentialStore,
         InMemoryImageBuilder,
         InMemoryLocalImages,
         InMemoryModelApi,
@@ -271,3 +288,4 @@ def _use_the_memory_world(container: Container) -> None:
         providers.ThreadSafeSingleton(InMemoryModelApi, container.container_runner)
     )
     container.model_factory.override(providers.ThreadSafeSingleton(InMemoryModelFactory, engine))
+    container.credential_store.override(providers.ThreadSafeSingleton(InMemoryCredentialStore))

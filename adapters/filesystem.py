@@ -8,8 +8,10 @@ after 100 levels.
 
 :func:`load_source` then reads the file, parses it (:func:`domain.cogyaml.parse.parse_config`),
 reads ``build.python_requirements`` (an absolute path as is, a relative one from the project root),
-validates and completes the config, and returns a :class:`~domain.source.Source`. Every I/O
-problem becomes a ``ConfigError`` (or ``ConfigNotFoundError``) naming the path.
+validates and completes the config (with Cog HEAD's ``build.python_version`` check), and
+returns a :class:`~domain.source.Source`. Every I/O problem becomes a ``ConfigError`` (or
+``ConfigNotFoundError``) naming the path; a problem in the file names the file and, when it
+can be found, the line (``cog.yaml:3: …``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import os
 import posixpath
 from pathlib import Path
 
+from domain.cogyaml.locate import line_of
 from domain.cogyaml.parse import parse_config
 from domain.cogyaml.requirements import effective_requirements, parse_requirements_text
-from domain.cogyaml.validation import validate_and_complete
+from domain.cogyaml.validation import check_python_version, validate_and_complete
+from domain.cogyaml.yaml_reader import parse_yaml
 from domain.errors import ConfigError, ConfigNotFoundError
 from domain.source import Source
 
@@ -79,20 +83,37 @@ def load_source(
         raise ConfigError("", f"{path} is not valid UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError("", f"cannot read {path}: {_describe(exc)}") from exc
-    config = parse_config(text)
-    requirements: tuple[str, ...] = ()
-    requirements_error = ""
-    if config.build.python_requirements:
-        requirements, requirements_error = _read_requirements(
-            project_dir, config.build.python_requirements
+    try:
+        config = parse_config(text)
+        requirements: tuple[str, ...] = ()
+        requirements_error = ""
+        if config.build.python_requirements:
+            requirements, requirements_error = _read_requirements(
+                project_dir, config.build.python_requirements
+            )
+        completed = validate_and_complete(
+            config, requirements, requirements_error=requirements_error
         )
-    completed = validate_and_complete(config, requirements, requirements_error=requirements_error)
+        check_python_version(completed)
+    except ConfigError as exc:
+        raise _located(exc, filename, text) from exc
     return Source(
         config=completed,
         project_dir=project_dir,
         config_filename=filename,
         requirements=effective_requirements(completed, requirements),
     )
+
+
+def _located(error: ConfigError, filename: str, text: str) -> ConfigError:
+    """``error`` said to be in ``filename``, at the line of its field when it can be found."""
+    line = None
+    if error.line is None and error.field:
+        try:
+            line = line_of(parse_yaml(text), error.field)
+        except ConfigError:
+            line = None
+    return error.located(file=filename, line=line)
 
 
 def _read_requirements(project_dir: Path, name: str) -> tuple[tuple[str, ...], str]:

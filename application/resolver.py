@@ -12,8 +12,9 @@ Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the 
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final, assert_never
 
@@ -32,7 +33,7 @@ from domain.model import Model
 
 if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them when they run
     from application.ports.local_images import LocalImages
-    from application.ports.model_factory import ModelFactory
+    from application.ports.model_factory import ModelFactory, PlannedDockerfiles
     from application.ports.remote_images import RemoteImages
     from domain.digest import Digest
     from domain.options import BuildBaseOptions, BuildOptions
@@ -148,13 +149,16 @@ class Resolver:
                 place asked, unchanged.
         """
         *fallbacks, last = (prefer or self._default_preference).order
+        misses: list[ImageNotFoundError] = []
         for location in fallbacks:
             try:
                 image = self._inspect_at(location, ref, platform)
-            except ImageNotFoundError:
+            except ImageNotFoundError as miss:
+                misses.append(miss)
                 continue
             return Model.from_image(image)
-        return Model.from_image(self._inspect_at(last, ref, platform))
+        with _after(misses):
+            return Model.from_image(self._inspect_at(last, ref, platform))
 
     def inspect_many(
         self,
@@ -249,13 +253,16 @@ class Resolver:
             AuthenticationError, BackendUnavailableError: unchanged from the engine.
         """
         *fallbacks, last = prefer.order
+        misses: list[ImageNotFoundError] = []
         for location in fallbacks:
             try:
                 image = self._obtain(location, ref, platform, progress)
-            except ImageNotFoundError:
+            except ImageNotFoundError as miss:
+                misses.append(miss)
                 continue
             return Model.from_image(image)
-        return Model.from_image(self._obtain(last, ref, platform, progress))
+        with _after(misses):
+            return Model.from_image(self._obtain(last, ref, platform, progress))
 
     def push(self, ref: ParsedRef, *, progress: ProgressSink | None = None) -> Digest:
         """Push the local image ``ref`` to its registry and return the manifest digest.
@@ -293,6 +300,20 @@ class Resolver:
             schema=image.parsed_openapi_schema(),
             cog_version=image.cog_version,
         )
+
+    def dockerfile(
+        self, source: Source | None, options: BuildOptions | None = None
+    ) -> PlannedDockerfiles:
+        """The Dockerfiles :meth:`build` would build (Cog's ``cog debug``); nothing is built.
+
+        Raises:
+            SourceError: no source, no config, or a project directory that is not absolute.
+            ConfigError, SchemaError, BackendUnavailableError: from the factory.
+        """
+        from domain.options import BuildOptions, with_defaults  # noqa: PLC0415
+
+        checked = _require_source(source, "build")
+        return self._factory.plan(checked, with_defaults(options or BuildOptions(), checked))
 
     def build_base(self, source: Source | None, options: BuildBaseOptions | None = None) -> Model:
         """Build the dev image of ``source`` (environment only; the project is mounted at run).
@@ -340,6 +361,18 @@ class Resolver:
                 self._factory.name, "the build returned an image with neither id nor name"
             )
         return replace(image, source=ImageSource.BUILD, reference=built.reference)
+
+
+@contextlib.contextmanager
+def _after(misses: list[ImageNotFoundError]) -> Iterator[None]:
+    """The last place's error carries the misses before it (``CogModelError.misses``), so a
+    message can say "not found locally" before what the registry said."""
+    try:
+        yield
+    except CogModelError as exc:
+        if misses:
+            exc.misses = (*misses, *exc.misses)
+        raise
 
 
 def _require_source(source: Source | None, operation: str) -> Source:

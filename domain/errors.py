@@ -43,7 +43,13 @@ from domain.image_source import ImageSource
 
 
 class CogModelError(Exception):
-    """Base of every error cogmodel raises on purpose."""
+    """Base of every error cogmodel raises on purpose.
+
+    ``misses``: when a look-up fell back from one place to another (the engine, then the
+    registry) and the last place failed, the misses before it, in order (set by the Resolver).
+    """
+
+    misses: tuple[ImageNotFoundError, ...] = ()
 
 
 # --------------------------------------------------------------------------- invalid input
@@ -86,14 +92,46 @@ class ConfigError(InvalidInputError):
 
     ``field`` is the dotted path of the offending field (``build.python_version``) or ``""``
     for the whole document; ``problems`` holds every problem found, in order, when
-    validation collected several (Cog joins them with newlines).
+    validation collected several (Cog joins them with newlines). ``line`` is the 1-based line
+    of the file the problem is on, when known, and ``file`` the file's name, when known; the
+    message starts with them (``cog.yaml:3: …``, or ``line 3: …`` without a file). ``prefix`` is
+    what comes before the reason (default ``"<field>: "``; ``""`` for a reason that names its
+    field itself, as Cog's ``invalid build.python_version "3.8": …`` does).
     """
 
-    def __init__(self, field: str, reason: str, *, problems: Sequence[str] = ()) -> None:
-        where = f"{field}: " if field else ""
-        super().__init__(f"{where}{reason}", reason=reason)
+    def __init__(
+        self,
+        field: str,
+        reason: str,
+        *,
+        problems: Sequence[str] = (),
+        line: int | None = None,
+        file: str = "",
+        prefix: str | None = None,
+    ) -> None:
+        self.prefix = prefix if prefix is not None else (f"{field}: " if field else "")
+        if file and line:
+            location = f"{file}:{line}: "
+        elif file or line:
+            location = f"{file}: " if file else f"line {line}: "
+        else:
+            location = ""
+        super().__init__(f"{location}{self.prefix}{reason}", reason=reason)
         self.field = field
-        self.problems: tuple[str, ...] = tuple(problems) or (f"{where}{reason}",)
+        self.line = line
+        self.file = file
+        self.problems: tuple[str, ...] = tuple(problems) or (f"{location}{self.prefix}{reason}",)
+
+    def located(self, *, file: str, line: int | None) -> ConfigError:
+        """The same error, said to be in ``file`` (at ``line``, unless it knew its line)."""
+        return ConfigError(
+            self.field,
+            self.reason,
+            problems=self.problems,
+            line=self.line or line,
+            file=file,
+            prefix=self.prefix,
+        )
 
 
 class ConfigNotFoundError(ConfigError):
@@ -224,17 +262,22 @@ class AuthenticationError(CogModelError):
 
     def __init__(self, backend: str, detail: str, *, registry: str = "") -> None:
         where = f" for {registry}" if registry else ""
-        super().__init__(f"{backend}: authentication failed{where}: {detail}")
+        # The backend's name is for code, not people: the message says what failed.
+        super().__init__(f"authentication failed{where}: {detail}")
         self.backend = backend
         self.registry = registry
         self.detail = detail
 
 
 class BackendError(CogModelError):
-    """A backend (``docker``, ``registry``, …) failed in a way that is not a miss."""
+    """A backend (``docker``, ``registry``, …) failed in a way that is not a miss.
+
+    The message is ``detail``, which says what failed in the user's terms (``cannot reach the
+    Docker Engine at …``); ``backend`` is for code that branches on it, not for people.
+    """
 
     def __init__(self, backend: str, detail: str) -> None:
-        super().__init__(f"{backend}: {detail}")
+        super().__init__(detail)
         self.backend = backend
         self.detail = detail
 

@@ -17,6 +17,9 @@ from types import MappingProxyType
 from domain.errors import InvalidInputError
 from domain.source import Source
 
+# The Cog runtime (PyPI's ``cog``, which brings ``coglet``) a build installs unless cog.yaml's
+# build.sdk_version, COG_SDK_WHEEL or the build backend's configuration says otherwise.
+DEFAULT_COG_VERSION = "0.23.1"
 _NOT_IN_IMAGE_NAME = re.compile(r"[^a-z0-9-]")
 
 

@@ -155,7 +155,7 @@ with open(sys.argv[1], "wb") as out:
     out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
               + chunk(b"IEND", b""))
 EOF
-show cogmodel predict "$IMAGE" -i image=@"$WORK/photo.png" -i size=64 -i grayscale=true \
+show cogmodel run "$IMAGE" -i image=@"$WORK/photo.png" -i size=64 -i grayscale=true \
   -o "$WORK/thumbnail.png"
 "$PY" - "$WORK/thumbnail.png" <<'EOF'
 import struct

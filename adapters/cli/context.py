@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from adapters.cli.progress import ProgressRelay
+    from adapters.cli.relay import ProgressRelay
     from application.ports.container_runner import ContainerRunner
     from application.predictor import Predictor
     from application.resolver import Resolver
@@ -42,6 +42,7 @@ class Container(Protocol):
     def container_runner(self) -> Any: ...
     def local_images(self) -> Any: ...
     def remote_images(self) -> Any: ...
+    def credential_store(self) -> Any: ...
 
 
 class Context:
@@ -116,7 +117,7 @@ class Context:
         Made on first use: a command that builds nothing never imports the progress display.
         """
         if self._progress_relay is None:
-            from adapters.cli.progress import ProgressRelay
+            from adapters.cli.relay import ProgressRelay
 
             self._progress_relay = ProgressRelay()
         return self._progress_relay

@@ -62,12 +62,16 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 _COMMANDS = {
     "build": "build",
     "push": "build",
+    "debug": "debug",
+    "init": "init",
+    "login": "login",
     "inspect": "inspect",
     "pull": "inspect",
+    "run": "predict",
     "predict": "predict",
     "train": "predict",
-    "run": "run",
-    "serve": "run",
+    "exec": "environment",
+    "serve": "environment",
     "ref": "ref",
 }
 
@@ -137,7 +141,7 @@ def main(
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     stderr = context.stderr if context is not None else sys.stderr
-    debug = "--debug" in args_list[: _first_command_index(args_list)]
+    debug = "--debug" in args_list[: _command_words_index(args_list)]
     try:
         args = build_parser().parse_args(args_list)
         debug = args.debug
@@ -165,7 +169,11 @@ def main(
 def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
     module = importlib.import_module(f"adapters.cli.commands.{_COMMANDS[args.command]}")
     run: Callable[[Context, argparse.Namespace], int] = module.run
-    with sigterm_as_interrupt():
+    if args.command == "ref":  # no backend, nothing logged: keep its start-up fast
+        return run(ctx, args)
+    from adapters.cli.progress import warnings_shown
+
+    with sigterm_as_interrupt(), warnings_shown(ctx):
         return run(ctx, args)
 
 
@@ -182,9 +190,11 @@ def _print_version(context: Context | None) -> int:
         version = metadata.version("cogmodel")
     except metadata.PackageNotFoundError:
         version = "unknown"
+    from domain.options import DEFAULT_COG_VERSION
+
     out = context.stdout if context is not None else sys.stdout
     try:
-        out.write(f"cogmodel {version}\n")
+        out.write(f"cogmodel {version} (builds install the Cog runtime {DEFAULT_COG_VERSION})\n")
         out.flush()
     except BrokenPipeError as exc:
         from adapters.cli.context import OutputClosedError
@@ -208,7 +218,9 @@ def report(exc: BaseException, stderr: TextIO, *, debug: bool, subject: str | No
         hint = "" if debug else " (an internal error; --debug shows the traceback)"
         write(f"error: {about}{type(exc).__name__}: {_one_line(exc)}{hint}\n")
     else:
-        write(f"error: {about}{_one_line(exc)}\n")
+        from adapters.cli.messages import describe
+
+        write(f"error: {about}{describe(exc)}\n")
     if debug:
         cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
         while cause is not None:
@@ -234,20 +246,19 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _first_command_index(args: list[str]) -> int:
-    """Index of the command word (so ``run CMD --debug`` is the command's, not ours).
+def _command_words_index(args: list[str]) -> int:
+    """Where words stop being cogmodel's: after ``--``, or at the command ``exec`` runs (so
+    ``exec CMD --debug`` passes ``--debug`` on to CMD).
 
     Only used when parsing fails, to decide whether ``--debug`` was asked for.
     """
-    skip = False
-    for index, arg in enumerate(args):
-        if skip:
-            skip = False
-        elif arg == "--registry":
-            skip = True
-        elif not arg.startswith("-"):
-            return index
-    return len(args)
+    if "--" in args:
+        args = args[: args.index("--")]
+    if "exec" not in args:
+        return len(args)
+    words = [i for i, arg in enumerate(args) if not arg.startswith("-")]
+    after_exec = [i for i in words if i > args.index("exec")]
+    return after_exec[0] if after_exec else len(args)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from domain.model import Model
     from domain.platform import Platform
 
-_WIDTH = len("Manifest digest  ")
+_WIDTH = len("Training output  ")
 _WHERE = {
     "local": "local engine",
     "remote": "registry (not pulled)",
@@ -89,7 +89,8 @@ def model_rows(model: Model) -> list[tuple[str, str]]:
 
 
 def print_model(ctx: Context, model: Model) -> None:
-    """The human ``inspect`` output: the table, then the schema's inputs and output.
+    """The human ``inspect`` output: the table, then the schema's inputs and output, and for a
+    model with a trainer, the training's inputs and output.
 
     Raises:
         InvalidLabelError: the schema label has the wrong shape (before anything is printed).
@@ -104,13 +105,24 @@ def print_model(ctx: Context, model: Model) -> None:
         return
     try:
         inputs, output = describe_inputs(schema), describe_output(schema)
+        training = (
+            (describe_inputs(schema, "train"), describe_output(schema, "train"))
+            if model.config.train
+            else None
+        )
     except InvalidLabelError as exc:
         raise InvalidLabelError(exc.label, exc.reason, ref=model.image.display_name) from exc
     print_table(ctx, model_rows(model), width=_WIDTH)
-    print_table(ctx, [("Inputs", "" if inputs else "none")], width=_WIDTH)
+    _print_io(ctx, "Inputs", inputs, "Output", output)
+    if training is not None:
+        _print_io(ctx, "Training inputs", training[0], "Training output", training[1])
+
+
+def _print_io(ctx: Context, title: str, inputs: list[str], output_title: str, output: str) -> None:
+    print_table(ctx, [(title, "" if inputs else "none")], width=_WIDTH)
     for line in inputs:
         ctx.out(f"  {line}")
-    print_table(ctx, [("Output", output)], width=_WIDTH)
+    print_table(ctx, [(output_title, output)], width=_WIDTH)
 
 
 def manifest_digest(image: Image) -> str | None:

@@ -14,6 +14,8 @@ import os
 import sys
 from typing import Any, NoReturn
 
+from adapters.cli.help_examples import epilog
+
 PROGRESS_CHOICES = ("auto", "plain", "tty", "quiet")
 
 
@@ -21,8 +23,9 @@ class UsageError(Exception):
     """The command line itself is wrong (unknown flag, missing argument, bad choice)."""
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, told the terminal width without importing ``shutil``.
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter (keeping the examples' line breaks), told the terminal width
+    without importing ``shutil``.
 
     argparse makes a formatter for every argument it adds (to check it), and its own asks
     ``shutil.get_terminal_size``; importing shutil (with bz2 and lzma) is a good part of what
@@ -48,6 +51,8 @@ def terminal_columns() -> int:
 
 
 class _Parser(argparse.ArgumentParser):
+    """Usage errors raise; help keeps the examples' line breaks; ``--debug`` goes anywhere."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
@@ -56,17 +61,38 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _command(
+    commands: argparse._SubParsersAction[_Parser], name: str, *, extra: str = "", **kwargs: Any
+) -> _Parser:
+    """A sub-command whose help ends with its examples, and that takes ``--debug`` too (so
+    ``cogmodel inspect REF --debug`` works as ``cogmodel --debug inspect REF`` does)."""
+    cmd: _Parser = commands.add_parser(name, epilog=epilog(name, extra), **kwargs)
+    cmd.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # unset here: the global flag's value stands
+        help="show the chained causes of an error",
+    )
+    return cmd
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cogmodel``: global flags and one sub-parser per command."""
     parser = _Parser(
         prog="cogmodel",
         description="Build, push, inspect, pull and run Cog model images.",
-        epilog="Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, "
-        "4 not a Cog model, 5 authentication, 6 backend failure, 7 integrity. "
-        "See docs/cli.md.",
+        epilog=epilog(
+            "cogmodel",
+            "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 not a Cog\n"
+            "model, 5 authentication, 6 backend failure, 7 integrity. See docs/cli.md.",
+        ),
     )
     parser.add_argument("--debug", action="store_true", help="show the chained causes of an error")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the version (and the Cog runtime builds install) and exit",
+    )
     parser.add_argument(
         "--registry",
         metavar="HOST",
@@ -74,13 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_build(commands)
+    _add_debug(commands)
+    _add_init(commands)
+    _add_login(commands)
+    _add_prediction(commands, "run")
+    _add_prediction(commands, "predict")
     _add_push(commands)
+    _add_exec(commands)
+    _add_serve(commands)
+    _add_prediction(commands, "train")
     _add_inspect(commands)
     _add_pull(commands)
-    _add_predict(commands, train=False)
-    _add_predict(commands, train=True)
-    _add_run(commands)
-    _add_serve(commands)
     _add_ref(commands)
     return parser
 
@@ -108,15 +138,11 @@ def _add_engine_flags(cmd: argparse.ArgumentParser, *, dockerfile: bool = True) 
         "--progress",
         choices=PROGRESS_CHOICES,
         default=None,
-        help="progress of builds, pulls and pushes: auto (bars on a terminal), plain, tty or "
-        "quiet (default $BUILDKIT_PROGRESS, else auto; plain when TERM=dumb)",
+        help="build output: auto (a compact display; on a terminal it updates in place), "
+        "plain (every line, for logs), tty or quiet (only the result) (default "
+        "$BUILDKIT_PROGRESS, else auto; plain when TERM=dumb)",
     )
-    cmd.add_argument(
-        "--builder",
-        choices=("classic", "buildkit"),
-        default=None,
-        help="the engine builder (default classic; buildkit goes through the docker CLI)",
-    )
+    _add_builder_flag(cmd)
     cmd.add_argument(
         "--use-cuda-base-image",
         choices=("auto", "true", "false"),
@@ -140,6 +166,16 @@ def _add_engine_flags(cmd: argparse.ArgumentParser, *, dockerfile: bool = True) 
         "(Debian packages still come from the mirror)",
     )
     _add_config_flag(cmd)
+
+
+def _add_builder_flag(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--builder",
+        choices=("classic", "buildkit"),
+        default=None,
+        help="the engine's builder (default: BuildKit, through the docker CLI, where the "
+        "engine and the CLI support it; else classic)",
+    )
 
 
 def _add_build_flags(cmd: argparse.ArgumentParser) -> None:
@@ -193,9 +229,10 @@ def _add_container_flags(cmd: argparse.ArgumentParser) -> None:
 
 
 def _add_build(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "build",
-        help="build the model in the current directory into an image",
+        help="build an image from cog.yaml",
         description="Build the Cog project in the current directory into a model image. "
         "Image name: -t, else cog.yaml's image:, else cog-<directory>.",
     )
@@ -203,10 +240,84 @@ def _add_build(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_build_flags(cmd)
 
 
+def _add_debug(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = _command(
+        commands,
+        "debug",
+        help="print the Dockerfile a build would use",
+        description="Print the Dockerfile 'cogmodel build' would build for the project in "
+        "the current directory (Cog's hidden 'cog debug'). Nothing is built. With "
+        "--separate-weights: the weights image's Dockerfile, the model's, and the patterns "
+        "the weights are left out of the model's context by.",
+    )
+    cmd.add_argument(
+        "--separate-weights",
+        action="store_true",
+        help="as build --separate-weights: the weights in their own image",
+    )
+    cmd.add_argument(
+        "--image-name",
+        metavar="IMAGE",
+        help="the image name the Dockerfiles are for (default cog-<directory>)",
+    )
+    cmd.add_argument(
+        "--use-cuda-base-image",
+        choices=("auto", "true", "false"),
+        default=None,
+        help="use an nvidia/cuda base image for GPU models (default auto)",
+    )
+    cmd.add_argument(
+        "--use-cog-base-image",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="use an r8.im/cog-base image (default: when one exists)",
+    )
+    cmd.add_argument(
+        "--hermetic",
+        action="store_true",
+        help="the Dockerfile of a hermetic build (downloads the wheels on the host)",
+    )
+    _add_builder_flag(cmd)
+    _add_config_flag(cmd)
+
+
+def _add_init(commands: argparse._SubParsersAction[_Parser]) -> None:
+    _command(
+        commands,
+        "init",
+        help="configure your project for use with Cog",
+        description="Create cog.yaml, run.py, requirements.txt and .dockerignore in the "
+        "current directory: a starting template for your model's environment and its "
+        "run interface. Existing files are left alone.",
+    )
+
+
+def _add_login(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = _command(
+        commands,
+        "login",
+        help="log in to a container registry",
+        description="Save credentials for a registry where Docker keeps them: its credential "
+        "helper if the Docker config names one (credHelpers, credsStore), else the config "
+        "file's auths. REGISTRY defaults to --registry (r8.im). The credentials are checked "
+        "when they are first used (push, pull, inspect --remote). Replicate's token login "
+        "(a browser, or --token-stdin) is not supported.",
+    )
+    cmd.add_argument("registry", nargs="?", metavar="REGISTRY", help="the registry host")
+    cmd.add_argument("-u", "--username", metavar="NAME", help="the user name")
+    cmd.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    cmd.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="Cog's Replicate token login (not supported: says what to do instead)",
+    )
+
+
 def _add_push(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "push",
-        help="build the model and push it to a registry",
+        help="build and push the model to a registry",
         description="Build the project and push the image. Image name: the argument, else "
         "cog.yaml's image:. Prints the pushed manifest digest.",
     )
@@ -243,12 +354,14 @@ def _add_lookup_flags(cmd: argparse.ArgumentParser) -> None:
 
 
 def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "inspect",
         help="show what a model image is: config, schema, where it was found",
         description="Inspect Cog model images locally or in their registry without pulling "
         "them. Default: the local engine first, then the registry. REF may be an image id "
-        "(sha256:..., or the start of one) to inspect a local image by id. Several REFs (or "
+        "(sha256:..., or the start of one, as docker inspect takes it) to inspect a local "
+        "image by id. Several REFs (or "
         "-, references on stdin, one a line) are inspected concurrently and reported in "
         "order; a failed image gets its own 'error: REF: ...' line, and the exit code is "
         "that of the worst failure.",
@@ -268,7 +381,8 @@ def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _add_pull(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "pull",
         help="pull a model image into the local engine",
         description="Pull a Cog model image into the local engine (always asks the registry).",
@@ -283,12 +397,21 @@ def _add_pull(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument("--json", action="store_true", help="print the pulled model as JSON")
 
 
-def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) -> None:
-    name = "train" if train else "predict"
+_PREDICTION_HELP = {
+    "run": "run the model (a prediction)",
+    "predict": "run the model (Cog's old name for run; deprecated)",
+    "train": "run a training of the model",
+}
+
+
+def _add_prediction(commands: argparse._SubParsersAction[_Parser], name: str) -> None:
+    """``run`` (Cog HEAD's name), ``predict`` (its deprecated alias) and ``train``."""
+    train = name == "train"
     what = "training" if train else "prediction"
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         name,
-        help=f"run a {what} on a model",
+        help=_PREDICTION_HELP[name],
         description=f"Run a {what}. With IMAGE: use that model image (pulled if the engine "
         "does not have it). Without: build the project in the current directory first. "
         "The inputs are checked against the model's schema before any container starts "
@@ -333,21 +456,25 @@ def _add_predict(commands: argparse._SubParsersAction[_Parser], *, train: bool) 
     _add_engine_flags(cmd)
 
 
-def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
-        "run",
-        help="run a command in the model's environment",
-        description="Run a command in the project's environment (its dev image) with the "
-        "project mounted at /src. Exits with the command's own exit code.",
+def _add_exec(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = _command(
+        commands,
+        "exec",
+        help="execute a command inside the model's environment",
+        description="Execute a command inside the environment defined by cog.yaml (the "
+        "project's dev image) with the project mounted at /src. Interactive: stdin is "
+        "attached, a terminal is given when stdin and stdout are terminals, signals are "
+        "passed on, and cogmodel exits with the command's exit status. Flags go before the "
+        "command.",
     )
     cmd.add_argument(
         "-p",
         "--publish",
         action="append",
-        type=_port,
         default=[],
-        metavar="PORT",
-        help="publish this container port on the same 127.0.0.1 port (repeatable)",
+        metavar="[HOST:]PORT",
+        help="publish a container's port to the host, e.g. -p 8000 or -p 0.0.0.0:8000 "
+        "(default host 127.0.0.1; repeatable)",
     )
     _add_container_flags(cmd)
     _add_engine_flags(cmd, dockerfile=False)
@@ -355,9 +482,10 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "serve",
-        help="serve the model's HTTP API on a local port",
+        help="run an HTTP server",
         description="Build the project's dev image and run Cog's HTTP server with the "
         "project mounted, published on 127.0.0.1:PORT, until Ctrl-C.",
     )
@@ -374,7 +502,8 @@ def _add_serve(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
-    cmd = commands.add_parser(
+    cmd = _command(
+        commands,
         "ref",
         help="show how an image reference parses",
         description="Show how REF parses (go-containerregistry's rules, as Cog uses them).",

@@ -55,7 +55,7 @@ def build_options(
         image_name=image_name,
         no_cache=getattr(args, "no_cache", False),
         secrets=tuple(BuildSecret.parse(text) for text in getattr(args, "secret", [])),
-        progress=Progress(resolve_mode(ctx, args.progress)),
+        progress=_progress(ctx, args.progress),
         annotations=MappingProxyType(_annotations(getattr(args, "annotation", []))),
         schema_file=_existing_file(ctx, getattr(args, "openapi_schema", None), "--openapi-schema"),
         dockerfile_file=_existing_file(ctx, args.dockerfile, "--dockerfile"),
@@ -71,9 +71,14 @@ def base_options(ctx: Context, args: argparse.Namespace) -> BuildBaseOptions:
     return BuildBaseOptions(
         use_cuda_base_image=args.use_cuda_base_image or "auto",
         use_cog_base_image=args.use_cog_base_image,
-        progress=Progress(resolve_mode(ctx, args.progress)),
+        progress=_progress(ctx, args.progress),
         hermetic=args.hermetic,
     )
+
+
+def _progress(ctx: Context, flag: str | None) -> Progress:
+    mode = resolve_mode(ctx, flag)
+    return Progress.AUTO if mode == "compact" else Progress(mode)
 
 
 def _annotations(items: list[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ import http.client
 import json
 from collections.abc import Iterator, Mapping
 
+from adapters.failure_words import plain_reason
 from domain.errors import (
     BackendUnavailableError,
     ContainerError,
@@ -29,9 +30,11 @@ def connection_errors(what: str) -> Iterator[None]:
     try:
         yield
     except http.client.HTTPException as exc:  # an answer that is not HTTP
-        raise ProtocolError(BACKEND, f"{what}: not an HTTP answer ({type(exc).__name__})") from exc
+        raise ProtocolError(BACKEND, f"the model's {what}: not an HTTP answer") from exc
     except OSError as exc:
-        raise BackendUnavailableError(BACKEND, f"{what} failed: {exc}") from exc
+        raise BackendUnavailableError(
+            BACKEND, f"the model's {what} failed: {plain_reason(exc)}"
+        ) from exc
 
 
 def json_object(body: bytes, what: str) -> Mapping[str, object]:

@@ -7,6 +7,7 @@ cogmodel imports pytest. See docs/backends.md.
 """
 
 from adapters.contract.container_runner import ContainerRunnerContract
+from adapters.contract.credential_store import CredentialStoreContract
 from adapters.contract.image_builder import ImageBuilderContract
 from adapters.contract.input_files import InputFilesContract
 from adapters.contract.local_images import LocalImagesContract
@@ -16,6 +17,7 @@ from adapters.contract.remote_images import RemoteImagesContract
 
 __all__ = [
     "ContainerRunnerContract",
+    "CredentialStoreContract",
     "ImageBuilderContract",
     "InputFilesContract",
     "LocalImagesContract",

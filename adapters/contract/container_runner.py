@@ -1,15 +1,20 @@
 """ContainerRunnerContract: behaviour every ContainerRunner backend must show.
 
 Subclass it in a ``Test*`` class and override ``runner`` and ``shell_image`` (an image whose
-``sh -c`` understands ``echo``, ``exit N`` and ``$VAR``). ``serves_network`` says whether started
-containers really listen on their published ports (an engine) or not (a fake); ``gpu_runtime``
-whether the engine can give containers GPUs (if not, it must refuse a container that asks).
+``sh -c`` understands ``echo``, ``exit N``, ``$VAR``, ``cat`` and ``>&2``). ``serves_network``
+says whether started containers really listen on their published ports (an engine) or not (a
+fake); ``gpu_runtime`` whether the engine can give containers GPUs (if not, it must refuse a
+container that asks).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import ClassVar
 
 import pytest
@@ -19,6 +24,7 @@ from application.ports.container_runner import (
     ContainerSpec,
     GpuRequest,
     RunningContainer,
+    Stdio,
 )
 from domain.digest import Digest
 from domain.errors import ContainerError, ImageNotFoundError, InvalidInputError
@@ -137,6 +143,109 @@ class ContainerRunnerContract:
     ) -> None:
         result = runner.run(self._sh(shell_image, "echo cpu", gpus=GpuRequest.NONE), timeout=60)
         assert result.stdout == "cpu\n"
+
+    # ------------------------------------------------------------------ attached (exec)
+
+    def test_attached_stdin_reaches_the_command_and_its_exit_code_comes_back(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with _pipes(b"hello\n") as pipes:
+            with runner.attach(self._sh(shell_image, "cat; exit 5"), pipes.stdio()) as container:
+                code = container.wait()
+            out, err = pipes.output()
+        assert (code, out, err) == (5, b"hello\n", b"")
+
+    def test_attached_stdout_and_stderr_stay_apart_without_a_terminal(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with _pipes(None) as pipes:
+            spec = self._sh(shell_image, "echo out; echo err >&2")
+            with runner.attach(spec, pipes.stdio()) as container:
+                code = container.wait()
+            out, err = pipes.output()
+        assert (code, out, err) == (0, b"out\n", b"err\n")
+
+    def test_attached_without_stdin_the_command_reads_end_of_file(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with _pipes(None) as pipes:
+            spec = self._sh(shell_image, "cat; echo done")
+            with runner.attach(spec, pipes.stdio()) as container:
+                code = container.wait()
+            out, _ = pipes.output()
+        assert (code, out) == (0, b"done\n")
+
+    def test_a_signal_asked_for_stops_the_attached_container(
+        self, runner: ContainerRunner, shell_image: ParsedRef | Digest
+    ) -> None:
+        with _pipes(None) as pipes:
+            spec = self._sh(shell_image, "sleep 60")
+            with runner.attach(spec, pipes.stdio()) as container:
+                container.signal(signal.SIGTERM)
+                started = time.monotonic()
+                code = container.wait()
+            pipes.output()
+        assert code == 128 + signal.SIGTERM
+        assert time.monotonic() - started < 30
+
+    def test_attaching_to_a_missing_image_is_image_not_found_locally(
+        self, runner: ContainerRunner
+    ) -> None:
+        missing = parse_ref("cogmodel-contract/no-such-image:missing")
+        with _pipes(None) as pipes, pytest.raises(ImageNotFoundError) as info:
+            runner.attach(self._sh(missing, "true"), pipes.stdio())
+        assert info.value.location is ImageSource.LOCAL
+
+
+class _Pipes:
+    """Pipes standing in for this process's stdin, stdout and stderr."""
+
+    def __init__(self, stdin: bytes | None) -> None:
+        self._fds: list[int] = []
+        self.stdin: int | None = None
+        if stdin is not None:
+            self.stdin, writer = self._pipe()
+            os.write(writer, stdin)
+            os.close(writer)
+            self._fds.remove(writer)
+        self._out_read, self.stdout = self._pipe()
+        self._err_read, self.stderr = self._pipe()
+
+    def _pipe(self) -> tuple[int, int]:
+        read, write = os.pipe()
+        self._fds += [read, write]
+        return read, write
+
+    def stdio(self) -> Stdio:
+        return Stdio(stdin=self.stdin, stdout=self.stdout, stderr=self.stderr)
+
+    def output(self) -> tuple[bytes, bytes]:
+        """What was written to stdout and stderr (call after the container has exited)."""
+        for fd in (self.stdout, self.stderr):
+            os.close(fd)
+            self._fds.remove(fd)
+        return _drain(self._out_read), _drain(self._err_read)
+
+    def close(self) -> None:
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+
+
+def _drain(fd: int) -> bytes:
+    data = b""
+    while chunk := os.read(fd, 65536):
+        data += chunk
+    return data
+
+
+@contextmanager
+def _pipes(stdin: bytes | None) -> Iterator[_Pipes]:
+    pipes = _Pipes(stdin)
+    try:
+        yield pipes
+    finally:
+        pipes.close()
 
 
 def _answers_http(host: str, port: int, deadline: float = 20.0) -> bool:

@@ -14,6 +14,7 @@ from application.ports.local_images import LocalImages
 from application.ports.model_factory import ModelFactory
 from domain.cogyaml.label import config_from_label
 from domain.digest import Digest, ImageId
+from domain.errors import ImageNotFoundError
 from domain.image_source import ImageSource
 from domain.labels import LABEL_CONFIG, LABEL_VERSION
 from domain.options import BuildBaseOptions, BuildOptions
@@ -74,6 +75,15 @@ class ModelFactoryContract:
         built = factory.build(project, options)
         assert local_images.inspect(parse_ref(image_name)).image_id == built.image_id
         assert local_images.inspect(parse_ref(image_name)).labels.get("org.example.note") == "hi"
+
+    def test_a_plan_is_a_dockerfile_and_builds_nothing(
+        self, factory: ModelFactory, local_images: LocalImages, project: Source, image_name: str
+    ) -> None:
+        planned = factory.plan(project, BuildOptions(image_name=image_name))
+        assert planned.dockerfile.strip()
+        assert planned.weights_dockerfile is None  # no separate weights asked for
+        with pytest.raises(ImageNotFoundError):
+            local_images.inspect(parse_ref(image_name))
 
     def test_build_base_gives_a_named_image(
         self, factory: ModelFactory, local_images: LocalImages, project: Source, image_name: str

@@ -3,10 +3,12 @@
 The context goes as a tar made by ``context.py`` (the Dockerfile under a fixed name, so unchanged
 rebuilds are cache hits). The engine streams the build output as ``stream`` text, which becomes
 progress events line by line, and ends with an ``aux`` record holding the image id, or an
-``errorDetail``. Which step failed is read from the ``Step N/M : …`` lines the classic builder
-prints before each step (Podman's compatible API, which builds with Buildah, prints
-``STEP N/M: …``): that is informational (``BuildError.step``), never used to decide what kind of
-error happened. Every failure the engine reports about the build itself (an in-stream
+``errorDetail``. Which step runs, whether it was cached, and which failed are read from the
+``Step N/M : …`` lines the classic builder prints before each step (Podman's compatible API,
+which builds with Buildah, prints ``STEP N/M: …``) by :class:`~adapters.docker.build_output.
+ClassicSteps`: that is informational (step events, ``BuildError.step``), never used to decide
+what kind of error happened. The engine applies labels as ``LABEL`` steps it prints in full;
+they are shown by key only. Every failure the engine reports about the build itself (an in-stream
 error, a 400 for a Dockerfile it cannot parse, a 5xx) is a ``BuildError``; connection failures
 go through ``errors.py``.
 
@@ -16,11 +18,11 @@ refused with ``InvalidInputError`` rather than built without them.
 
 from __future__ import annotations
 
-import re
-from typing import Final, Self
+from typing import Self
 
 import docker.errors
 
+from adapters.docker.build_output import ClassicSteps
 from adapters.docker.client import DockerEngine
 from adapters.docker.context import DOCKERFILE_NAME, context_archive
 from adapters.docker.errors import BACKEND, engine_errors, explanation
@@ -29,9 +31,6 @@ from adapters.docker.names import tag_parts
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from domain.digest import Digest
 from domain.errors import BuildError, InvalidDigestError, InvalidInputError, ProtocolError
-
-# "Step 2/3 : RUN …" (Docker's classic builder), "STEP 2/3: RUN …" (Buildah, under Podman).
-_STEP_LINE: Final = re.compile(r"(?:Step \d+/\d+ :|STEP \d+/\d+:) ")
 
 
 class DockerImageBuilder:
@@ -58,12 +57,13 @@ class DockerImageBuilder:
         """See :meth:`application.ports.image_builder.ImageBuilder.build`."""
         if request.secrets:
             raise InvalidInputError(
-                "the classic builder cannot use build secrets; build with BuildKit instead",
+                "the classic builder cannot use build secrets (--secret); build with "
+                "--builder buildkit",
                 reason="build secrets need BuildKit",
             )
         targets = [tag_parts(tag) for tag in request.tags]
-        step = _ClassicStep()
-        output = OutputLines(request.progress, on_line=step.see)
+        step = ClassicSteps(request.progress, labels=request.labels)
+        output = OutputLines(request.progress, rewrite=step.shown)
         api = self._engine.api
         with (
             context_archive(request.context_dir, request.dockerfile) as archive,
@@ -103,17 +103,6 @@ class DockerImageBuilder:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-class _ClassicStep:
-    """Follows the ``Step N/M : INSTRUCTION`` lines to know which step is running."""
-
-    def __init__(self) -> None:
-        self.current = ""
-
-    def see(self, line: str) -> None:
-        if _STEP_LINE.match(line):
-            self.current = line
 
 
 def _image_id(outcome: StreamOutcome, step: str, tail: tuple[str, ...]) -> Digest:

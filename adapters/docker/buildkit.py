@@ -16,21 +16,23 @@ values on the command line); BuildKit mounts them for the one ``RUN`` that asks,
 in the image, its history or its labels.
 
 The CLI exits 1 for every failure. A failed build is told from an unreachable engine by pinging
-the engine afterwards, not by reading the output. The failing step is taken from the plain
-progress format (``#N [stage i/n] INSTRUCTION`` headers, then ``#N ERROR: …``): informational,
-for ``BuildError.step``.
+the engine afterwards, not by reading the output. The steps, their caching and the failing step
+are read from the plain progress format (``#N [stage i/n] INSTRUCTION`` headers, then ``#N
+CACHED`` or ``#N ERROR: …``) by :class:`~adapters.docker.build_output.BuildKitSteps`:
+informational, for the step events and ``BuildError.step``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final, Self
 
+from adapters.docker.build_output import BuildKitSteps
 from adapters.docker.client import DockerEngine
 from adapters.docker.messages import OutputLines
 from adapters.docker.names import tag_parts
@@ -49,8 +51,6 @@ DEFAULT_CLI: Final = "/usr/bin/docker"
 BACKEND: Final = "buildkit"
 # docker CLIs before 23.0 build with BuildKit themselves; later ones hand builds to buildx.
 _FIRST_CLI_NEEDING_BUILDX: Final = 23
-_VERTEX: Final = re.compile(r"#(\d+) (.*)")
-_ERROR_PREFIX: Final = "ERROR: "
 _PROBE_TIMEOUT: Final = 30.0
 
 
@@ -134,8 +134,8 @@ class BuildKitImageBuilder:
             argv += [f"--secret={arg}" for arg in secret_args]
             argv += ["--no-cache"] if request.no_cache else []
             argv += ["--", str(request.context_dir)]
-            steps = _BuildKitSteps()
-            output = OutputLines(request.progress, on_line=steps.see)
+            steps = BuildKitSteps(request.progress)
+            output = OutputLines(request.progress, rewrite=_seen_by(steps))
             returncode = _run(argv, env, output)
             if returncode != 0:
                 # An unreachable engine is BackendUnavailableError, not a failed build.
@@ -170,27 +170,15 @@ class BuildKitImageBuilder:
         return _probe([path, "buildx", "version"], self._engine).returncode == 0
 
 
-class _BuildKitSteps:
-    """Follows plain progress: the first line of vertex ``#N`` names it; ``#N ERROR`` fails it."""
+def _seen_by(steps: BuildKitSteps) -> Callable[[str], str]:
+    def see(line: str) -> str:
+        steps.see(line)
+        return line
 
-    def __init__(self) -> None:
-        self._names: dict[str, str] = {}
-        self.failed_step = ""
-        self.error = ""
-
-    def see(self, line: str) -> None:
-        match = _VERTEX.fullmatch(line)
-        if match is None:
-            return
-        vertex, text = match.groups()
-        if vertex not in self._names:
-            self._names[vertex] = text
-        elif text.startswith(_ERROR_PREFIX):
-            self.failed_step = self._names[vertex]
-            self.error = text.removeprefix(_ERROR_PREFIX)
+    return see
 
 
-def _failed(steps: _BuildKitSteps, tail: tuple[str, ...]) -> BuildError:
+def _failed(steps: BuildKitSteps, tail: tuple[str, ...]) -> BuildError:
     message = steps.error or (tail[-1] if tail else "docker build failed")
     where = f" at {steps.failed_step}" if steps.failed_step else ""
     return BuildError(

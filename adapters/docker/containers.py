@@ -44,10 +44,12 @@ from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
 from adapters.docker.readiness import wait_for_http
 from application.ports.container_runner import (
+    AttachedContainer,
     ContainerRunner,
     ContainerSpec,
     RunningContainer,
     RunResult,
+    Stdio,
 )
 from domain.errors import (
     BackendUnavailableError,
@@ -88,7 +90,7 @@ class DockerContainerRunner:
         name = f"cogmodel-{uuid.uuid4().hex[:16]}"
         image = daemon_name(spec.image) if isinstance(spec.image, ParsedRef) else str(spec.image)
         try:
-            with _container_errors(self._engine, subject=str(spec.image)):
+            with container_errors(self._engine, subject=str(spec.image)):
                 created = api.create_container(
                     image,
                     command=list(spec.command) if spec.command is not None else None,
@@ -100,12 +102,19 @@ class DockerContainerRunner:
                     host_config=host_config(api, spec, self._engine.publication().bind),
                 )
                 if spec.gpus is not None and spec.gpus.wants_gpus:
-                    _require_device_requests(api, created["Id"])
+                    require_device_requests(api, created["Id"])
                 api.start(created["Id"])
         except BaseException:
-            _remove(self._engine, name, quietly=True)
+            remove_container(self._engine, name, quietly=True)
             raise
         return DockerRunningContainer(self._engine, str(created["Id"]))
+
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        """See :meth:`application.ports.container_runner.ContainerRunner.attach`
+        (``attached.py``)."""
+        from adapters.docker.attached import attach  # noqa: PLC0415 - it builds on this module
+
+        return attach(self._engine, spec, stdio)
 
     def run(self, spec: ContainerSpec, *, timeout: float | None = None) -> RunResult:
         """See :meth:`application.ports.container_runner.ContainerRunner.run`."""
@@ -128,7 +137,7 @@ class DockerContainerRunner:
         self.close()
 
 
-def _require_device_requests(api: docker.APIClient, container_id: str) -> None:
+def require_device_requests(api: docker.APIClient, container_id: str) -> None:
     """Refuse a container whose GPU request the engine dropped instead of refusing it.
 
     Docker Engine refuses to create or start a container asking for GPUs it cannot give.
@@ -253,10 +262,10 @@ class DockerRunningContainer:
         try:
             # A container already gone is stopped: its 404 is suppressed before errors.py
             # would turn it into an image miss.
-            with _container_errors(self._engine), suppress(docker.errors.NotFound):
+            with container_errors(self._engine), suppress(docker.errors.NotFound):
                 api.stop(self._id, timeout=max(0, math.ceil(timeout)))
         finally:
-            _remove(self._engine, self._id, quietly=False)
+            remove_container(self._engine, self._id, quietly=False)
             self._removed = True
 
     def __enter__(self) -> Self:
@@ -274,7 +283,7 @@ class DockerRunningContainer:
         """The engine's view of the container, or ``None`` once it is gone (a 404)."""
         api = self._engine.api
         try:
-            with _container_errors(self._engine, subject=self._id):
+            with container_errors(self._engine, subject=self._id):
                 answer: dict[str, Any] = api.inspect_container(self._id)
         except ImageNotFoundError:  # errors.py's name for any 404; here the container's
             return None
@@ -284,7 +293,7 @@ class DockerRunningContainer:
     def _about_this_container(self) -> Iterator[None]:
         # The engine's 404 here is about this container, not an image: it has been removed.
         try:
-            with _container_errors(self._engine):
+            with container_errors(self._engine):
                 yield
         except ImageNotFoundError as exc:
             raise ContainerError(f"container {self._id[:12]} no longer exists") from exc
@@ -297,7 +306,7 @@ class DockerRunningContainer:
 
 
 @contextmanager
-def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[None]:
+def container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[None]:
     """``errors.py``'s table, except that failures other than a miss or an outage are
     ``ContainerError``: the port's promise for containers that cannot be created or started.
     """
@@ -310,7 +319,7 @@ def _container_errors(engine: DockerEngine, *, subject: str = "") -> Iterator[No
         raise ContainerError(str(exc)) from exc
 
 
-def _remove(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:
+def remove_container(engine: DockerEngine, name_or_id: str, *, quietly: bool) -> None:
     """Force-remove a container and its anonymous volumes; a missing one is fine.
 
     ``quietly`` logs failures instead of raising them (cleanup while another error is on its way).

@@ -36,6 +36,7 @@ import docker.errors
 import requests
 import urllib3.exceptions
 
+from adapters.failure_words import plain_reason
 from domain.errors import (
     AuthenticationError,
     BackendError,
@@ -47,6 +48,7 @@ from domain.errors import (
 from domain.image_source import ImageSource
 
 BACKEND: Final = "docker"
+_FAILED: Final = "the Docker engine failed"
 
 # Failures of the connection itself, as opposed to an answer from the engine.
 _UNREACHABLE: Final = (
@@ -83,8 +85,10 @@ def translate(
     if isinstance(exc, docker.errors.APIError):
         return _from_status(exc, subject=subject, location=location)
     if isinstance(exc, _BAD_REQUEST):
-        return InvalidInputError(f"{BACKEND}: {exc}", reason="docker-py rejected the request")
-    return BackendError(BACKEND, str(exc) or type(exc).__name__)
+        return InvalidInputError(
+            f"invalid request to the Docker engine: {exc}", reason="docker-py rejected the request"
+        )
+    return BackendError(BACKEND, f"the Docker engine failed: {exc}" if str(exc) else _FAILED)
 
 
 @contextmanager
@@ -134,8 +138,12 @@ def _from_status(
     if status in (401, 403):
         return AuthenticationError(BACKEND, detail)
     if status == 400:
-        return InvalidInputError(f"{BACKEND}: {detail}", reason="the engine rejected the request")
-    return BackendError(BACKEND, f"{detail} (HTTP {status})" if status else detail)
+        return InvalidInputError(
+            f"the Docker engine refused the request: {detail}",
+            reason="the engine rejected the request",
+        )
+    said = f"{detail} (HTTP {status})" if status else detail
+    return BackendError(BACKEND, f"the Docker engine answered: {said}")
 
 
 def _is_unreachable(exc: BaseException) -> bool:
@@ -164,10 +172,8 @@ def _reason(exc: BaseException) -> str:
         return "no socket at that path"
     if any(isinstance(cause, PermissionError) for cause in causes):
         return "permission denied: is this user allowed to use the Docker socket?"
-    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
-        return "connection refused"
     if any(isinstance(cause, requests.Timeout | TimeoutError) for cause in causes):
         return "no answer in time"
     if any(isinstance(cause, requests.exceptions.ChunkedEncodingError) for cause in causes):
         return "the connection dropped mid-answer"
-    return type(next((c for c in causes if isinstance(c, _UNREACHABLE)), exc)).__name__
+    return plain_reason(exc)

@@ -17,12 +17,15 @@ from application.ports.container_runner import ContainerSpec, GpuRequest
 
 
 def host_config(api: docker.APIClient, spec: ContainerSpec, bind: str) -> dict[str, Any]:
-    """The ``HostConfig`` of a container for ``spec``, its ports bound on ``bind``."""
+    """The ``HostConfig`` of a container for ``spec``, its ports bound on ``bind`` (or on the
+    host address the spec names for a port)."""
     config: dict[str, Any] = api.create_host_config(
         # docker-init as PID 1 passes SIGTERM on, so `sh -c …` stops promptly; images with an
         # init of their own (Cog's tini) ask for none, or tini warns it is not PID 1.
         init=spec.init,
-        port_bindings={port: (bind, host) for port, host in spec.ports.items()},
+        port_bindings={
+            port: (spec.port_hosts.get(port, bind), host) for port, host in spec.ports.items()
+        },
         binds={
             mount.host_path: {
                 "bind": mount.container_path,

@@ -42,19 +42,20 @@ class StreamOutcome:
 class OutputLines:
     """Assembles text chunks into lines; sends each to a sink and keeps the last ones.
 
-    ``on_line`` (optional) sees every complete line first; builders use it to follow which step
-    is running.
+    ``rewrite`` (optional) sees every complete line first and returns the line to show and
+    keep, or ``None`` to drop it; builders use it to follow which step is running and to keep
+    label values out of sight.
     """
 
     def __init__(
         self,
         progress: ProgressSink | None,
         *,
-        on_line: Callable[[str], None] | None = None,
+        rewrite: Callable[[str], str | None] | None = None,
         keep: int = TAIL_LINES,
     ) -> None:
         self._progress = progress
-        self._on_line = on_line
+        self._rewrite = rewrite
         self._pending = ""
         self._tail: deque[str] = deque(maxlen=keep)
 
@@ -76,12 +77,14 @@ class OutputLines:
             self._emit(line)
 
     def _emit(self, raw: str) -> None:
-        line = _ANSI.sub("", raw).rstrip("\r")
-        if not line.strip():
+        line: str | None = _ANSI.sub("", raw).rstrip("\r")
+        if line is None or not line.strip():
             return
+        if self._rewrite is not None:
+            line = self._rewrite(line)
+            if line is None:
+                return
         self._tail.append(line)
-        if self._on_line is not None:
-            self._on_line(line)
         if self._progress is not None:
             self._progress(ProgressEvent(message=line))
 

@@ -13,7 +13,8 @@ from adapters.dockerfile.generator import (
     generate,
 )
 from adapters.dockerfile.hermetic import HermeticWheels, HostPip, WheelTarget
-from adapters.dockerfile.runtime import DEFAULT_COG_VERSION, CogRuntime
+from adapters.dockerfile.runtime import CogRuntime
+from domain.options import DEFAULT_COG_VERSION
 
 __all__ = [
     "DEFAULT_COG_VERSION",

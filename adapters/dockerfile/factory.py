@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
@@ -35,7 +35,13 @@ from adapters.dockerfile.base_image import BaseImageChooser
 from adapters.dockerfile.cacert import CA_CERT_ENV, read_ca_cert
 from adapters.dockerfile.concurrency import effective_config, max_concurrency
 from adapters.dockerfile.context import secret_files, stage_context
-from adapters.dockerfile.generator import BaseImage, DockerfileRequest, Target, generate
+from adapters.dockerfile.generator import (
+    BaseImage,
+    DockerfilePlan,
+    DockerfileRequest,
+    Target,
+    generate,
+)
 from adapters.dockerfile.hermetic import HostPip, hermetic_set
 from adapters.dockerfile.labels import LabelInputs, git_labels
 from adapters.dockerfile.local_artifacts import resolve_local_artifacts, rewrite_requirements
@@ -47,10 +53,11 @@ from adapters.dockerfile.runtime import (
 )
 from adapters.dockerfile.settle import LabelSettler
 from adapters.dockerfile.user_dockerfile import build_user_dockerfile
+from adapters.dockerfile.weights import WeightPaths
 from application.ports.container_runner import ContainerRunner
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
-from application.ports.model_factory import ModelFactory
+from application.ports.model_factory import ModelFactory, PlannedDockerfiles
 from application.ports.remote_images import RemoteImages
 from domain.cogyaml.models import CogConfig
 from domain.digest import Digest, ImageId
@@ -113,28 +120,7 @@ class DockerfileFactory:
         project = Path(source.project_dir)
         raw_name = options.image_name or docker_image_name(project)
         name = parse_ref(raw_name)
-        environ = self._env()
-        if options.secrets and not self._builder.supports_mounts:
-            raise InvalidInputError(
-                f"build secrets need a BuildKit builder; the {self._builder.name} builder "
-                "cannot pass them",
-                reason="secrets need BuildKit",
-            )
-        warn_if_cog_runtime(_config(source))
-        generated = model_schema.given_schema(options, environ) is None
-        info = model_schema.predictor_metadata(source, required=generated)
-        config = effective_config(_config(source), info)
-        if generated:
-            model_schema.check_sdk_gate(source, environ)
-        runtime = resolve_runtime(config.build.sdk_version, self._runtime, environ=environ)
-        schema = model_schema.model_schema(source, options, environ, runtime.label_version)
-        inputs = LabelInputs(
-            version=runtime.label_version,
-            config_json=planning.config_json(config),
-            schema_json=schema,
-            git=git_labels(project, environ),
-            annotations=options.annotations,
-        )
+        prepared = self._prepare(source, options)
         if options.dockerfile_file:
             if options.separate_weights:
                 _log.warning("--separate-weights is ignored with --dockerfile, as in Cog")
@@ -145,25 +131,29 @@ class DockerfileFactory:
                 project=project,
                 name=name,
                 options=options,
-                inputs=replace(inputs, has_init=False),  # its entrypoint is the user's
+                inputs=replace(prepared.inputs, has_init=False),  # its entrypoint is the user's
                 progress=self._progress,
-                max_concurrency=max_concurrency(config),
+                max_concurrency=max_concurrency(prepared.config),
             )
             return self._finish(image_id, name)
-        source = replace(source, config=config)
-        base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
-        if base.cog_base:
-            inputs = replace(inputs, cog_base_image=base.name)
-        request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
-        plan_request = replace(
-            request,
-            use_cuda_base_image=options.use_cuda_base_image != "false",
-            schema=schema.encode() if schema else None,
-            strip=options.strip,
-            precompile=options.precompile,
-        )
-        image_id = self._build_model(project, raw_name, plan_request, inputs, options)
+        image_id = self._build_model(project, raw_name, prepared, options)
         return self._finish(image_id, name)
+
+    def plan(self, source: Source, options: BuildOptions) -> PlannedDockerfiles:
+        """See :meth:`application.ports.model_factory.ModelFactory.plan`: the Dockerfiles of
+        :meth:`build`, made by the same steps up to the engine build."""
+        project = Path(source.project_dir)
+        raw_name = options.image_name or docker_image_name(project)
+        if options.dockerfile_file:
+            return PlannedDockerfiles(dockerfile=Path(options.dockerfile_file).read_text())
+        prepared = self._prepare(source, options)
+        assert prepared.request is not None  # not a --dockerfile build
+        plan, weights = self._plan_model(project, raw_name, prepared.request, options)
+        return PlannedDockerfiles(
+            dockerfile=plan.dockerfile,
+            weights_dockerfile=plan.weights_dockerfile,
+            weights_exclude=weights.exclude_patterns if weights is not None else (),
+        )
 
     def build_base(self, source: Source, options: BuildBaseOptions) -> Image:
         """See :meth:`application.ports.model_factory.ModelFactory.build_base`."""
@@ -209,19 +199,70 @@ class DockerfileFactory:
 
     # ------------------------------------------------------------------ steps
 
-    def _build_model(
-        self,
-        project: Path,
-        raw_name: str,
-        request: DockerfileRequest,
-        inputs: LabelInputs,
-        options: BuildOptions,
-    ) -> Digest:
-        """The generated model image (after its weights image, with ``--separate-weights``)."""
-        name = parse_ref(raw_name)
+    def _prepare(self, source: Source, options: BuildOptions) -> _Prepared:
+        """Everything a model build decides before the engine builds: the effective config,
+        the schema, the label inputs and (unless ``--dockerfile``) the Dockerfile request.
+
+        Raises:
+            InvalidInputError: secrets without a builder that can mount them.
+            ConfigError, SchemaError: the project cannot be built as asked.
+        """
+        project = Path(source.project_dir)
+        environ = self._env()
+        if options.secrets and not self._builder.supports_mounts:
+            raise InvalidInputError(
+                f"build secrets (--secret) need BuildKit, and this build uses the "
+                f"{self._builder.name} builder; build with --builder buildkit",
+                reason="secrets need BuildKit",
+            )
+        warn_if_cog_runtime(_config(source))
+        generated = model_schema.given_schema(options, environ) is None
+        info = model_schema.predictor_metadata(source, required=generated)
+        config = effective_config(_config(source), info)
+        if generated:
+            model_schema.check_sdk_gate(source, environ)
+        runtime = resolve_runtime(config.build.sdk_version, self._runtime, environ=environ)
+        schema = model_schema.model_schema(source, options, environ, runtime.label_version)
+        inputs = LabelInputs(
+            version=runtime.label_version,
+            config_json=planning.config_json(config),
+            schema_json=schema,
+            git=git_labels(project, environ),
+            annotations=options.annotations,
+        )
+        if options.dockerfile_file:
+            return _Prepared(config=config, inputs=inputs, request=None)
+        source = replace(source, config=config)
+        base = self._choose(source, options.use_cog_base_image, options.use_cuda_base_image)
+        if base.cog_base:
+            inputs = replace(inputs, cog_base_image=base.name)
+        request = self._request(source, base, runtime, environ, hermetic=options.hermetic)
+        request = replace(
+            request,
+            use_cuda_base_image=options.use_cuda_base_image != "false",
+            schema=schema.encode() if schema else None,
+            strip=options.strip,
+            precompile=options.precompile,
+        )
+        return _Prepared(config=config, inputs=inputs, request=request)
+
+    def _plan_model(
+        self, project: Path, raw_name: str, request: DockerfileRequest, options: BuildOptions
+    ) -> tuple[DockerfilePlan, WeightPaths | None]:
+        """The model's Dockerfile plan, with its weights when they go in their own image."""
         weights = separate_weights.to_separate(project) if options.separate_weights else None
         weights_image = raw_name + separate_weights.SUFFIX
         plan = generate(replace(request, weights=weights, weights_image=weights_image))
+        return plan, weights
+
+    def _build_model(
+        self, project: Path, raw_name: str, prepared: _Prepared, options: BuildOptions
+    ) -> Digest:
+        """The generated model image (after its weights image, with ``--separate-weights``)."""
+        name = parse_ref(raw_name)
+        assert prepared.request is not None  # not a --dockerfile build
+        plan, weights = self._plan_model(project, raw_name, prepared.request, options)
+        weights_image = raw_name + separate_weights.SUFFIX
         if weights is not None and plan.weights_dockerfile is not None:
             separate_weights.build_weights_image(
                 builder=self._builder,
@@ -252,7 +293,7 @@ class DockerfileFactory:
                 no_cache=options.no_cache,
                 progress=self._progress,
             )
-            return self.settler.settle(build, inputs, previous)
+            return self.settler.settle(build, prepared.inputs, previous)
 
     def _env(self) -> Mapping[str, str]:
         return dict(os.environ) if self._environ is None else self._environ
@@ -301,6 +342,16 @@ class DockerfileFactory:
     def _finish(self, image_id: Digest, name: ParsedRef) -> Image:
         image = self._local.inspect_id(ImageId(image_id))
         return replace(image, reference=name, source=ImageSource.BUILD)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Prepared:
+    """What :meth:`DockerfileFactory._prepare` decided (``request`` is ``None`` for a user's
+    Dockerfile)."""
+
+    config: CogConfig
+    inputs: LabelInputs
+    request: DockerfileRequest | None
 
 
 def _config(source: Source) -> CogConfig:

@@ -37,10 +37,10 @@ from adapters.dockerfile.wheel_source import (
 from domain.cogyaml.local_artifacts import is_local_artifact
 from domain.cogyaml.models import CogConfig
 from domain.errors import ConfigError, InvalidInputError
+from domain.options import DEFAULT_COG_VERSION
 
 _log = logging.getLogger(__name__)
 
-DEFAULT_COG_VERSION: Final = "0.23.1"
 MINIMUM_COG_VERSION: Final = "0.16.0"
 PRERELEASE: Final = "prerelease"
 _MANAGED: Final = frozenset({"cog", "coglet"})

@@ -9,7 +9,8 @@ of the same name as a candidate, and the candidate is proved or replaced:
   proved when that image was built: 1 build, 0 runs;
 * else one ``pip freeze`` run; equal to the candidate → 1 build, 1 run;
 * else the same build again with the right label: every layer is cached, only the image config
-  changes → 2 builds, 1 run. The first image is removed (best effort).
+  changes → 2 builds, 1 run. The first image is removed (best effort). The second build
+  reports no progress: for the user it is the same build.
 
 So a label is never a guess: it is either verified by a run on this image, or inherited from a
 byte-identical image whose label was verified.
@@ -86,8 +87,9 @@ class LabelSettler:
         final = model_labels(inputs, pip_freeze=freeze)
         if final == labels:
             return first
-        # Every layer is in the cache now, even after a no-cache first build: use it.
-        second = self._build(replace(request, labels=final, no_cache=False))
+        # Every layer is in the cache now, even after a no-cache first build: use it. Only the
+        # labels change, so its output is not shown: the user sees one build.
+        second = self._build(replace(request, labels=final, no_cache=False, progress=None))
         if second != first and (previous is None or previous.image_id != first):
             self._discard(first)  # made by this build and now unnamed
         return second

@@ -86,11 +86,10 @@ def build_user_dockerfile(
         lines.append(f"COPY {SCHEMA_FILE} .cog/openapi_schema.json")
     try:
         with stage_context(project, files, include_source=False) as context:
-            request = BuildRequest(
+            request = BuildRequest(  # Cog's labels on the user's image: not a build to show
                 context_dir=context.path,
                 dockerfile="\n".join(lines),
                 tags=(name,),
-                progress=progress,
             )
             return settler.settle(request, inputs, previous)
     finally:

@@ -4,7 +4,13 @@ They hold state and behave (raise the same domain errors as the real backends); 
 the constructor or ``add``. Library users may use them in their own tests.
 """
 
-from adapters.memory.container_runner import InMemoryContainer, InMemoryContainerRunner, Program
+from adapters.memory.container_runner import (
+    InMemoryAttachedContainer,
+    InMemoryContainer,
+    InMemoryContainerRunner,
+    Program,
+)
+from adapters.memory.credential_store import InMemoryCredentialStore
 from adapters.memory.image_builder import InMemoryImageBuilder
 from adapters.memory.input_files import InMemoryInputFiles
 from adapters.memory.local_images import InMemoryLocalImages
@@ -13,8 +19,10 @@ from adapters.memory.model_factory import InMemoryModelFactory
 from adapters.memory.remote_images import InMemoryRemoteImages
 
 __all__ = [
+    "InMemoryAttachedContainer",
     "InMemoryContainer",
     "InMemoryContainerRunner",
+    "InMemoryCredentialStore",
     "InMemoryImageBuilder",
     "InMemoryInputFiles",
     "InMemoryLocalImages",

@@ -7,26 +7,36 @@ does), and tracks running containers so a test can see that none is left behind 
 An engine without a GPU runtime (``gpus_available = False``) refuses containers that ask for
 GPUs, with the ``ContainerError`` a real engine gives; ``exit(id)`` makes a container exit, as
 a crashing program does.
+
+Attached containers (``attach``, what ``exec`` runs) play an *interactive program*: a function
+of the spec and everything on stdin, to a :class:`RunResult` (default: the program, ignoring
+stdin); its output is written to the attached file descriptors. A signal asked for before
+``wait`` ends the container as that signal would (exit code 128 + N); ``attached`` lists them,
+and ``removed`` says their ``with`` block has ended.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Self
 
 from adapters.memory.local_images import InMemoryLocalImages
 from application.ports.container_runner import (
+    AttachedContainer,
     ContainerRunner,
     ContainerSpec,
     RunningContainer,
     RunResult,
+    Stdio,
 )
 from domain.digest import Digest, ImageId
 from domain.errors import BackendUnavailableError, ContainerError, InvalidInputError
 
 Program = Callable[[ContainerSpec], RunResult]
+InteractiveProgram = Callable[[ContainerSpec, bytes], RunResult]
 
 
 def _idle(spec: ContainerSpec) -> RunResult:
@@ -112,6 +122,67 @@ class InMemoryContainer:
         return self._result
 
 
+class InMemoryAttachedContainer:
+    """A foreground container of the in-memory runner: its program runs in :meth:`wait`."""
+
+    def __init__(self, runner: InMemoryContainerRunner, spec: ContainerSpec, stdio: Stdio) -> None:
+        self._runner = runner
+        self._spec = spec
+        self._stdio = stdio
+        self._id = f"memory-{next(runner._ids)}"
+        self.signals: list[int] = []
+        self.sizes: list[tuple[int, int]] = []
+        self.removed = False
+
+    @property
+    def id(self) -> str:
+        """See :attr:`application.ports.container_runner.AttachedContainer.id`."""
+        return self._id
+
+    @property
+    def spec(self) -> ContainerSpec:
+        """What this container was started with."""
+        return self._spec
+
+    def signal(self, signum: int) -> None:
+        """See :meth:`application.ports.container_runner.AttachedContainer.signal`."""
+        self.signals.append(signum)
+
+    def resize(self, rows: int, columns: int) -> None:
+        """See :meth:`application.ports.container_runner.AttachedContainer.resize`."""
+        self.sizes.append((rows, columns))
+
+    def wait(self) -> int:
+        """See :meth:`application.ports.container_runner.AttachedContainer.wait`."""
+        if self.signals:
+            return 128 + self.signals[0]
+        stdin = b""
+        if self._stdio.stdin is not None:
+            while chunk := os.read(self._stdio.stdin, 65536):
+                stdin += chunk
+        result = self._runner.interactive(self._spec, stdin)
+        _write(self._stdio.stdout, result.stdout)
+        _write(self._stdio.stdout if self._stdio.tty else self._stdio.stderr, result.stderr)
+        return result.exit_code
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.removed = True
+
+
+def _write(fd: int, text: str) -> None:
+    data = memoryview(text.encode())
+    while data:
+        data = data[os.write(fd, data) :]
+
+
 class InMemoryContainerRunner:
     """Runs :data:`Program` functions as containers of images in an in-memory store."""
 
@@ -119,8 +190,10 @@ class InMemoryContainerRunner:
         """Run images of ``local``; ``program`` plays the part of every container."""
         self._local = local
         self.program = program
+        self.interactive: InteractiveProgram = lambda spec, stdin: self.program(spec)
         self.running: dict[str, InMemoryContainer] = {}
         self.started: list[InMemoryContainer] = []
+        self.attached: list[InMemoryAttachedContainer] = []
         self.unavailable = False
         self.gpus_available = True
         self._ids = itertools.count(1)
@@ -143,6 +216,13 @@ class InMemoryContainerRunner:
         container = InMemoryContainer(self, spec, ports)
         self.running[container.id] = container
         self.started.append(container)
+        return container
+
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        """See :meth:`application.ports.container_runner.ContainerRunner.attach`."""
+        self._check(spec)
+        container = InMemoryAttachedContainer(self, spec, stdio)
+        self.attached.append(container)
         return container
 
     def exit(self, container_id: str) -> None:

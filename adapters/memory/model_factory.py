@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from adapters.memory.local_images import InMemoryLocalImages
-from application.ports.model_factory import ModelFactory
+from application.ports.model_factory import ModelFactory, PlannedDockerfiles
 from domain.digest import Digest
 from domain.errors import CogModelError, SourceError
 from domain.image import Image
@@ -56,6 +56,19 @@ class InMemoryModelFactory:
             labels[LABEL_OPENAPI_SCHEMA] = json.dumps(json.loads(schema_path.read_text()))
         labels.update(options.annotations)
         return self._store(options.image_name, labels, source)
+
+    def plan(self, source: Source, options: BuildOptions) -> PlannedDockerfiles:
+        """See :meth:`application.ports.model_factory.ModelFactory.plan`: the "Dockerfile" of
+        the memory factory names what its build would store."""
+        self._maybe_fail()
+        if source.config is None or not options.image_name:
+            raise SourceError("the memory factory needs a config and an image name")
+        lines = [
+            "# cogmodel's in-memory factory: no engine builds this",
+            f"# image {options.image_name}",
+            f"LABEL {LABEL_CONFIG}={source.config.model_dump_json(exclude_defaults=True)}",
+        ]
+        return PlannedDockerfiles(dockerfile="\n".join(lines) + "\n")
 
     def build_base(self, source: Source, options: BuildBaseOptions) -> Image:
         """See :meth:`application.ports.model_factory.ModelFactory.build_base`."""

@@ -35,6 +35,7 @@ from typing import Final
 import requests
 import urllib3.exceptions
 
+from adapters.failure_words import plain_reason
 from domain.errors import (
     AuthenticationError,
     BackendUnavailableError,
@@ -283,8 +284,5 @@ def _plain_text_line(body: bytes) -> str:
 
 
 def _kind(exc: BaseException) -> str:
-    # requests' messages repeat whole pool reprs; the innermost cause's type says enough.
-    inner: BaseException = exc
-    while inner.__cause__ is not None or inner.__context__ is not None:
-        inner = inner.__cause__ or inner.__context__  # type: ignore[assignment]
-    return type(inner).__name__ if inner is not exc else type(exc).__name__
+    # requests' messages repeat whole pool reprs; plain words say enough.
+    return plain_reason(exc)

@@ -1,8 +1,11 @@
-"""Port: running containers (predict, train, run, serve, and build-time helpers).
+"""Port: running containers (predict, train, exec, serve, and build-time helpers).
 
 Published ports are published where this process can reach them: on 127.0.0.1 of an engine on
 this machine, on the host of a remote engine (:attr:`ContainerRunner.published_host` says
-which host that is).
+which host that is), unless a spec names the host address to bind (``exec -p HOST:PORT``).
+
+A container runs in the background (:meth:`ContainerRunner.start`, ``run``) or in the
+foreground, attached to this process's streams (:meth:`ContainerRunner.attach`, ``exec``).
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ class ContainerSpec:
         env: environment variables.
         ports: container ports to publish where this process can reach them (see the module
             docstring); the value is the host port, or ``None`` for an ephemeral one.
+        port_hosts: for some of ``ports``, the host address to bind them on instead (Docker's
+            ``-p HOST:PORT:PORT``; ``0.0.0.0`` for every interface).
         volumes: host directories to mount.
         workdir: working directory inside the container (``None`` = the image's).
         gpus: the GPUs to give the container (``None``: none).
@@ -107,10 +112,31 @@ class ContainerSpec:
     command: tuple[str, ...] | None = None
     env: Mapping[str, str] = field(default_factory=lambda: _NO_STRINGS)
     ports: Mapping[int, int | None] = field(default_factory=lambda: MappingProxyType({}))
+    port_hosts: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
     volumes: tuple[VolumeMount, ...] = ()
     workdir: str | None = None
     gpus: GpuRequest | None = None
     init: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stdio:
+    """The streams of this process a foreground container is attached to.
+
+    Attributes:
+        stdin: the file descriptor the container's stdin reads from (to its end of file), or
+            ``None`` for no stdin (the container reads end of file at once).
+        stdout: the file descriptor the container's stdout (and, with a terminal, everything)
+            is written to.
+        stderr: the file descriptor the container's stderr is written to.
+        tty: give the container a terminal (its output then comes as one stream, and the
+            caller puts its own terminal in raw mode).
+    """
+
+    stdin: int | None
+    stdout: int
+    stderr: int
+    tty: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,6 +214,45 @@ class RunningContainer(Protocol):
     ) -> None: ...
 
 
+class AttachedContainer(Protocol):
+    """A container started in the foreground. Leaving the ``with`` block removes it."""
+
+    @property
+    def id(self) -> str:
+        """The engine's container id."""
+        ...
+
+    def signal(self, signum: int) -> None:
+        """Ask for signal ``signum`` to be sent to the container's main process.
+
+        Only records the request (so it is safe in a signal handler); :meth:`wait` sends it.
+        """
+        ...
+
+    def resize(self, rows: int, columns: int) -> None:
+        """Ask for the container's terminal to get this size (recorded; :meth:`wait` sends it)."""
+        ...
+
+    def wait(self) -> int:
+        """Copy the streams until the container exits, sending the signals and sizes asked
+        for meanwhile; return its exit code (128 + N when signal N stopped it).
+
+        Raises:
+            BackendUnavailableError: the engine cannot be reached.
+            ContainerError: the container is gone.
+        """
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
 class ContainerRunner(Protocol):
     """Runs containers on the engine."""
 
@@ -211,6 +276,17 @@ class ContainerRunner(Protocol):
             ImageNotFoundError: the image is not in the engine (location LOCAL).
             ContainerError: the container could not be created or started (an engine without
                 a GPU runtime refuses a spec that asks for GPUs this way).
+            BackendUnavailableError: the engine cannot be reached.
+        """
+        ...
+
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        """Start ``spec`` in the foreground, attached to ``stdio`` (nothing is copied until
+        :meth:`AttachedContainer.wait`).
+
+        Raises:
+            ImageNotFoundError: the image is not in the engine (location LOCAL).
+            ContainerError: the container could not be created or started.
             BackendUnavailableError: the engine cannot be reached.
         """
         ...

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from domain.image import Image
 from domain.options import BuildBaseOptions, BuildOptions
 from domain.source import Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedDockerfiles:
+    """The Dockerfiles a build would build (Cog's ``cog debug``).
+
+    Attributes:
+        dockerfile: the model image's Dockerfile.
+        weights_dockerfile: the weights image's, with ``separate_weights`` (else ``None``).
+        weights_exclude: the patterns that keep the weights out of the model's context.
+    """
+
+    dockerfile: str
+    weights_dockerfile: str | None = None
+    weights_exclude: tuple[str, ...] = ()
 
 
 class ModelFactory(Protocol):
@@ -30,6 +46,15 @@ class ModelFactory(Protocol):
             SchemaError: the predictor's schema cannot be generated.
             BuildError: the engine build failed.
             BackendUnavailableError: the engine cannot be reached.
+        """
+        ...
+
+    def plan(self, source: Source, options: BuildOptions) -> PlannedDockerfiles:
+        """The Dockerfiles :meth:`build` would build with the same arguments, made the same
+        way (the same checks fail the same way); nothing is built.
+
+        Raises:
+            as :meth:`build`, but no BuildError.
         """
         ...
 

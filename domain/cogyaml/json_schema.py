@@ -34,6 +34,8 @@ class SchemaViolation:
     field: str
     description: str
     expected: str = ""
+    property: str = ""  # additional_property_not_allowed: the property, and the allowed ones
+    allowed: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -41,8 +43,20 @@ class _Result:
     errors: list[SchemaViolation] = field(default_factory=list)
     score: int = 0
 
-    def add(self, kind: str, path: Sequence[str], description: str, expected: str = "") -> None:
-        self.errors.append(SchemaViolation(kind, ".".join(path) or "(root)", description, expected))
+    def add(
+        self,
+        kind: str,
+        path: Sequence[str],
+        description: str,
+        expected: str = "",
+        *,
+        property: str = "",
+        allowed: tuple[str, ...] = (),
+    ) -> None:
+        field = ".".join(path) or "(root)"
+        self.errors.append(
+            SchemaViolation(kind, field, description, expected, property=property, allowed=allowed)
+        )
         self.score -= 2  # gojsonschema: a net -1 once the +1 of the enclosing check is added
 
     def merge(self, other: _Result) -> None:
@@ -141,6 +155,8 @@ class _Walk:
                         "additional_property_not_allowed",
                         path,
                         f"Additional property {name} is not allowed",
+                        property=name,
+                        allowed=tuple(properties),
                     )
         result.score += 1
         for name, item in value.items():

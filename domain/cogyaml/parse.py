@@ -14,6 +14,7 @@ CUDA completion, environment) is :func:`domain.cogyaml.validation.validate_and_c
 from __future__ import annotations
 
 from domain.cogyaml.decode import decode_config, json_document
+from domain.cogyaml.locate import line_of
 from domain.cogyaml.models import CogConfig
 from domain.cogyaml.schema_check import check_schema
 from domain.cogyaml.yaml_nodes import YamlMapping, YamlScalar
@@ -35,7 +36,7 @@ def parse_config(yaml_text: str) -> CogConfig:
             return CogConfig()
         build = root.get("build") if isinstance(root, YamlMapping) else None
         if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
-            check_schema(json_document(root))
+            check_schema(json_document(root), locate=lambda field, key: line_of(root, field, key))
         return decode_config(root)
     except RecursionError as exc:
         # The schema check and the decoder recurse once per nesting level; no real cog.yaml

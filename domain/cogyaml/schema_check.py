@@ -14,10 +14,11 @@ among equally specific errors in different properties is not stable; here it is 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib.resources
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain.cogyaml.json_schema import Schema, SchemaViolation, violations
@@ -34,9 +35,16 @@ def cog_yaml_schema() -> Schema:
     return schema
 
 
-def check_schema(document: object) -> None:
+Locate = Callable[[str, str], "int | None"]
+
+
+def check_schema(document: object, *, locate: Locate | None = None) -> None:
     """Validate a JSON-like ``document`` against cog.yaml's schema and raise Cog's most specific
-    error, if any.
+    error, if any. An unknown key gets the closest allowed one suggested (``Additional
+    property pyhton_version is not allowed (did you mean python_version?)``).
+
+    ``locate(field, key)`` gives the line of a field (and a key in it), for the error's
+    ``line``.
 
     Raises:
         ConfigError: ``field`` is the offending dotted path (``""`` for the whole file),
@@ -49,7 +57,12 @@ def check_schema(document: object) -> None:
     where = "" if winner.field == "(root)" else winner.field
     text = text.replace("(root) ", "cog.yaml ", 1) if text.startswith("(root) ") else text
     reason = text.removeprefix(f"{where} ") if where else text
-    raise ConfigError(where, reason, problems=(text,))
+    if winner.kind == "additional_property_not_allowed":
+        close = difflib.get_close_matches(winner.property, winner.allowed, n=1)
+        if close:
+            reason += f" (did you mean {close[0]}?)"
+    line = locate(where, winner.property) if locate is not None else None
+    raise ConfigError(where, reason, problems=(text,), line=line)
 
 
 def most_specific(errors: Sequence[SchemaViolation]) -> tuple[SchemaViolation, str]:

@@ -11,7 +11,8 @@ requirements file, CUDA/cuDNN completion for GPU builds (:mod:`domain.cogyaml.cu
 returned in :attr:`CogConfig.warnings`.
 
 :func:`validate_python_version` is ``ValidateModelPythonVersion``, which only ``cog build``
-runs.
+runs at 0447eb11. :func:`check_python_version` is Cog HEAD's check, which ``ValidateConfigFile``
+makes for every command that reads cog.yaml, in HEAD's words.
 """
 
 from __future__ import annotations
@@ -135,3 +136,46 @@ def _collect(problems: list[tuple[str, str]], check: Callable[[], object]) -> No
 
 def _python_error(reason: str) -> NoReturn:
     raise ConfigError("build.python_version", reason, problems=(reason,))
+
+
+def check_python_version(config: CogConfig) -> None:
+    """``build.python_version`` checked as Cog HEAD checks it (``validatePythonVersion`` and
+    ``validateConcurrency``), in its words: ``invalid build.python_version "3.8": minimum
+    supported Python version is 3.10``. Unlike 0447eb11, a later major version (``4.0``) passes.
+
+    Raises:
+        ConfigError: (``build.python_version`` or ``concurrency.max``) malformed or too old.
+    """
+    version = config.build.python_version.strip()
+    parts = version.split(".", 2)
+    if len(parts) < 2:
+        _head_error(
+            "build.python_version", version, "must include major and minor version (e.g., '3.11')"
+        )
+    for part, which in zip(parts[:2], ("major", "minor"), strict=False):
+        if not _INTEGER.fullmatch(part):
+            _head_error("build.python_version", version, f"invalid {which} version number")
+    major, minor = int(parts[0]), int(parts[1])
+    if (major, minor) < MINIMUM_PYTHON:
+        _head_error(
+            "build.python_version",
+            version,
+            f"minimum supported Python version is {MINIMUM_PYTHON[0]}.{MINIMUM_PYTHON[1]}",
+        )
+    concurrency = config.concurrency
+    if (
+        concurrency is not None
+        and concurrency.max > 1
+        and major == MINIMUM_PYTHON[0]
+        and minor < MINIMUM_PYTHON_FOR_CONCURRENCY
+    ):
+        _head_error(
+            "concurrency.max",
+            str(concurrency.max),
+            f"concurrency requires Python 3.{MINIMUM_PYTHON_FOR_CONCURRENCY} or higher",
+        )
+
+
+def _head_error(field: str, value: str, message: str) -> NoReturn:
+    text = f'invalid {field} "{value}": {message}'
+    raise ConfigError(field, text, problems=(text,), prefix="")

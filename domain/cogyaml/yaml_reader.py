@@ -16,7 +16,8 @@ Cog's behaviour shows:
   reading: a "billion laughs" document fails fast ("document contains excessive aliasing");
 * only the first document is read; duplicate keys are kept and the last one wins.
 
-Every problem is a :class:`~domain.errors.ConfigError` whose reason starts with ``line N:``.
+Every problem is a :class:`~domain.errors.ConfigError` whose ``line`` is the line it is on
+(its message starts ``line N:``).
 
 >>> root = parse_yaml("base: &b {gpu: yes}\\nbuild:\\n  <<: *b\\n  python_version: 3.10\\n")
 >>> build = root.get("build")
@@ -57,7 +58,7 @@ def parse_yaml(text: str) -> YamlNode | None:
 
     Raises:
         ConfigError: a syntax error, an unknown tag or anchor, a bad merge, or too much alias
-            expansion; ``reason`` starts with ``line N:``.
+            expansion; ``line`` says where (the message starts ``line N:``).
     """
     try:
         parser = PARSER(text)
@@ -66,10 +67,11 @@ def parse_yaml(text: str) -> YamlNode | None:
         finally:
             parser.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise ConfigError("", _marked_reason(exc)) from exc
+        line, reason = _marked_reason(exc)
+        raise ConfigError("", reason, line=line) from exc
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
-        raise ConfigError("", f"line {line}: {exc.reason} (#x{exc.character:04x})") from exc
+        raise ConfigError("", f"{exc.reason} (#x{exc.character:04x})", line=line) from exc
 
 
 def _first_document(parser: Any) -> YamlNode | None:
@@ -240,14 +242,14 @@ def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
 
-def _marked_reason(exc: yaml.MarkedYAMLError) -> str:
+def _marked_reason(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
-    reason = f"line {line}: {exc.problem or exc.context}"
+    reason = f"{exc.problem or exc.context}"
     if exc.context and exc.problem and exc.context_mark is not None:
         reason += f" ({exc.context}, from line {exc.context_mark.line + 1})"
-    return reason
+    return line, reason
 
 
 def _fail(line: int, message: str) -> NoReturn:
-    raise ConfigError("", f"line {line}: {message}")
+    raise ConfigError("", message, line=line)

@@ -17,7 +17,8 @@ which validates with kin-openapi), in Cog's words:
   the regular expression "…"``; ``minimum number of items is`` / ``maximum number of items is``
   (kin-openapi's reasons, numbers printed as Go's ``%g`` prints them).
 - A file input (a string of format ``uri``) takes a file (``@PATH``) or a URL; other text is
-  ``expected a file (NAME=@PATH) or a URL, got string "…"`` (cogmodel's rule: Cog sends the
+  ``expected a file or a URL, got string "photo.png"; to send a file, put @ before its path:
+  -i image=@photo.png`` (cogmodel's rule: Cog sends the
   text and the model fails on it).
 
 List items and object fields are checked too, named ``input.0`` and ``input.field``. One
@@ -114,7 +115,7 @@ def _reason(value: object, node: Node, path: str) -> str | None:  # noqa: PLR091
     enum = node.get("enum")
     if isinstance(enum, list) and enum and not any(_same(value, e) for e in enum):
         return f"must be one of: {', '.join(go_value(e) for e in enum)}"
-    expected = _type_problem(value, node)
+    expected = _type_problem(value, node, path)
     if expected is not None:
         return expected
     if isinstance(value, bool):
@@ -130,14 +131,17 @@ def _reason(value: object, node: Node, path: str) -> str | None:  # noqa: PLR091
     return None
 
 
-def _type_problem(value: object, node: Node) -> str | None:
+def _type_problem(value: object, node: Node, path: str) -> str | None:
     kind = node.get("type")
     if kind is None:
         return None
     kinds = list(kind) if isinstance(kind, list | tuple) else [kind]
     if any(_is_type(value, k) for k in kinds):
         if is_file(node) and isinstance(value, str) and not _URL(value):
-            return f'expected a file (NAME=@PATH) or a URL, got string "{value}"'
+            return (
+                f'expected a file or a URL, got string "{value}"; to send a file, put @ '
+                f"before its path: -i {path.split('.', maxsplit=1)[0]}=@{value}"
+            )
         return None
     names = [str(k) for k in kinds]
     wanted = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

@@ -1,4 +1,4 @@
-"""`cogmodel predict`: time to the error line for a misspelled input, and a prediction's cost.
+"""`cogmodel run`: time to the error line for a misspelled input, and a prediction's cost.
 
 Run: ``.venv/bin/python tests/benchmarks/bench_predict.py [--runs N] [--baseline DIR]``
 
@@ -72,7 +72,7 @@ for _ in range(runs):
     out = io.StringIO()
     ctx = Context(env={}, stdout=out, stderr=io.StringIO(), cwd=cwd, container=container)
     start = time.perf_counter()
-    code = main(["predict", "bench/hello:1", "-i", "text=hi", "-i", "times=3"], context=ctx)
+    code = main(["run", "bench/hello:1", "-i", "text=hi", "-i", "times=3"], context=ctx)
     times.append((time.perf_counter() - start) * 1000)
     assert code == 0, code
 print(f"{statistics.median(times):.3f} {min(times):.3f}")
@@ -173,7 +173,7 @@ def main() -> None:
                 if path == ROOT:
                     inspect = [PYTHON, "-m", "adapters.cli.main", "inspect", "--local", name]
                     looked.append(_timed(inspect, tree_env, home)[0])
-                cli = [PYTHON, "-m", "adapters.cli.main", "predict", name]
+                cli = [PYTHON, "-m", "adapters.cli.main", "run", name]
                 since = time.time()
                 ms, code, err = _timed(
                     [*cli, "-i", "image=@photo.png", "-i", "siz=64"], tree_env, home

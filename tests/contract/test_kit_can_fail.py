@@ -34,7 +34,13 @@ from adapters.memory import (
     InMemoryRemoteImages,
 )
 from adapters.memory.container_runner import InMemoryContainer
-from application.ports.container_runner import ContainerSpec, RunningContainer, RunResult
+from application.ports.container_runner import (
+    AttachedContainer,
+    ContainerSpec,
+    RunningContainer,
+    RunResult,
+    Stdio,
+)
 from application.ports.image_builder import BuildRequest
 from application.ports.model_api import Address
 from domain.cogyaml.models import CogConfig
@@ -48,7 +54,7 @@ from domain.prediction import HealthStatus, InputFile, PredictionResponse
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
-from tests.contract.fake_shell import fake_shell
+from tests.contract.fake_shell import fake_interactive_shell, fake_shell
 from tests.contract.vocab_model import vocab_model
 
 _names = itertools.count(1)
@@ -293,7 +299,27 @@ class _RunnerPublishesWhenExited(InMemoryContainerRunner):
         return container
 
 
+class _RunnerIgnoresStdin(InMemoryContainerRunner):
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        return super().attach(spec, replace(stdio, stdin=None))
+
+
+class _RunnerMixesStderrIn(InMemoryContainerRunner):
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        return super().attach(spec, replace(stdio, stderr=stdio.stdout))
+
+
+class _RunnerDropsSignals(InMemoryContainerRunner):
+    def attach(self, spec: ContainerSpec, stdio: Stdio) -> AttachedContainer:
+        container = super().attach(spec, stdio)
+        container.signal = lambda signum: None  # type: ignore[method-assign]
+        return container
+
+
 RUNNER_CASES: list[tuple[type[InMemoryContainerRunner], str]] = [
+    (_RunnerIgnoresStdin, "test_attached_stdin_reaches_the_command_and_its_exit_code_comes_back"),
+    (_RunnerMixesStderrIn, "test_attached_stdout_and_stderr_stay_apart_without_a_terminal"),
+    (_RunnerDropsSignals, "test_a_signal_asked_for_stops_the_attached_container"),
     (_RunnerNeverStops, "test_started_container_stops_when_its_block_ends"),
     (_RunnerNeverStops, "test_started_container_stops_when_an_exception_escapes"),
     (_RunnerDropsEnv, "test_environment_reaches_the_command"),
@@ -311,6 +337,7 @@ def test_container_runner_contract_fails_a_broken_runner(
         local = InMemoryLocalImages()
         local.add(Image(reference=BUSYBOX, image_id=None, source=ImageSource.LOCAL))
         runner = (broken if use_broken else InMemoryContainerRunner)(local, fake_shell)
+        runner.interactive = fake_interactive_shell
         runner.gpus_available = False
         _call(ContainerRunnerContract(), test, {"runner": runner, "shell_image": BUSYBOX})
 

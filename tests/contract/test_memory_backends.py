@@ -14,6 +14,7 @@ import pytest
 
 from adapters.contract import (
     ContainerRunnerContract,
+    CredentialStoreContract,
     ImageBuilderContract,
     InputFilesContract,
     LocalImagesContract,
@@ -26,6 +27,7 @@ from adapters.contract.local_images import PublishRemote, PushTarget, Seed
 from adapters.contract.remote_images import Publish, PublishIndex
 from adapters.memory import (
     InMemoryContainerRunner,
+    InMemoryCredentialStore,
     InMemoryImageBuilder,
     InMemoryInputFiles,
     InMemoryLocalImages,
@@ -41,7 +43,7 @@ from domain.image_source import ImageSource
 from domain.platform import Platform, parse_platform
 from domain.reference import ParsedRef, parse_ref
 from domain.source import Source
-from tests.contract.fake_shell import fake_shell
+from tests.contract.fake_shell import fake_interactive_shell, fake_shell
 from tests.contract.vocab_model import vocab_model
 
 _names = itertools.count(1)
@@ -174,6 +176,7 @@ class TestInMemoryContainerRunner(ContainerRunnerContract):
     @pytest.fixture
     def runner(self, local: InMemoryLocalImages) -> InMemoryContainerRunner:
         runner = InMemoryContainerRunner(local, fake_shell)
+        runner.interactive = fake_interactive_shell
         runner.gpus_available = False  # as the engine on these machines
         return runner
 
@@ -237,3 +240,13 @@ class TestInMemoryModelFactory(ModelFactoryContract):
     @pytest.fixture
     def project(self, tmp_path: Path) -> Source:
         return Source.from_config(CogConfig(predict="predict.py:Predictor"), tmp_path)
+
+
+class TestInMemoryCredentialStore(CredentialStoreContract):
+    @pytest.fixture
+    def store(self) -> InMemoryCredentialStore:
+        return InMemoryCredentialStore()
+
+    @pytest.fixture
+    def lookup(self, store: InMemoryCredentialStore) -> object:
+        return store.lookup

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 
 from adapters.cli.context import Context
 from adapters.cli.main import main
 from adapters.container import Container, create_container
+from adapters.dockerfile import DockerfileFactory
 from adapters.filesystem import load_source
+from adapters.memory import InMemoryImageBuilder
 from adapters.memory.model_api import Job, succeeded
 from application.ports.container_runner import ContainerSpec, RunResult
 from domain.cogyaml.label import config_to_label
@@ -49,6 +52,7 @@ class Example:
     expected: str
     exit_code: int
     line: int
+    stdin: str | None = None
 
 
 def _blocks(text: str) -> list[list[Example]]:
@@ -59,8 +63,12 @@ def _blocks(text: str) -> list[list[Example]]:
         for offset, line in enumerate(match.group(1).splitlines()):
             if line.startswith("$ "):
                 command, _, comment = line[2:].partition("  # exit ")
+                stdin = None
+                piped = re.fullmatch(r"echo (\S+) \| (.*)", command)
+                if piped is not None:  # `echo WORD | cogmodel …`: WORD on stdin
+                    stdin, command = piped.group(1) + "\n", piped.group(2)
                 examples.append(
-                    Example(shlex.split(command), "", int(comment or 0), start + offset)
+                    Example(shlex.split(command), "", int(comment or 0), start + offset, stdin)
                 )
             elif examples:
                 examples[-1].expected += line + "\n"
@@ -95,8 +103,22 @@ def _program(spec: ContainerSpec) -> RunResult:
     return RunResult(exit_code=0, stdout=said, stderr="")
 
 
-def _world() -> Container:
+def _world(*, dockerfile_factory: bool = False) -> Container:
+    """The memory world; with ``dockerfile_factory``, builds are planned by the real Dockerfile
+    factory (on the in-memory engine), so ``debug`` shows the Dockerfile cogmodel generates."""
     container = create_container({"backend": "memory"})
+    if dockerfile_factory:
+        local = container.local_images()
+        container.model_factory.override(
+            providers.Object(
+                DockerfileFactory(
+                    builder=InMemoryImageBuilder(local, name="buildkit", supports_mounts=True),
+                    local=local,
+                    runner=container.container_runner(),
+                    remote=container.remote_images(),
+                )
+            )
+        )
     image = Image(
         reference=parse_ref(IMAGE),
         image_id=None,
@@ -110,10 +132,19 @@ def _world() -> Container:
     return container
 
 
-def _run(container: Container, cwd: Path, argv: list[str]) -> tuple[int, str]:
+def _run(
+    container: Container, cwd: Path, argv: list[str], stdin: str | None = None
+) -> tuple[int, str]:
     """Exit code and what a terminal shows: stdout and stderr interleaved as written."""
     terminal = io.StringIO()
-    context = Context(env={}, stdout=terminal, stderr=terminal, cwd=cwd, container=container)
+    context = Context(
+        env={},
+        stdout=terminal,
+        stderr=terminal,
+        cwd=cwd,
+        container=container,
+        stdin=io.StringIO(stdin) if stdin is not None else None,
+    )
     code = main(argv, context=context)
     return code, terminal.getvalue()
 
@@ -123,7 +154,21 @@ BLOCKS = _blocks(DOC.read_text())
 
 def test_the_page_documents_every_command() -> None:
     documented = {example.command[1] for block in BLOCKS for example in block}
-    commands = {"build", "push", "inspect", "pull", "predict", "train", "run", "serve", "ref"}
+    commands = {
+        "build",
+        "push",
+        "inspect",
+        "pull",
+        "run",
+        "predict",
+        "train",
+        "exec",
+        "serve",
+        "init",
+        "login",
+        "debug",
+        "ref",
+    }
     assert commands <= documented
 
 
@@ -133,10 +178,10 @@ def test_each_example_prints_what_the_page_shows(block: list[Example], tmp_path:
     shutil.copytree(EXAMPLE, project)
     (project / "photo.jpg").write_bytes(b"\xff\xd8\xff(a photo)")
     (project / "inputs.json").write_text('{"image": "@photo.jpg", "size": 64}')
-    container = _world()
+    container = _world(dockerfile_factory=any(e.command[1:2] == ["debug"] for e in block))
     for example in block:
         assert example.command[0] == "cogmodel", f"line {example.line}"
-        code, shown = _run(container, project, example.command[1:])
+        code, shown = _run(container, project, example.command[1:], example.stdin)
         assert code == example.exit_code, f"line {example.line}: exit {code}\n{shown}"
         assert _matches(example.expected, shown), (
             f"docs/cli.md line {example.line}: {' '.join(example.command)}\n"

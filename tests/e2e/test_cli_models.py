@@ -1,4 +1,5 @@
-"""The main job through the real `cogmodel`: build, push, inspect, predict, train, run, serve.
+"""The main job through the real `cogmodel`: build, push, inspect, run (predict), train, exec,
+serve.
 
 Real everything: the engine, a Distribution registry, the Cog runtime in the image (hermetic
 builds on the python:3.11-slim stand-in). The example projects are copied to a temporary
@@ -151,7 +152,7 @@ def test_push_then_inspect_remotely_then_predict(
 
     photo = _png(tmp_path / "photo.png")
     result = cogmodel(
-        "predict",
+        "run",
         target,
         "-i",
         f"image=@{photo}",
@@ -172,7 +173,7 @@ def test_predict_json_response_and_rejected_inputs(
 ) -> None:
     photo = _png(tmp_path / "photo.png", 40, 20)
     result = cogmodel(
-        "predict",
+        "run",
         thumbnail.image,
         "-i",
         f"image=@{photo}",
@@ -187,7 +188,7 @@ def test_predict_json_response_and_rejected_inputs(
     assert document["status"] == "succeeded"
     assert Path(document["output"]).suffix == ".png"
     too_big = cogmodel(
-        "predict",
+        "run",
         thumbnail.image,
         "-i",
         f"image=@{photo}",
@@ -201,14 +202,16 @@ def test_predict_json_response_and_rejected_inputs(
     assert too_big.err.splitlines() == ['error: invalid input "size": number must be at most 1024']
 
 
-def test_predict_without_an_image_builds_the_project(
+def test_run_without_an_image_builds_the_project(
     cogmodel: Cogmodel, thumbnail: Project, names: list[str], tmp_path: Path
 ) -> None:
     names.append("cog-thumbnail")
     photo = _png(tmp_path / "photo.png", 50, 50)
     result = cogmodel(
-        "predict",
+        "run",
         "--hermetic",
+        "--progress",
+        "plain",  # the build is always shown, cached or not
         "-i",
         f"image=@{photo}",
         "-i",
@@ -239,7 +242,7 @@ def test_an_interrupt_during_setup_leaves_no_container(
     photo = _png(tmp_path / "photo.png", 10, 10)
     marker = uuid.uuid4().hex
     process = cogmodel.popen(
-        "predict",
+        "run",
         thumbnail.image,
         "-i",
         f"image=@{photo}",
@@ -277,12 +280,12 @@ def test_train_saves_the_weights(cogmodel: Cogmodel, vocab: Project, tmp_path: P
     assert json.loads(result.out)["words"] == len(weights)
 
 
-def test_run_mounts_the_project_and_returns_the_exit_code(
+def test_exec_mounts_the_project_and_returns_the_exit_code(
     cogmodel: Cogmodel, vocab: Project, names: list[str]
 ) -> None:
     names.append("cog-vocab-base")
     result = cogmodel(
-        "run",
+        "exec",
         "--hermetic",
         "python",
         "-c",

@@ -141,7 +141,7 @@ def test_wrong_inputs_exit_2_before_any_container_exists(
     inputs, line = case
     _png(tmp_path / "photo.png", 40, 20)
     since = time.time()
-    result = cogmodel("predict", thumbnail.name, *inputs, cwd=tmp_path, timeout=120)
+    result = cogmodel("run", thumbnail.name, *inputs, cwd=tmp_path, timeout=120)
     assert result.code == 2, result.err
     assert result.one_error_line()
     assert result.err.splitlines() == [line]  # nothing was started, so nothing else was said
@@ -155,7 +155,7 @@ def test_the_events_check_sees_a_container_when_there_is_one(
     _png(tmp_path / "photo.png", 40, 20)
     since = time.time()
     result = cogmodel(
-        "predict",
+        "run",
         thumbnail.name,
         "-i",
         "image=@photo.png",
@@ -173,9 +173,7 @@ def test_json_inputs_from_a_file_run_the_model_and_print_the_response(
 ) -> None:
     _png(tmp_path / "photo.png", 60, 30)
     (tmp_path / "inputs.json").write_text(json.dumps({"image": "@photo.png", "size": 30}))
-    result = cogmodel(
-        "predict", thumbnail.name, "--json", "@inputs.json", cwd=tmp_path, timeout=300
-    )
+    result = cogmodel("run", thumbnail.name, "--json", "@inputs.json", cwd=tmp_path, timeout=300)
     assert result.code == 0, result.err[-3000:]
     document = result.json()
     assert document["status"] == "succeeded"
@@ -186,7 +184,7 @@ def test_json_inputs_from_stdin(cogmodel: Cogmodel, thumbnail: Built, tmp_path: 
     _png(tmp_path / "photo.png", 20, 40)
     stdin = json.dumps({"image": "@photo.png", "size": 20, "format": "jpeg"})
     result = cogmodel(
-        "predict",
+        "run",
         thumbnail.name,
         "--json",
         "@-",
@@ -226,7 +224,7 @@ def test_a_remote_engine_is_reached_at_its_host(
             cogmodel,
             engine,
             [
-                "predict",
+                "run",
                 thumbnail.name,
                 "-i",
                 "image=@photo.png",
@@ -245,7 +243,7 @@ def test_wrong_inputs_against_a_remote_engine_exit_2_just_the_same(
     cogmodel: Cogmodel, thumbnail: Built, docker_engine: EngineUnderTest, tmp_path: Path
 ) -> None:
     with remote_engine(docker_engine.host) as engine:
-        result = _in_namespace(cogmodel, engine, ["predict", thumbnail.name, "-i", "x=1"], tmp_path)
+        result = _in_namespace(cogmodel, engine, ["run", thumbnail.name, "-i", "x=1"], tmp_path)
     assert result.code == 2
     assert result.one_error_line()
 
@@ -260,7 +258,7 @@ def test_a_gpu_model_on_an_engine_without_gpus_warns_and_runs_on_the_cpu(
     try:
         _png(tmp_path / "photo.png", 30, 30)
         result = cogmodel(
-            "predict",
+            "run",
             built.name,
             "-i",
             "image=@photo.png",
@@ -275,7 +273,7 @@ def test_a_gpu_model_on_an_engine_without_gpus_warns_and_runs_on_the_cpu(
         assert "could not give the container a GPU" in warnings[0]
         assert _png_size(tmp_path / "output.png") == (16, 16)
         refused = cogmodel(
-            "predict",
+            "run",
             built.name,
             "-i",
             "image=@photo.png",

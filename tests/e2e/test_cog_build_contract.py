@@ -17,6 +17,7 @@ import pytest
 from adapters.contract import ModelFactoryContract
 from adapters.docker import DockerEngine, DockerLocalImages
 from adapters.dockerfile import DockerfileFactory
+from application.ports.model_factory import PlannedDockerfiles
 from domain.errors import ImageNotFoundError
 from domain.image import Image
 from domain.options import BuildBaseOptions, BuildOptions
@@ -44,6 +45,9 @@ class _OnTheseMachines:
         return self._inner.build_base(
             source, replace(options, hermetic=True, use_cog_base_image=False)
         )
+
+    def plan(self, source: Source, options: BuildOptions) -> PlannedDockerfiles:
+        return self._inner.plan(source, replace(options, hermetic=True, use_cog_base_image=False))
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import pytest
 from adapters.contract import ModelFactoryContract
 from adapters.docker import DockerEngine, DockerLocalImages
 from adapters.dockerfile import DockerfileFactory
+from application.ports.model_factory import PlannedDockerfiles
 from domain.image import Image
 from domain.options import BuildBaseOptions, BuildOptions
 from domain.reference import ParsedRef
@@ -47,6 +48,9 @@ class _Hermetic:
         return self._inner.build_base(
             source, replace(options, hermetic=True, use_cog_base_image=False)
         )
+
+    def plan(self, source: Source, options: BuildOptions) -> PlannedDockerfiles:
+        return self._inner.plan(source, replace(options, hermetic=True, use_cog_base_image=False))
 
 
 @pytest.fixture(scope="module")

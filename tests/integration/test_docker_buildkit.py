@@ -180,3 +180,32 @@ def test_a_missing_cli_is_refused_with_a_clear_message(
     with pytest.raises(BackendUnavailableError) as info:
         builder.check()
     assert "no-docker-here" in str(info.value)
+
+
+# --------------------------------------------------------------------------- the default builder
+
+
+def test_the_default_builder_is_buildkit_where_the_engine_and_the_cli_support_it(
+    docker_engine_client: DockerEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    from adapters.docker.auto_builder import PreferBuildKitImageBuilder
+
+    chosen = PreferBuildKitImageBuilder(engine=docker_engine_client)
+    assert (chosen.name, chosen.supports_mounts) == ("buildkit", True)
+    assert not caplog.records  # nothing to say
+
+
+def test_without_a_buildkit_cli_the_default_is_classic_said_once(
+    docker_engine_client: DockerEngine, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    from adapters.docker.auto_builder import PreferBuildKitImageBuilder
+
+    chosen = PreferBuildKitImageBuilder(
+        cli=tmp_path / "no-docker-here", engine=docker_engine_client
+    )
+    assert (chosen.name, chosen.supports_mounts) == ("classic", False)
+    assert chosen.name == "classic"  # asked again: decided once
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("BuildKit is not available (the docker CLI ")
+    assert warnings[0].endswith("building with the classic builder")

@@ -146,3 +146,17 @@ def test_a_build_error_names_buildahs_step(
         builder.build(request)
     assert info.value.step.startswith("STEP 3/3: RUN")
     assert "last-words" in info.value.log_tail
+
+
+def test_the_default_builder_on_podman_is_classic_and_says_why(
+    podman_engine_client: DockerEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    from adapters.docker.auto_builder import PreferBuildKitImageBuilder
+
+    chosen = PreferBuildKitImageBuilder(engine=podman_engine_client)
+    assert chosen.name == "classic"
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "BuildKit is not available (the engine is Podman, whose builds are Buildah's); "
+        "building with the classic builder"
+    ]

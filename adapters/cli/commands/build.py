@@ -61,20 +61,23 @@ def build_model(
     *,
     image_name: str | None,
     announce: Callable[[str], None] | None = None,
+    only_rebuilds: bool = False,
 ) -> Model:
     """Build the project's model image and report it ("Image built as …", its id).
 
     ``announce`` receives the report lines (default: stdout, as a result; predict sends them
-    to stderr, where they do not mix with the prediction's output).
+    to stderr, where they do not mix with the prediction's output, and only when the build
+    was shown). ``only_rebuilds``: show the build only if a step actually runs.
 
     Raises:
         as :meth:`application.resolver.Resolver.build`.
     """
     options = project.build_options(ctx, args, image_name=image_name)
-    ctx.note(f"Building {options.image_name or 'the model image'} from {source.project_dir}")
-    with relayed(ctx, args.progress):
+    header = f"Building {options.image_name or 'the model image'} from {source.project_dir}"
+    with relayed(ctx, args.progress, only_rebuilds=only_rebuilds, header=header) as shown:
         model = ctx.resolver().build(source, options)
-    say = announce or ctx.out
-    say(f"Image built as {shown_name(model.image)}")
-    say(f"Image ID: {model.image.image_id}")
+    if shown or announce is None:
+        say = announce or ctx.out
+        say(f"Image built as {shown_name(model.image)}")
+        say(f"Image ID: {model.image.image_id}")
     return model

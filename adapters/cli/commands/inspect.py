@@ -2,7 +2,10 @@
 
 ``inspect`` asks the Resolver where the flags say (default: the Resolver's default order,
 prefer-local as in Cog's PR); ``--remote`` never pulls. A ``sha256:`` argument is an image id
-and is looked up in the local engine by id (``--remote`` and ``--prefer-remote`` are refused).
+and is looked up in the local engine by id (``--remote`` and ``--prefer-remote`` are refused);
+a bare hex word (``7b793120ae3a``) is, as ``docker inspect`` takes it, a local name first, then
+the start of an image id, then (unless ``--local``) a name in the registry. With the engine
+down, the error suggests ``--remote``.
 ``pull`` always asks the registry, like ``docker pull``, and reports the model the engine now
 has.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 from collections.abc import Generator
 
 from adapters.cli.context import Context
@@ -27,11 +31,17 @@ from adapters.cli.main import report, worst
 from adapters.cli.output import model_document, print_json, print_model
 from adapters.cli.progress import progress_sink
 from application.resolver import Preference
-from domain.errors import CogModelError, InvalidInputError
+from domain.errors import (
+    BackendUnavailableError,
+    CogModelError,
+    ImageNotFoundError,
+    InvalidInputError,
+)
 from domain.model import Model
 from domain.platform import Platform, parse_platform
 from domain.reference import ParsedRef
 
+_SHORT_ID = re.compile(r"[0-9a-f]{4,64}")
 _PREFERENCE = {
     None: None,
     "local": Preference.LOCAL_ONLY,
@@ -69,7 +79,26 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _inspect(ctx: Context, text: str, where: str | None, platform: Platform | None) -> Model:
+    try:
+        return _look_up(ctx, text, where, platform)
+    except BackendUnavailableError as exc:
+        if exc.backend != "docker" or where == "remote":
+            raise
+        raise BackendUnavailableError(
+            exc.backend, f"{exc.detail}; to look in the registry only, use inspect --remote"
+        ) from exc
+
+
+def _look_up(ctx: Context, text: str, where: str | None, platform: Platform | None) -> Model:
     resolver = ctx.resolver()
+    if _SHORT_ID.fullmatch(text) and where in (None, "local"):
+        # docker inspect's order for a bare hex word: a local name first, then an image id.
+        with contextlib.suppress(ImageNotFoundError):
+            return resolver.inspect(
+                ctx.parse_ref(text), prefer=Preference.LOCAL_ONLY, platform=platform
+            )
+        with contextlib.suppress(ImageNotFoundError):
+            return resolver.inspect_by_id(text)
     if text.startswith("sha256:"):
         return resolver.inspect_by_id(_image_id(text, where))
     ref = ctx.parse_ref(text)

@@ -1,8 +1,10 @@
-"""``cogmodel predict [IMAGE]`` and ``cogmodel train [IMAGE]``: a thin face on the prediction
-service (:class:`~application.predictor.Predictor`).
+"""``cogmodel run [IMAGE]`` (``predict``, Cog's deprecated name for it, still works) and
+``cogmodel train [IMAGE]``: a thin face on the prediction service
+(:class:`~application.predictor.Predictor`).
 
 With IMAGE: the Resolver's ``pull`` (the engine's copy if it has one, else pulled). Without:
-the project in the current directory is built into its model image (``cog-<directory>``), so
+the project in the current directory is built into its model image (``cog-<directory>``; the
+build is shown only if a step actually runs), so
 the prediction runs what ``push`` would push and the schema is known; as in Cog, the inputs
 are first checked against the schema generated from the project's source, so that a typo
 does not wait for a build. Then, in this order: the inputs (``-i`` or ``--json``) are checked
@@ -50,11 +52,15 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         ImageNotFoundError, NotCogModelError: no such model image (exit 3, 4).
         ContainerError: setup or the prediction failed (exit 6).
     """
+    if args.command == "predict":  # Cog HEAD's words: its predict is a hidden, deprecated alias
+        ctx.note('warning: "cogmodel predict" is deprecated, use "cogmodel run"')
     mode = Mode.TRAIN if args.command == "train" else Mode.PREDICT
     env = parse_env(args.env)
     gpus = GpuRequest.parse(args.gpus) if args.gpus is not None else None
     inputs = local_paths(_inputs(ctx, args), ctx.cwd)
     model = _model(ctx, args, inputs, mode)
+    if mode is Mode.TRAIN and not model.config.train:
+        raise _no_trainer(shown_name(model.image), "its run.cog.config label")
     predictor = ctx.predictor()
     prepared = predictor.prepare(model, inputs, mode=mode)
     destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
@@ -87,8 +93,12 @@ def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mo
         from adapters.cli.commands.build import build_model  # only a project needs the builder
 
         source = project.load(ctx, args)
+        if mode is Mode.TRAIN and source.config is not None and not source.config.train:
+            raise _no_trainer(str(source.project_dir), source.config_filename)
         _check_before_the_build(ctx, source, inputs, mode)
-        return build_model(ctx, args, source, image_name=None, announce=ctx.note)
+        return build_model(
+            ctx, args, source, image_name=None, announce=ctx.note, only_rebuilds=True
+        )
     if "=" in args.image:
         raise InvalidInputError(
             f"Invalid image name '{args.image}'. Did you forget `-i`?",
@@ -97,6 +107,14 @@ def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mo
     ref = ctx.parse_ref(args.image)
     with progress_sink(ctx, args.progress) as sink:  # a pull can be long: show it
         return ctx.resolver().pull(ref, progress=sink)
+
+
+def _no_trainer(what: str, where: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"{what} cannot be trained: {where} sets no train: (a trainer, like "
+        '"train.py:train"); use cogmodel run for a prediction',
+        reason="no trainer",
+    )
 
 
 def _check_before_the_build(

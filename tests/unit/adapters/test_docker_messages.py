@@ -52,7 +52,7 @@ def test_error_without_detail_still_counts() -> None:
 def test_stream_chunks_are_assembled_into_lines() -> None:
     events: list[ProgressEvent] = []
     seen: list[str] = []
-    output = OutputLines(events.append, on_line=seen.append)
+    output = OutputLines(events.append, rewrite=lambda line: (seen.append(line), line)[1])
     read_messages(
         [
             {"stream": "Step 1/2 : FROM x"},
@@ -65,6 +65,14 @@ def test_stream_chunks_are_assembled_into_lines() -> None:
     assert seen == ["Step 1/2 : FROM x", "a", "b", "c"]
     assert [event.message for event in events] == seen
     assert output.tail == ("Step 1/2 : FROM x", "a", "b", "c")
+
+
+def test_a_rewrite_can_change_or_drop_a_line() -> None:
+    events: list[ProgressEvent] = []
+    output = OutputLines(events.append, rewrite=lambda line: None if "x" in line else line.upper())
+    output.feed("keep\nxx\nme\n")
+    assert [event.message for event in events] == ["KEEP", "ME"]
+    assert output.tail == ("KEEP", "ME")
 
 
 def test_colour_codes_are_removed_from_output_lines() -> None:

@@ -373,3 +373,28 @@ def test_the_resolver_builds_a_model_whose_labels_round_trip(world: World) -> No
     assert model.schema is not None
     assert model.schema_json() is not None
     assert model.image.image_id == world.builder.requests[-1].image_id
+
+
+@pytest.mark.parametrize("mounts", [True, False], ids=["buildkit", "classic"])
+def test_the_planned_dockerfile_is_the_one_built(tmp_path: Path, mounts: bool) -> None:
+    world = World(tmp_path, mounts=mounts)
+    factory = world.factory()
+    planned = factory.plan(world.source(), NO_COG_BASE)
+    assert planned.weights_dockerfile is None
+    assert world.builder.requests == []  # planning builds nothing
+    factory.build(world.source(), NO_COG_BASE)
+    assert {request.dockerfile for request in world.builder.requests} == {planned.dockerfile}
+    assert ("--mount=" in planned.dockerfile) is mounts
+
+
+def test_the_planned_dockerfiles_of_separate_weights_are_the_ones_built(world: World) -> None:
+    (world.project / "model.bin").write_bytes(b"w" * (11 * 1024 * 1024))
+    options = BuildOptions(use_cog_base_image=False, separate_weights=True, image_name="acme/m")
+    factory = world.factory()
+    planned = factory.plan(world.source(), options)
+    assert planned.weights_dockerfile is not None
+    assert planned.weights_exclude
+    factory.build(world.source(), options)
+    built = [request.dockerfile for request in world.builder.requests]
+    assert built[0] == planned.weights_dockerfile
+    assert set(built[1:]) == {planned.dockerfile}

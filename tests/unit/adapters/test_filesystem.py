@@ -127,7 +127,49 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
     _write(tmp_path / "cog.yaml", "build:\n  gpu: [true\n")
     with pytest.raises(ConfigError) as info:
         load_source(start_dir=tmp_path)
-    assert info.value.reason.startswith("line ")
+    assert str(info.value).startswith("cog.yaml:3: ")  # the file, and the line it is on
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'build:\n  gpu: false\n  python_version: "3.8"\n',
+            'cog.yaml:3: invalid build.python_version "3.8": minimum supported Python version '
+            "is 3.10",
+        ),
+        (
+            "build:\n  python_version: '3'\n",
+            'cog.yaml:2: invalid build.python_version "3": must include major and minor '
+            "version (e.g., '3.11')",
+        ),
+        (
+            "build:\n  python_version: '3.10'\nconcurrency:\n  max: 2\n",
+            'cog.yaml:4: invalid concurrency.max "2": concurrency requires Python 3.11 or higher',
+        ),
+        (
+            "build:\n  pyhton_version: '3.11'\n",
+            "cog.yaml:2: build: Additional property pyhton_version is not allowed "
+            "(did you mean python_version?)",
+        ),
+        (
+            "build:\n  python_version: '3.11'\nenvironment:\n  - A=1\n  - NO_VALUE\n",
+            "cog.yaml:5: environment.1: Does not match pattern '^[A-Za-z_][A-Za-z0-9_]*=.*$'",
+        ),
+    ],
+)
+def test_a_problem_in_the_file_names_the_file_and_the_line_in_cogs_words(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    _write(tmp_path / "cog.yaml", text)
+    with pytest.raises(ConfigError) as info:
+        load_source(start_dir=tmp_path)
+    assert str(info.value) == message
+
+
+def test_a_python_version_cog_head_accepts_passes(tmp_path: Path) -> None:
+    _write(tmp_path / "cog.yaml", "build:\n  python_version: '4.0'\n")  # 0447eb11 refused it
+    assert load_source(start_dir=tmp_path).config is not None
 
 
 def test_text_that_is_not_utf8_is_a_config_error_naming_the_file(tmp_path: Path) -> None:

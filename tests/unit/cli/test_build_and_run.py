@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from dependency_injector import providers
 
-from adapters.cli.commands.run import SERVE_COMMAND
+from adapters.cli.commands.environment import SERVE_COMMAND
 from adapters.memory import InMemoryContainerRunner
 from application.ports.container_runner import ContainerSpec, RunResult, VolumeMount
 from domain.cogyaml.models import CogConfig
@@ -117,11 +117,11 @@ def _program(spec: ContainerSpec) -> RunResult:
     return RunResult(exit_code=3, stdout="ran " + " ".join(spec.command or ()) + "\n", stderr="")
 
 
-def test_run_mounts_the_project_and_returns_the_command_exit_code(cli: Cli) -> None:
+def test_exec_mounts_the_project_and_returns_the_command_exit_code(cli: Cli) -> None:
     runner: InMemoryContainerRunner = cli.container.container_runner()
     seen: list[ContainerSpec] = []
     runner.program = lambda spec: (seen.append(spec), _program(spec))[1]
-    run = cli("run", "-p", "8888", "-e", "A=1", "python", "train.py", "--epochs", "2")
+    run = cli("exec", "-p", "8888", "-e", "A=1", "python", "train.py", "--epochs", "2")
     assert run.code == 3
     assert run.out == "ran python train.py --epochs 2\n"
     spec = seen[0]
@@ -129,20 +129,68 @@ def test_run_mounts_the_project_and_returns_the_command_exit_code(cli: Cli) -> N
     assert spec.volumes == (VolumeMount(host_path=str(cli.cwd.resolve()), container_path="/src"),)
     assert spec.workdir == "/src"
     assert dict(spec.ports) == {8888: 8888}
+    assert dict(spec.port_hosts) == {}  # 127.0.0.1, where the engine publishes
     assert spec.env["A"] == "1"
     assert spec.env["COG_PREDICT_TYPE_STUB"] == "predict.py:Predictor"
+    assert [c.removed for c in runner.attached] == [True]
     assert cli("inspect", "--local", "cog-hello-model-base").code == 4  # the dev image: no labels
 
 
-def test_run_without_a_command_is_invalid_input(cli: Cli) -> None:
-    assert cli("run").code == 2
+def test_exec_passes_stdin_to_the_command(cli: Cli) -> None:
+    runner: InMemoryContainerRunner = cli.container.container_runner()
+    runner.interactive = lambda spec, stdin: RunResult(
+        exit_code=0, stdout=stdin.decode().upper(), stderr="to stderr\n"
+    )
+    run = cli("exec", "cat", stdin="hello\n")
+    assert (run.code, run.out) == (0, "HELLO\n")
+    assert run.err.endswith("to stderr\n")
+    assert runner.attached[0].spec.command == ("cat",)
+
+
+@pytest.mark.parametrize(
+    ("value", "ports", "hosts"),
+    [
+        ("8000", {8000: 8000}, {}),
+        ("0.0.0.0:8000", {8000: 8000}, {8000: "0.0.0.0"}),
+        ("[::1]:8000", {8000: 8000}, {8000: "::1"}),
+        ("::1:8000", {8000: 8000}, {8000: "::1"}),
+    ],
+)
+def test_exec_publishes_ports_in_cogs_forms(
+    cli: Cli, value: str, ports: dict[int, int], hosts: dict[int, str]
+) -> None:
+    runner: InMemoryContainerRunner = cli.container.container_runner()
+    assert cli("exec", "-p", value, "true").code == 0
+    spec = runner.attached[0].spec
+    assert (dict(spec.ports), dict(spec.port_hosts)) == (ports, hosts)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("", "value cannot be empty"),
+        ("[::1", "missing closing bracket for IPv6 address"),
+        ("[::1]", "port is required after IPv6 address"),
+        ("[::1]8000", "expected ':' after ']'"),
+        (":8000", "host cannot be empty"),
+        ("0.0.0.0:99999", "port must be between 1 and 65535"),
+    ],
+)
+def test_exec_refuses_a_bad_port_in_cogs_words(cli: Cli, value: str, why: str) -> None:
+    run = cli("exec", "-p", value, "true")
+    assert run.code == 2
+    assert run.err == f'error: invalid port "{value}": {why}\n'
+
+
+def test_exec_without_a_command_is_invalid_input(cli: Cli) -> None:
+    assert cli("exec").code == 2
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["run", "--dockerfile", "Dockerfile", "python"], ["serve", "--dockerfile", "Dockerfile"]],
+    [["exec", "--dockerfile", "Dockerfile", "python"], ["serve", "--dockerfile", "Dockerfile"]],
 )
-def test_run_and_serve_refuse_a_dockerfile_they_could_not_use(cli: Cli, argv: list[str]) -> None:
+def test_exec_and_serve_refuse_a_dockerfile_they_could_not_use(cli: Cli, argv: list[str]) -> None:
     (cli.cwd / "Dockerfile").write_text("FROM scratch\n")
     run = cli(*argv)
     assert run.code == 2  # their dev image is always generated from cog.yaml
@@ -211,13 +259,13 @@ def test_serve_on_a_remote_engine_warns_that_the_port_is_not_on_this_machine(cli
     assert "warning" not in cli("serve").err
 
 
-def test_run_of_a_gpu_model_on_an_engine_without_gpus_warns_and_runs_without(cli: Cli) -> None:
+def test_exec_of_a_gpu_model_on_an_engine_without_gpus_warns_and_runs_without(cli: Cli) -> None:
     cli.load_source = simple_loader(_config(build={"python_version": "3.11", "gpu": True}))
     runner: InMemoryContainerRunner = cli.container.container_runner()
     runner.gpus_available = False
     runner.program = _program
-    run = cli("run", "python", "x.py")
+    run = cli("exec", "python", "x.py")
     assert run.code == 3, run.err
     assert sum(line.startswith("warning: ") for line in run.err.splitlines()) == 1
-    assert [c.spec.gpus for c in runner.started] == [None]
-    assert cli("run", "--gpus", "all", "python", "x.py").code == 6  # asked for: no fallback
+    assert [c.spec.gpus for c in runner.attached] == [None]
+    assert cli("exec", "--gpus", "all", "python", "x.py").code == 6  # asked for: no fallback

@@ -166,6 +166,6 @@ def test_a_schema_label_of_the_wrong_shape_exits_4_and_prints_nothing(
         "error: image index.docker.io/acme/odd:1: label run.cog.openapi_schema"
     )
     assert run.err.count("\n") == 1
-    predict = cli("predict", "acme/odd:1", "-i", "a=1")
+    predict = cli("run", "acme/odd:1", "-i", "a=1")
     assert predict.code == 4
     assert predict.err.count("\n") == 1

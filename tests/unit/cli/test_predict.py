@@ -41,7 +41,7 @@ def test_predict_runs_the_image_and_prints_a_string_output(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     image = cli.add_local(REF, model_labels())
-    run = cli("predict", REF, "-i", "text=hi")
+    run = cli("run", REF, "-i", "text=hi")
     assert run.code == 0, run.err
     assert run.out == 'predictions: {"text": "hi"}\n'
     assert "Starting Docker image" in run.err
@@ -54,7 +54,7 @@ def test_predict_runs_the_image_and_prints_a_string_output(
 
 def test_an_image_with_its_own_init_gets_no_second_one(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, {**model_labels(), LABEL_HAS_INIT: "true"})
-    run = cli("predict", REF, "-i", "text=hi")
+    run = cli("run", REF, "-i", "text=hi")
     assert run.code == 0, run.err
     assert runner.specs[0].init is False  # tini is PID 1; Docker's init would make it warn
 
@@ -89,24 +89,24 @@ def test_inputs_are_typed_by_the_schema_and_files_sent_as_data_urls(
 
 def test_a_value_of_the_wrong_type_is_invalid_input(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
-    assert cli("predict", REF, "-i", "times=three").code == 2
+    assert cli("run", REF, "-i", "times=three").code == 2
     assert runner.specs == []  # rejected before any container started
 
 
 def test_a_missing_input_file_is_invalid_input(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
-    assert cli("predict", REF, "-i", "photo=@nowhere.png").code == 2
+    assert cli("run", REF, "-i", "photo=@nowhere.png").code == 2
 
 
 def test_a_file_output_is_written_to_disk(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 0, run.err
     assert (cli.cwd / "output.png").read_bytes() == PNG
     assert run.out == ""
     assert "Written output to:" in run.err
-    named = cli("predict", REF, "-i", "text=x", "-o", "result.bin")
+    named = cli("run", REF, "-i", "text=x", "-o", "result.bin")
     assert named.code == 0
     assert (cli.cwd / "result.bin").read_bytes() == PNG
 
@@ -116,7 +116,7 @@ def test_an_unwritable_output_path_exits_2_before_any_container_starts(
 ) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
-    run = cli("predict", REF, "-i", "text=x", "-o", "no-such-dir/out.png")
+    run = cli("run", REF, "-i", "text=x", "-o", "no-such-dir/out.png")
     assert run.code == 2
     assert run.err.splitlines()[-1].startswith("error: Output path is not writable: no such")
     assert runner.specs == []  # checked first (Cog since its PR #1389)
@@ -133,7 +133,7 @@ def test_an_output_that_cannot_be_written_after_the_run_exits_2_and_removes_the_
         return _file_output(endpoint, inputs)
 
     runner.model.respond = output_and_block_the_path
-    run = cli("predict", REF, "-i", "text=x", "-o", "out.png")
+    run = cli("run", REF, "-i", "text=x", "-o", "out.png")
     assert run.code == 2
     assert run.err.splitlines()[-1].startswith("error: cannot write output to")
     assert runner.running == {}
@@ -145,7 +145,7 @@ def test_an_existing_directory_as_output_gets_the_file_inside_as_in_cog(
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
     (cli.cwd / "results").mkdir()
-    assert cli("predict", REF, "-i", "text=x", "-o", "results").code == 0
+    assert cli("run", REF, "-i", "text=x", "-o", "results").code == 0
     assert (cli.cwd / "results" / "output.png").read_bytes() == PNG
 
 
@@ -154,7 +154,7 @@ def test_the_default_output_name_taken_by_a_directory_exits_2_before_starting(
 ) -> None:
     cli.add_local(REF, model_labels())
     (cli.cwd / "output").mkdir()
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 2
     assert 'Default output name "output" conflicts with directory' in run.err
     assert runner.specs == []
@@ -165,7 +165,7 @@ def test_json_response_prints_the_response_with_file_paths(
 ) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = _file_output
-    document = cli("predict", REF, "-i", "text=x", "--json-response").json()
+    document = cli("run", REF, "-i", "text=x", "--json-response").json()
     assert document["status"] == "succeeded"
     assert document["output"] == str(cli.cwd / "output.png")
 
@@ -178,7 +178,7 @@ def test_inputs_the_model_refuses_exit_2_and_name_the_input(
         422,
         {"detail": [{"loc": ["body", "input", "text"], "msg": "field required"}]},
     )
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 2
     assert "text: field required" in run.err
     assert runner.running == {}
@@ -190,7 +190,7 @@ def test_a_failed_prediction_exits_6(cli: Cli, runner: CogServingRunner) -> None
         200,
         {"status": "failed", "error": "division by zero", "output": None},
     )
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 6
     assert run.err.splitlines()[-1].startswith("error: ")
     assert "division by zero" in run.err
@@ -202,7 +202,7 @@ def test_setup_failure_exits_6_and_removes_the_container(
 ) -> None:
     cli.add_local(REF, model_labels())
     runner.model.health = ["STARTING", "SETUP_FAILED"]
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 6
     assert "setup failed" in run.err
     assert runner.running == {}
@@ -213,7 +213,7 @@ def test_a_container_that_exits_during_setup_exits_6(cli: Cli, runner: CogServin
     cli.add_local(REF, model_labels())
     runner.model.exits_at_start = True
     runner.model.logs = ["Traceback (most recent call last):", "ImportError: no torch"]
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 6
     assert "ImportError: no torch" in run.err.splitlines()[-1]
 
@@ -224,7 +224,7 @@ def test_a_container_whose_logs_are_gone_still_fails_with_exit_6(
     cli.add_local(REF, model_labels())
     runner.model.exits_at_start = True
     runner.model.logs_error = ImageNotFoundError("gone", ImageSource.LOCAL)  # engine's 404
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 6
     assert "the model container exited" in run.err.splitlines()[-1]
     assert runner.running == {}
@@ -236,7 +236,7 @@ def test_a_bug_while_reading_the_logs_is_not_passed_off_as_a_model_failure(
     cli.add_local(REF, model_labels())
     runner.model.exits_at_start = True
     runner.model.logs_error = RuntimeError("bug in the runner")
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 1
     assert runner.running == {}
 
@@ -244,7 +244,7 @@ def test_a_bug_while_reading_the_logs_is_not_passed_off_as_a_model_failure(
 def test_a_slow_setup_times_out(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     runner.model.health = ["STARTING"]
-    run = cli("predict", REF, "-i", "text=x", "--setup-timeout", "0.3")
+    run = cli("run", REF, "-i", "text=x", "--setup-timeout", "0.3")
     assert run.code == 6
     assert "not ready within 0.3 s" in run.err
     assert runner.running == {}
@@ -270,7 +270,7 @@ def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
 
     runner.model.respond = slow
     try:
-        run = cli("predict", REF, "-i", "text=x")
+        run = cli("run", REF, "-i", "text=x")
     finally:
         release.set()
     assert run.code == code
@@ -280,7 +280,7 @@ def test_ctrl_c_during_a_prediction_stops_and_removes_the_container(
 
 
 def test_an_image_name_with_equals_is_a_forgotten_dash_i(cli: Cli) -> None:
-    run = cli("predict", "text=hello")
+    run = cli("run", "text=hello")
     assert run.code == 2
     assert "Did you forget `-i`?" in run.err
 
@@ -289,7 +289,7 @@ def test_predict_pulls_an_image_the_engine_does_not_have(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     cli.add_remote(REF, model_labels())
-    run = cli("predict", REF, "-i", "text=x", "--progress", "plain")
+    run = cli("run", REF, "-i", "text=x", "--progress", "plain")
     assert run.code == 0, run.err
     assert f"Pulled {REF}" in run.err  # the pull's progress, on stderr
     assert cli("inspect", "--local", REF).code == 0
@@ -299,20 +299,20 @@ def test_a_gpu_model_asks_for_gpus_and_env_flags_reach_the_container(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
-    assert cli("predict", REF, "-i", "text=x", "-e", "DEBUG=1").code == 0
+    assert cli("run", REF, "-i", "text=x", "-e", "DEBUG=1").code == 0
     assert runner.specs[0].gpus == GpuRequest.ALL
     assert runner.specs[0].env == {"COG_LOG_LEVEL": "warning", "DEBUG": "1"}
     for flag in ("0", "none"):
-        assert cli("predict", REF, "-i", "text=x", "--gpus", flag).code == 0
+        assert cli("run", REF, "-i", "text=x", "--gpus", flag).code == 0
         assert runner.specs[-1].gpus is None
-    assert cli("predict", REF, "-i", "text=x", "--gpus", "device=0,1").code == 0
+    assert cli("run", REF, "-i", "text=x", "--gpus", "device=0,1").code == 0
     assert runner.specs[-1].gpus == GpuRequest(device_ids=("0", "1"))
-    assert cli("predict", REF, "-i", "text=x", "--gpus", '"device=2"').code == 0
+    assert cli("run", REF, "-i", "text=x", "--gpus", '"device=2"').code == 0
     assert runner.specs[-1].gpus == GpuRequest(device_ids=("2",))
-    assert cli("predict", REF, "-i", "text=x", "--gpus", "3").code == 0
+    assert cli("run", REF, "-i", "text=x", "--gpus", "3").code == 0
     assert runner.specs[-1].gpus == GpuRequest(count=3)
     started = len(runner.specs)
-    bad = cli("predict", REF, "-i", "text=x", "--gpus", "some")
+    bad = cli("run", REF, "-i", "text=x", "--gpus", "some")
     assert bad.code == 2
     assert bad.err.startswith("error: invalid --gpus value 'some'")
     assert len(runner.specs) == started
@@ -323,21 +323,21 @@ def test_a_gpu_model_on_an_engine_without_gpus_warns_once_and_runs_on_the_cpu(
 ) -> None:
     cli.add_local(REF, model_labels(build={"python_version": "3.11", "gpu": True}))
     runner.gpus_available = False
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 0, run.err
     warnings = [line for line in run.err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 1
     assert "without a GPU" in warnings[0]
     assert [spec.gpus for spec in runner.specs] == [None]
-    refused = cli("predict", REF, "-i", "text=x", "--gpus", "all")  # asked for: no fallback
+    refused = cli("run", REF, "-i", "text=x", "--gpus", "all")  # asked for: no fallback
     assert refused.code == 6
 
 
 def test_predict_without_an_image_builds_the_project(cli: Cli, runner: CogServingRunner) -> None:
     runner.model.schema = MODEL_SCHEMA
-    run = cli("predict", "-i", "text=x", "-i", "times=2")
+    run = cli("run", "-i", "text=x", "-i", "times=2", "--progress", "plain")
     assert run.code == 0, run.err
-    assert "Image built as cog-hello-model" in run.err
+    assert "Image built as cog-hello-model" in run.err  # plain: the build is always shown
     assert runner.model.received[0][1] == {"text": "x", "times": 2}  # typed by /openapi.json
     assert cli("inspect", "--local", "cog-hello-model").code == 0
 
@@ -355,7 +355,7 @@ def test_train_posts_to_trainings_in_train_mode(cli: Cli, runner: CogServingRunn
 def test_no_output_is_reported(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     runner.model.respond = lambda endpoint, inputs: (200, {"status": "succeeded", "output": None})
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == 0
     assert "No output generated" in run.err
 
@@ -373,7 +373,7 @@ def test_ctrl_c_while_the_container_starts_is_held_until_it_can_be_removed(
         return started
 
     runner.start = interrupted_start  # type: ignore[method-assign]
-    run = cli("predict", REF, "-i", "text=x")
+    run = cli("run", REF, "-i", "text=x")
     assert run.code == code
     assert run.err.splitlines()[-1] == line
     assert runner.running == {}

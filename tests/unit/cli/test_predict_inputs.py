@@ -44,7 +44,7 @@ def test_wrong_inputs_exit_2_before_any_container_starts(
 ) -> None:
     cli.add_local(REF, model_labels())
     argv = [arg for flag in flags for arg in ("-i", flag)]
-    run = cli("predict", REF, *argv)
+    run = cli("run", REF, *argv)
     assert run.code == 2
     assert run.err.splitlines()[-1].startswith(line), run.err
     assert len(run.err.splitlines()) == 1  # nothing started, nothing else said
@@ -54,7 +54,7 @@ def test_wrong_inputs_exit_2_before_any_container_starts(
 def test_json_inputs_are_cogs_and_print_the_response(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     (cli.cwd / "photo.png").write_bytes(PNG)
-    run = cli("predict", REF, "--json", '{"text": "hi", "times": 2, "photo": "@photo.png"}')
+    run = cli("run", REF, "--json", '{"text": "hi", "times": 2, "photo": "@photo.png"}')
     assert run.code == 0, run.err
     assert runner.model.received[0][1] == {
         "text": "hi",
@@ -67,9 +67,9 @@ def test_json_inputs_are_cogs_and_print_the_response(cli: Cli, runner: CogServin
 def test_json_inputs_come_from_a_file_or_stdin(cli: Cli, runner: CogServingRunner) -> None:
     cli.add_local(REF, model_labels())
     (cli.cwd / "inputs.json").write_text('{"text": "from a file"}')
-    assert cli("predict", REF, "--json", "@inputs.json").code == 0
-    assert cli("predict", REF, "--json", "@-", stdin='{"text": "from stdin"}').code == 0
-    assert cli("predict", REF, "--json", "-", stdin='{"text": "dash"}').code == 0
+    assert cli("run", REF, "--json", "@inputs.json").code == 0
+    assert cli("run", REF, "--json", "@-", stdin='{"text": "from stdin"}').code == 0
+    assert cli("run", REF, "--json", "-", stdin='{"text": "dash"}').code == 0
     sent = [inputs["text"] for _, inputs in runner.model.received]
     assert sent == ["from a file", "from stdin", "dash"]
 
@@ -88,7 +88,7 @@ def test_bad_json_inputs_exit_2_before_anything_starts(
     cli: Cli, runner: CogServingRunner, argv: list[str], line: str
 ) -> None:
     cli.add_local(REF, model_labels())
-    run = cli("predict", REF, *argv)
+    run = cli("run", REF, *argv)
     assert run.code == 2
     assert run.err.splitlines()[-1].startswith(line), run.err
     assert runner.specs == []
@@ -132,7 +132,7 @@ def test_without_an_image_the_inputs_are_checked_before_the_build(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     (cli.cwd / "predict.py").write_text(PREDICT_PY)
-    run = cli("predict", "-i", "text=hi", "-i", "time=2")
+    run = cli("run", "-i", "text=hi", "-i", "time=2")
     assert run.code == 2
     assert run.err.splitlines() == [
         'error: unknown input "time" (did you mean "times"?); valid inputs are: text, times'
@@ -145,6 +145,6 @@ def test_a_source_the_schema_cannot_be_generated_from_is_left_to_the_build(
     cli: Cli, runner: CogServingRunner
 ) -> None:
     runner.model.schema = MODEL_SCHEMA  # no predict.py here: the built model has no schema
-    run = cli("predict", "-i", "text=x")
+    run = cli("run", "-i", "text=x")
     assert run.code == 0, run.err
-    assert "Image built as cog-hello-model" in run.err
+    assert cli("inspect", "--local", "cog-hello-model").code == 0  # built

@@ -142,7 +142,38 @@ def test_schema_errors_name_the_field_and_use_cogs_words(
     error = _error(text)
     assert error.field == field
     assert error.problems == (problem,)
-    assert error.reason == problem.removeprefix(f"{field} ") if field else error.reason == problem
+    reason = error.reason.split(" (did you mean ")[0]  # the suggestion is ours, not Cog's
+    assert reason == problem.removeprefix(f"{field} ") if field else reason == problem
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            'build:\n  pyhton_version: "3.11"\n',
+            2,
+            "line 2: build: Additional property pyhton_version is not allowed "
+            "(did you mean python_version?)",
+        ),
+        (
+            "biuld: {}\n",
+            1,
+            "line 1: Additional property biuld is not allowed (did you mean build?)",
+        ),
+        (
+            "build:\n  python_version: '3.11'\n  gpu: maybe\n",
+            3,
+            "line 3: build.gpu: must be a boolean",
+        ),
+        ("image: x\nzzz: 1\n", 2, "line 2: Additional property zzz is not allowed"),
+    ],
+)
+def test_schema_errors_say_the_line_and_suggest_the_closest_key(
+    text: str, line: int, message: str
+) -> None:
+    error = _error(text)
+    assert error.line == line
+    assert str(error) == message
 
 
 def test_the_deepest_error_wins() -> None:
@@ -193,7 +224,8 @@ def test_run_and_predict_are_mutually_exclusive() -> None:
 def test_yaml_syntax_errors_are_config_errors_naming_the_line() -> None:
     error = _error("build:\n  gpu: true\n   python_version: '3.12'\n")
     assert error.field == ""
-    assert error.reason.startswith("line 3: ")
+    assert error.line == 3
+    assert str(error).startswith("line 3: ")
 
 
 def test_a_mount_may_carry_keys_the_schema_does_not_name_as_in_cog() -> None:

@@ -169,5 +169,5 @@ def test_any_text_is_read_or_refused_with_a_config_error_naming_the_line(text: s
     try:
         parse_yaml(text)
     except ConfigError as exc:
-        reason = exc.reason
+        reason = str(exc)
     assert reason.startswith("line ")

@@ -182,7 +182,8 @@ def test_a_file_input_takes_a_file_or_a_url(value: object) -> None:
 
 def test_a_file_input_given_plain_text_says_to_use_at() -> None:
     assert _problems({"image": "photo.png"}, with_inputs({"image": FILE})) == (
-        'invalid input "image": expected a file (NAME=@PATH) or a URL, got string "photo.png"',
+        'invalid input "image": expected a file or a URL, got string "photo.png"; to send a '
+        "file, put @ before its path: -i image=@photo.png",
     )
 
 

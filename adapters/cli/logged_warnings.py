@@ -1,0 +1,50 @@
+"""Warnings the adapters log (``logging``), shown by the command line as ``warning: …`` lines.
+
+One handler on the root logger while any command or display wants warnings; each record goes,
+as a NOTE :class:`~domain.progress.ProgressEvent`, to the innermost display that asked
+(:func:`warnings_to`), so a warning during a build is shown by the build's display (held back
+with it, or dropped in quiet mode).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from domain.progress import ProgressEvent, ProgressKind, ProgressSink
+
+
+class _Warnings(logging.Handler):
+    """Warnings, as NOTE events, to the innermost display that takes them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.targets: list[ProgressSink] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.targets:
+            return
+        try:
+            text = " ".join(record.getMessage().split())
+        except (TypeError, ValueError):
+            text = str(record.msg)
+        self.targets[-1](ProgressEvent(message=f"warning: {text}", kind=ProgressKind.NOTE))
+
+
+_WARNINGS = _Warnings()
+
+
+@contextlib.contextmanager
+def warnings_to(display: ProgressSink) -> Iterator[None]:
+    """Logged warnings go to ``display`` inside the block (the innermost block wins)."""
+    root = logging.getLogger()
+    if not _WARNINGS.targets:
+        root.addHandler(_WARNINGS)
+    _WARNINGS.targets.append(display)
+    try:
+        yield
+    finally:
+        _WARNINGS.targets.remove(display)
+        if not _WARNINGS.targets:
+            root.removeHandler(_WARNINGS)
