@@ -107,7 +107,7 @@ def print_model(ctx: Context, model: Model) -> None:
         inputs, output = describe_inputs(schema), describe_output(schema)
         training = (
             (describe_inputs(schema, "train"), describe_output(schema, "train"))
-            if model.config.train
+            if model.trainer
             else None
         )
     except InvalidLabelError as exc:
