@@ -15,6 +15,7 @@ for humans only and is never parsed (nothing in this package matches error text)
     │   ├── ConfigError                                     .field .problems
     │   │   └── ConfigNotFoundError                         .filename .start_dir
     │   ├── SchemaError                                     .line .file .kind
+    │   ├── InvalidJsonError                                .what .line
     │   ├── SourceError
     │   └── AmbiguousImageIdError                           .image_id .matches
     ├── ImageNotFoundError (LookupError)                    .ref .location .detail
@@ -121,6 +122,21 @@ class SchemaError(InvalidInputError):
         self.line = line
         self.file = file
         self.kind = kind
+
+
+class InvalidJsonError(InvalidInputError):
+    """A JSON document from outside (a label, an ``--openapi-schema`` file) cannot be used.
+
+    ``what`` names the document (``run.cog.openapi_schema``, a file name); ``line`` is the
+    1-based line of the problem, or ``None``. Readers of labels turn this into
+    :class:`InvalidLabelError`; elsewhere it is bad input.
+    """
+
+    def __init__(self, what: str, reason: str, *, line: int | None = None) -> None:
+        where = f" (line {line})" if line else ""
+        super().__init__(f"{what}: {reason}{where}", reason=reason)
+        self.what = what
+        self.line = line
 
 
 class SourceError(InvalidInputError):
