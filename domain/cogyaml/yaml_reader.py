@@ -16,7 +16,15 @@ Cog's behaviour shows:
   reading: a "billion laughs" document fails fast ("document contains excessive aliasing");
 * only the first document is read; duplicate keys are kept and the last one wins.
 
-Every problem is a :class:`~domain.errors.ConfigError` whose reason starts with ``line N:``.
+cog.yaml is outside input, so reading is bounded (decision 0034): text over
+:data:`~domain.limits.MAX_COG_YAML_BYTES`, more than :data:`~domain.limits.MAX_COG_YAML_NODES`
+nodes (aliases counted each time they are used) or nesting deeper than
+:data:`~domain.limits.MAX_COG_YAML_DEPTH` (through aliases too) is refused as soon as it is
+seen, so every later walk of the tree is short and shallow. yaml.v2 has no size or node limit
+and stops nesting at 10,000 levels.
+
+Every problem is a :class:`~domain.errors.ConfigError` whose reason starts with ``line N:``
+(the size limit, found before reading, has no line).
 
 >>> root = parse_yaml("base: &b {gpu: yes}\\nbuild:\\n  <<: *b\\n  python_version: 3.10\\n")
 >>> build = root.get("build")
@@ -43,6 +51,7 @@ from domain.cogyaml.yaml_nodes import (
     resolve_tagged,
 )
 from domain.errors import ConfigError
+from domain.limits import MAX_COG_YAML_BYTES, MAX_COG_YAML_DEPTH, MAX_COG_YAML_NODES, utf8_size
 
 # libyaml's parser when PyYAML was built with it (7-10x faster), the pure-Python one otherwise.
 PARSER: type[Any] = yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader
@@ -56,9 +65,15 @@ def parse_yaml(text: str) -> YamlNode | None:
     empty file, comments only, or an empty document).
 
     Raises:
-        ConfigError: a syntax error, an unknown tag or anchor, a bad merge, or too much alias
-            expansion; ``reason`` starts with ``line N:``.
+        ConfigError: a syntax error, an unknown tag or anchor, a bad merge, too much alias
+            expansion, or a limit passed (size, nodes, depth); ``reason`` starts with
+            ``line N:`` except for the size.
     """
+    size = utf8_size(text)
+    if size > MAX_COG_YAML_BYTES:
+        raise ConfigError(
+            "", f"cog.yaml is {size} bytes, larger than {MAX_COG_YAML_BYTES} bytes (the limit)"
+        )
     try:
         parser = PARSER(text)
         try:
@@ -93,9 +108,11 @@ class _Collection:
     size: int = 1
     key: YamlScalar | None = None
     merge: bool = False
+    height: int = 1  # levels of collections from here down, this one included
 
-    def add(self, node: YamlNode, size: int, *, alias: bool, line: int) -> None:
+    def add(self, node: YamlNode, size: int, height: int, *, alias: bool, line: int) -> None:
         self.size += size
+        self.height = max(self.height, height + 1)
         if isinstance(self.start, yaml.SequenceStartEvent):
             self.items.append(node)
         elif self.merge:
@@ -120,8 +137,8 @@ class _Builder:
     """Turns the events of one node into a tree, iteratively (no recursion limit to hit)."""
 
     def __init__(self) -> None:
-        # An anchor maps to its node and size, or to None while its own node is being read.
-        self.anchors: dict[str, tuple[YamlNode, int] | None] = {}
+        # An anchor maps to its node, size and height, or to None while its own node is read.
+        self.anchors: dict[str, tuple[YamlNode, int, int] | None] = {}
         self.decoded = 0  # yaml.v2's decodeCount and aliasCount
         self.aliased = 0
 
@@ -133,29 +150,41 @@ class _Builder:
             alias = False
             if isinstance(event, yaml.CollectionStartEvent):
                 self._check_tag(event.tag, _COLLECTION_TAGS, line)
-                self.decoded += 1
+                self._count(1, line)
+                _check_depth(len(stack) + 1, line)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
                 stack.append(_Collection(event))
                 continue
+            height = 0
             if isinstance(event, yaml.CollectionEndEvent):
                 done = stack.pop()
-                node, size = done.build(), done.size
+                node, size, height = done.build(), done.size, done.height
                 line = _line(done.start)
-                self._anchor(done.start.anchor, node, size)
+                self._anchor(done.start.anchor, node, size, height)
             elif isinstance(event, yaml.ScalarEvent):
-                self.decoded += 1
+                self._count(1, line)
                 node, size = self._scalar(event, line), 1
-                self._anchor(event.anchor, node, size)
+                self._anchor(event.anchor, node, size, 0)
                 if stack and _is_merge_key(event, stack[-1]):
                     stack[-1].merge = True
                     continue
             else:
-                node, size = self._alias(event, line)
+                node, size, height = self._alias(event, line)
                 alias = True
+                _check_depth(len(stack) + height, line)  # the alias's node, placed here
             if not stack:
                 return node
-            stack[-1].add(node, size, alias=alias, line=line)
+            stack[-1].add(node, size, height, alias=alias, line=line)
+
+    def _count(self, nodes: int, line: int) -> None:
+        self.decoded += nodes
+        if self.decoded > MAX_COG_YAML_NODES:
+            _fail(
+                line,
+                f"cog.yaml has more than {MAX_COG_YAML_NODES} nodes, aliases counted each "
+                "time they are used (the limit)",
+            )
 
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> YamlScalar:
         text, tag = event.value, event.tag
@@ -173,13 +202,13 @@ class _Builder:
                 text = str(value)  # a string field receives the decoded bytes
         return YamlScalar(text=text, value=value, line=line)
 
-    def _alias(self, event: yaml.AliasEvent, line: int) -> tuple[YamlNode, int]:
+    def _alias(self, event: yaml.AliasEvent, line: int) -> tuple[YamlNode, int, int]:
         if event.anchor not in self.anchors:
             _fail(line, f"unknown anchor '{event.anchor}' referenced")
         target = self.anchors[event.anchor]
         if target is None:
             _fail(line, f"anchor '{event.anchor}' value contains itself")
-        node, size = target
+        node, size, height = target
         # yaml.v2 decodes the alias node, then its target again (all of it counted as aliased).
         self.decoded += 1 + size
         self.aliased += size
@@ -189,11 +218,12 @@ class _Builder:
             and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)
         ):
             _fail(line, "document contains excessive aliasing")
-        return node, 1 + size
+        self._count(0, line)
+        return node, 1 + size, height
 
-    def _anchor(self, anchor: str | None, node: YamlNode, size: int) -> None:
+    def _anchor(self, anchor: str | None, node: YamlNode, size: int, height: int) -> None:
         if anchor is not None:
-            self.anchors[anchor] = (node, size)
+            self.anchors[anchor] = (node, size, height)
 
     @staticmethod
     def _check_tag(tag: str | None, known: frozenset[str], line: int) -> None:
@@ -223,6 +253,13 @@ def _merged_items(node: YamlNode, *, alias: bool, line: int) -> list[tuple[YamlS
         if len(mappings) == len(node.items):
             return [entry for mapping in mappings for entry in mapping.items]
     _fail(line, "map merge requires map or sequence of maps as the value")
+
+
+def _check_depth(depth: int, line: int) -> None:
+    if depth > MAX_COG_YAML_DEPTH:
+        _fail(
+            line, f"mappings and lists nested deeper than {MAX_COG_YAML_DEPTH} levels (the limit)"
+        )
 
 
 def _allowed_alias_ratio(decoded: int) -> float:
