@@ -10,6 +10,11 @@ Module names map to files as Python resolves them from the project root (``a.b``
 ``a/b.py``, then ``a/b/__init__.py``); relative imports (``.types``) resolve against the
 importing file's directory. Well-known third-party and standard-library packages are never
 looked up.
+
+Sources are outside input (decision 0034): a file over :data:`~domain.limits.MAX_SOURCE_BYTES`,
+text that is not UTF-8 (a lone surrogate), Python nested beyond what CPython's parser takes,
+and chains of imports longer than :data:`~domain.limits.MAX_IMPORT_DEPTH` are refused with a
+:class:`~domain.errors.SchemaError` (``PARSE`` or ``LIMIT_EXCEEDED``) naming the file.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import ast
 import posixpath
 from collections.abc import Callable
 
+from domain.limits import MAX_CLASS_DEPTH, MAX_IMPORT_DEPTH, MAX_SOURCE_BYTES, utf8_size
 from domain.openapi.annotations import Imported, collect_imports
 from domain.openapi.kinds import SchemaErrorKind, fail
 from domain.openapi.literals import Scope, collect_scope
@@ -84,19 +90,7 @@ class SourceModule:
     """One parsed source file. Build it with :meth:`Project.main` or :meth:`Project.load`."""
 
     def __init__(self, source: str, path: str, project: Project) -> None:
-        try:
-            self.tree = ast.parse(source, filename=path or "<predictor>")
-        except SyntaxError as exc:
-            fail(
-                SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path
-            )
-        except RecursionError:  # CPython's parser gives up on expressions nested ~1000 deep
-            fail(
-                SchemaErrorKind.PARSE,
-                "failed to parse Python source: nested too deeply",
-                None,
-                path,
-            )
+        self.tree = _parse(source, path)
         self.path = path
         self.project = project
         self.imports: dict[str, Imported] = collect_imports(self.tree)
@@ -121,7 +115,11 @@ class SourceModule:
     ) -> tuple[SourceModule, ast.ClassDef] | None:
         """The class a base-class expression (``Base``, ``shared.Base``) names, if found.
 
-        A name a module itself imports (a package re-exporting a class) is followed.
+        A name a module itself imports (a package re-exporting a class) is followed, through
+        at most :data:`~domain.limits.MAX_CLASS_DEPTH` modules.
+
+        Raises:
+            SchemaError: LIMIT_EXCEEDED for a longer chain of re-exports.
         """
         if text in self.classes:
             return self, self.classes[text]
@@ -129,6 +127,14 @@ class SourceModule:
         entry = self.imports.get(head)
         if entry is None or (self.path, text) in seen:
             return None
+        if len(seen) >= MAX_CLASS_DEPTH:
+            fail(
+                SchemaErrorKind.LIMIT_EXCEEDED,
+                f"class {text} is re-exported through more than {MAX_CLASS_DEPTH} modules "
+                "(the limit)",
+                None,
+                self.path,
+            )
         if entry.is_module or rest:
             module = self.project.load(_join(entry, rest), self.path)
             name = rest.rpartition(".")[2] if rest else head
@@ -161,6 +167,7 @@ class Project:
     def __init__(self, resolve_import: ResolveImport | None) -> None:
         self._resolve = resolve_import
         self._modules: dict[str, SourceModule | None] = {}
+        self._loading: list[str] = []  # the chain of imports being followed, outermost first
 
     def main(self, source: str, path: str) -> SourceModule:
         """Parse the predictor file itself.
@@ -203,9 +210,56 @@ class Project:
         source = self._resolve(path)
         if source is None:
             return None
-        module = SourceModule(source, path, self)
-        module.link_models()
+        if len(self._loading) >= MAX_IMPORT_DEPTH:
+            chain = " -> ".join([*self._loading[:3], "…", path])
+            fail(
+                SchemaErrorKind.LIMIT_EXCEEDED,
+                f"project files import each other more than {MAX_IMPORT_DEPTH} levels deep "
+                f"(the limit): {chain}",
+                None,
+                self._loading[-1],
+            )
+        self._loading.append(path)
+        try:
+            module = SourceModule(source, path, self)
+            module.link_models()
+        finally:
+            self._loading.pop()
         return module
+
+
+def _parse(source: str, path: str) -> ast.Module:
+    """Parse one file, refusing what is too large, not UTF-8, or beyond CPython's parser.
+
+    Raises:
+        SchemaError: LIMIT_EXCEEDED for a file over the size limit; PARSE otherwise.
+    """
+    size = utf8_size(source)
+    if size > MAX_SOURCE_BYTES:
+        fail(
+            SchemaErrorKind.LIMIT_EXCEEDED,
+            f"source file is {size} bytes, larger than {MAX_SOURCE_BYTES} bytes (the limit)",
+            None,
+            path,
+        )
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: a str no file can hold
+        line = source.count("\n", 0, exc.start) + 1
+        fail(SchemaErrorKind.PARSE, "failed to parse Python source: not UTF-8 text", line, path)
+    try:
+        return ast.parse(source, filename=path or "<predictor>")
+    except SyntaxError as exc:
+        fail(SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path)
+    except (RecursionError, MemoryError, ValueError):
+        # CPython's parser signals nesting beyond its own limits (about 200 parentheses, a few
+        # thousand operators) with these, and (before Python 3.11.4) a NUL byte with ValueError.
+        fail(
+            SchemaErrorKind.PARSE,
+            "failed to parse Python source: nested too deeply or not text for Python's parser",
+            None,
+            path,
+        )
 
 
 def _own(module: SourceModule) -> dict[str, ModelClass]:
