@@ -39,7 +39,7 @@ MIB: Final = 1024 * KIB
 MAX_COG_YAML_BYTES: Final = 1 * MIB
 """Largest cog.yaml (UTF-8 bytes). Real ones are a few KiB."""
 
-MAX_COG_YAML_NODES: Final = 20_000
+MAX_COG_YAML_NODES: Final = 10_000
 """Most YAML nodes (scalars, mappings, sequences) one cog.yaml may decode to, aliases counted
 each time they are used, as yaml.v2 counts them for its alias budget."""
 

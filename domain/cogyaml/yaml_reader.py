@@ -66,14 +66,19 @@ def parse_yaml(text: str) -> YamlNode | None:
 
     Raises:
         ConfigError: a syntax error, an unknown tag or anchor, a bad merge, too much alias
-            expansion, or a limit passed (size, nodes, depth); ``reason`` starts with
-            ``line N:`` except for the size.
+            expansion, text that is not UTF-8 (a ``str`` with a lone surrogate), or a limit
+            passed (size, nodes, depth); ``reason`` starts with ``line N:`` except for the
+            size.
     """
     size = utf8_size(text)
     if size > MAX_COG_YAML_BYTES:
         raise ConfigError(
             "", f"cog.yaml is {size} bytes, larger than {MAX_COG_YAML_BYTES} bytes (the limit)"
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: a str no file can hold
+        _fail(text.count("\n", 0, exc.start) + 1, "not UTF-8 text (a lone surrogate)")
     try:
         parser = PARSER(text)
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 
@@ -204,7 +205,9 @@ def _union_members(node: ast.BinOp) -> list[ast.expr]:
 
 def _forward_reference(text: str, line: int, file: str, depth: int) -> Ann:
     try:
-        expr = ast.parse(text.strip(), mode="eval").body
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expr = ast.parse(text.strip(), mode="eval").body
     except (SyntaxError, RecursionError, MemoryError, ValueError, UnicodeEncodeError):
         # Besides syntax: nesting beyond CPython's parser, and text no source can hold (a lone
         # surrogate from an escape in the string).

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import warnings
 from collections.abc import Callable
 
 from domain.limits import MAX_CLASS_DEPTH, MAX_IMPORT_DEPTH, MAX_SOURCE_BYTES, utf8_size
@@ -248,7 +249,11 @@ def _parse(source: str, path: str) -> ast.Module:
         line = source.count("\n", 0, exc.start) + 1
         fail(SchemaErrorKind.PARSE, "failed to parse Python source: not UTF-8 text", line, path)
     try:
-        return ast.parse(source, filename=path or "<predictor>")
+        with warnings.catch_warnings():
+            # Python's opinions of the user's code (an invalid escape, "is" with a literal)
+            # are not schema errors, and the domain prints nothing.
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path or "<predictor>")
     except SyntaxError as exc:
         fail(SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path)
     except (RecursionError, MemoryError, ValueError):

@@ -178,3 +178,9 @@ def test_the_first_overlapping_target_is_the_one_cogs_loop_finds(targets: list[s
 def test_a_leading_double_slash_folds_as_in_go() -> None:
     config = CogConfig(model="r8.im/acme/m", weights=(_weight(0, "/a"), _weight(1, "//a")))
     assert [field for field, _ in weights_problems(config)] == ["weights.1.target"]
+
+
+def test_a_lone_surrogate_is_a_config_error_on_its_line() -> None:
+    # Was: UnicodeEncodeError from libyaml (a str handed to the library; no file holds one).
+    error = _config_error("build:\n  python_version: '3.12'\nimage: 'a\udc80'\n")
+    assert error.reason.startswith("line 3:")
