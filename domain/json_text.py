@@ -5,7 +5,8 @@ Labels (``run.cog.openapi_schema``, ``run.cog.config``) come from whoever pushed
 with :class:`~domain.errors.InvalidJsonError` naming the rule:
 
 * text over ``max_bytes`` UTF-8 bytes (default :data:`~domain.limits.MAX_JSON_BYTES`), checked
-  before anything is parsed;
+  before anything is parsed, or with more than ``max_structure`` bytes outside its strings
+  (default :data:`~domain.limits.MAX_JSON_STRUCTURE`), which is what decoding time grows with;
 * arrays and objects nested deeper than ``max_depth`` (default
   :data:`~domain.limits.MAX_JSON_DEPTH`), found by a linear scan before the decoder runs, so
   the recursive decoder and every walker after it stay far from Python's recursion limit;
@@ -33,7 +34,7 @@ import re
 from typing import Any, Final
 
 from domain.errors import InvalidJsonError
-from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, utf8_size
+from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_STRUCTURE, utf8_size
 
 __all__ = ["check_limits", "json_depth", "read_json", "text_depth"]
 
@@ -79,12 +80,13 @@ def check_limits(
     what: str,
     max_bytes: int = MAX_JSON_BYTES,
     max_depth: int = MAX_JSON_DEPTH,
+    max_structure: int = MAX_JSON_STRUCTURE,
 ) -> str:
-    """``text`` as a ``str`` once its size, encoding and nesting are within the limits; for a
-    caller whose own decoder (pydantic's, say) does the rest.
+    """``text`` as a ``str`` once its size, encoding, structure and nesting are within the
+    limits; for a caller whose own decoder (pydantic's, say) does the rest.
 
     Raises:
-        InvalidJsonError: too large, not UTF-8, or nested too deeply.
+        InvalidJsonError: too large, not UTF-8, too much structure, or nested too deeply.
     """
     if isinstance(text, bytes):
         data = text
@@ -96,8 +98,13 @@ def check_limits(
             raise InvalidJsonError(what, "not UTF-8 text", line=line) from exc
     else:
         _check_size(utf8_size(text), what, max_bytes)
-    # Counting the openers is cheap; only text that could be too deep is scanned.
-    if text.count("[") + text.count("{") > max_depth and text_depth(text) > max_depth:
+    # Strings cost little to decode; structure (numbers, brackets, commas: what is left once
+    # the strings are gone) is what makes a document slow. Both scans run in C.
+    structure = _STRING.sub("", text)
+    if len(structure) > max_structure:
+        reason = f"{len(structure)} bytes outside strings is more than {max_structure} (the limit)"
+        raise InvalidJsonError(what, reason)
+    if structure.count("[") + structure.count("{") > max_depth and (_depth(structure) > max_depth):
         reason = f"arrays and objects nested deeper than {max_depth} levels (the limit)"
         raise InvalidJsonError(what, reason)
     return text
@@ -114,7 +121,11 @@ def text_depth(text: str) -> int:
     Brackets inside strings do not count. For text that is not JSON the answer is an upper
     bound that errs high, which is what a limit check needs.
     """
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return _depth(_STRING.sub("", text))
+
+
+def _depth(structure: str) -> int:
+    brackets = _NOT_BRACKET.sub("", structure)
     return max(0, max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0))
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_IMPORT_DEPTH",
     "MAX_JSON_BYTES",
     "MAX_JSON_DEPTH",
+    "MAX_JSON_STRUCTURE",
     "MAX_LITERAL_DEPTH",
     "MAX_SOURCE_BYTES",
     "MAX_TYPE_DEPTH",
@@ -46,9 +47,10 @@ each time they are used, as yaml.v2 counts them for its alias budget."""
 MAX_COG_YAML_DEPTH: Final = 64
 """Deepest nesting of mappings and sequences in cog.yaml. Cog's schema needs 6."""
 
-MAX_SOURCE_BYTES: Final = 512 * KIB
+MAX_SOURCE_BYTES: Final = 256 * KIB
 """Largest predictor source file (``predict.py`` and each project file it imports), UTF-8
-bytes: about 12,000 lines of ordinary Python."""
+bytes: about 6,000 lines of ordinary Python. CPython's parser is the cost: at this size its
+worst case (a statement every 4 bytes) takes about a second and 180 MB."""
 
 MAX_IMPORT_DEPTH: Final = 32
 """Longest chain of project files importing each other that the schema generator follows."""
@@ -63,9 +65,14 @@ and model classes inside model classes, counted together along one path."""
 MAX_LITERAL_DEPTH: Final = 32
 """Deepest literal (lists in lists, dicts in dicts) the generator evaluates as a default."""
 
-MAX_JSON_BYTES: Final = 4 * MIB
-"""Largest JSON document read from a label or an ``--openapi-schema`` file: the registry
-adapter's cap on a whole image config blob."""
+MAX_JSON_BYTES: Final = 8 * MIB
+"""Largest JSON document read from a label or an ``--openapi-schema`` file. Go's JSON escaping
+writes ``<`` as six bytes, so the label of the largest cog.yaml can reach 6 MiB."""
+
+MAX_JSON_STRUCTURE: Final = 1 * MIB
+"""Most bytes of a JSON document outside its strings (numbers, brackets, commas, ``true``): the
+part decoding time grows with. Cog's schema labels have tens of KiB; at this size the worst
+case (a quarter of a million tiny arrays) reads in well under a second."""
 
 MAX_JSON_DEPTH: Final = 100
 """Deepest nesting of arrays and objects in a JSON label or ``--openapi-schema`` file. A schema

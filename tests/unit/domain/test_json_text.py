@@ -10,7 +10,7 @@ import pytest
 from domain.document_shape import shape_problem
 from domain.errors import InvalidJsonError
 from domain.json_text import json_depth, read_json, text_depth
-from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_STRUCTURE
 
 
 def _nested(depth: int) -> str:
@@ -41,6 +41,14 @@ def test_a_document_over_the_size_limit_is_refused_unread() -> None:
     with pytest.raises(InvalidJsonError) as info:
         read_json('"' + "a" * MAX_JSON_BYTES + '"', what="x")
     assert str(MAX_JSON_BYTES) in info.value.reason
+
+
+def test_structure_past_its_limit_is_refused_but_long_strings_are_not() -> None:
+    strings = json.dumps(["a" * (MAX_JSON_STRUCTURE // 2)] * 4)  # twice the limit, in strings
+    assert len(read_json(strings, what="x")) == 4  # type: ignore[arg-type]
+    with pytest.raises(InvalidJsonError) as info:
+        read_json("[" + "0," * (MAX_JSON_STRUCTURE // 2) + "0]", what="x")
+    assert str(MAX_JSON_STRUCTURE) in info.value.reason
 
 
 @pytest.mark.parametrize(
