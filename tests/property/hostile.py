@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from domain.cogyaml.label import config_from_label, config_to_label
 from domain.cogyaml.parse import parse_config
+from domain.cogyaml.requirements import parse_requirements_text
 from domain.cogyaml.validation import validate_and_complete, validate_python_version
 from domain.errors import (
     ConfigError,
@@ -200,7 +201,9 @@ def cog_yaml_input(rng: random.Random) -> str:
 def parse_cog_yaml(text: object) -> None:
     assert isinstance(text, str)
     config = parse_config(text)
-    config = validate_and_complete(config, ("torch==2.1.0", "numpy"))
+    # The same hostile text, read as the python_requirements file too.
+    requirements = parse_requirements_text(text)
+    config = validate_and_complete(config, (*requirements, "torch==2.1.0", "numpy"))
     validate_python_version(config)
     assert config_from_label(config_to_label(config)) is not None
 
@@ -350,6 +353,7 @@ def _label_hostile(rng: random.Random) -> str:
             '{"x": "\\ud800\\udfff\\u0000\\u001b"}', '{"x": "' + "a" * 4_200_000 + '"}',
             '{"components": "x"}', '{"components": {"schemas": {"Input": {"properties": 1}}}}',
             "[" * 150 + "]" * 150, "", "null", "\ufeff{}",
+            '{"a": [' + "[1]," * rng.choice([200_000, 300_000]) + "[]]}",
         ]
     )  # fmt: skip
 
