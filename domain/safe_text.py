@@ -15,7 +15,7 @@ or a log as they are:
 * **terminal controls**: :func:`escape_controls` writes every control character (C0, DEL, C1,
   and the Unicode bidirectional and line-separator controls) as a visible escape such as
   ``\\x1b`` or ``\\u202e``, so a label cannot clear the screen, retitle the window or reorder
-  what is shown.
+  what is shown; a lone surrogate, which no output encoding can write, becomes ``\\udc80``.
 
 :func:`shown` does both, in that order; it is what an error message or the CLI applies to any
 outside text. All three take time linear in the text.
@@ -75,11 +75,11 @@ _PLAIN_FIELD: Final = re.compile(
 )
 _SHORTEST_KNOWN: Final = 4  # a "secret" shorter than this would mask ordinary words
 
-# C0 controls, DEL, C1 controls, bidirectional controls and the Unicode line separators.
-_CONTROLS: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_CONTROLS_BUT_LINES: Final = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
-)
+# C0 controls, DEL, C1 controls, bidirectional controls, the Unicode line separators, and lone
+# surrogates (a str can hold one; no terminal encoding can write it).
+_OTHERS: Final = "\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROLS: Final = re.compile(f"[\x00-\x0a{_OTHERS}]")
+_CONTROLS_BUT_LINES: Final = re.compile(f"[\x00-\x08{_OTHERS}]")
 _NAMED: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
