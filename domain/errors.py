@@ -118,6 +118,7 @@ class SchemaError(InvalidInputError):
         self, reason: str, *, line: int | None = None, file: str = "", kind: str = ""
     ) -> None:
         where = f"{file}:{line}: " if file and line else (f"line {line}: " if line else "")
+        where = where or (f"{file}: " if file else "")
         super().__init__(f"{where}{reason}", reason=reason)
         self.line = line
         self.file = file

@@ -138,9 +138,13 @@ _SHOWN_DEPTH = 20
 _SHOWN_LENGTH = 200
 
 
-def source_text(node: ast.AST) -> str:
-    """``node`` as source text for an error message: ``ast.unparse`` when the expression is
-    shallow enough for it (it recurses), cut to 200 characters."""
+def source_text(node: ast.AST, source: str = "") -> str:
+    """``node`` as source text for an error message, cut to 200 characters: as written in
+    ``source`` when that is given, else ``ast.unparse`` when the expression is shallow enough
+    for it (it recurses)."""
+    written = ast.get_source_segment(source, node) if source else None
+    if written is not None:
+        return written if len(written) <= _SHOWN_LENGTH else written[: _SHOWN_LENGTH - 1] + "…"
     stack = [(node, 1)]
     while stack:
         current, depth = stack.pop()

@@ -80,11 +80,11 @@ def _input(
             value = static_value(default, module.scope)
         except NotStaticError as exc:
             why = f" ({exc.reason})" if exc.reason else ""
+            written = source_text(default, module.source)
             fail(
                 SchemaErrorKind.DEFAULT_NOT_RESOLVABLE,
-                f"parameter '{arg.arg}': default `{source_text(default)}` cannot be statically "
-                f"resolved{why}; defaults must be literals, module-level constants or Input() "
-                "calls",
+                f"parameter '{arg.arg}': default `{written}` cannot be statically resolved{why}; "
+                "defaults must be literals, module-level constants or Input() calls",
                 default,
                 module.path,
             )

@@ -92,6 +92,7 @@ class SourceModule:
 
     def __init__(self, source: str, path: str, project: Project) -> None:
         self.tree = _parse(source, path)
+        self.source = source  # for quoting a construct as written (``1e400``, not ``1e309``)
         self.path = path
         self.project = project
         self.imports: dict[str, Imported] = collect_imports(self.tree)
