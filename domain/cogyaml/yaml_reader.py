@@ -13,15 +13,15 @@ Cog's behaviour shows:
   overriding an earlier one (so an explicit key *before* ``<<`` is overridden by it, as in
   yaml.v2; in a sequence of mappings the first mapping wins);
 * aliases are shared, never copied, and yaml.v2's budget for alias expansion is enforced while
-  reading: a "billion laughs" document fails fast ("document contains excessive aliasing");
+  reading (:mod:`domain.cogyaml.yaml_budget`): a "billion laughs" document fails fast
+  ("document contains excessive aliasing");
 * only the first document is read; duplicate keys are kept and the last one wins.
 
 cog.yaml is outside input, so reading is bounded (decision 0034): text over
-:data:`~domain.limits.MAX_COG_YAML_BYTES`, more than :data:`~domain.limits.MAX_COG_YAML_NODES`
-nodes (aliases counted each time they are used) or nesting deeper than
-:data:`~domain.limits.MAX_COG_YAML_DEPTH` (through aliases too) is refused as soon as it is
-seen, so every later walk of the tree is short and shallow. yaml.v2 has no size or node limit
-and stops nesting at 10,000 levels.
+:data:`~domain.limits.MAX_COG_YAML_BYTES` is refused unread, and too many nodes or too deep a
+nesting (:mod:`domain.cogyaml.yaml_budget`) as soon as they are seen, so every later walk of
+the tree is short and shallow. yaml.v2 has no size or node limit and stops nesting at 10,000
+levels.
 
 Every problem is a :class:`~domain.errors.ConfigError` whose reason starts with ``line N:``
 (the size limit, found before reading, has no line).
@@ -39,6 +39,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from domain.cogyaml.yaml_budget import ReadBudget, fail_at
 from domain.cogyaml.yaml_nodes import (
     RESOLVABLE_TAGS,
     TAG_PREFIX,
@@ -51,7 +52,7 @@ from domain.cogyaml.yaml_nodes import (
     resolve_tagged,
 )
 from domain.errors import ConfigError
-from domain.limits import MAX_COG_YAML_BYTES, MAX_COG_YAML_DEPTH, MAX_COG_YAML_NODES, utf8_size
+from domain.limits import MAX_COG_YAML_BYTES, utf8_size
 
 # libyaml's parser when PyYAML was built with it (7-10x faster), the pure-Python one otherwise.
 PARSER: type[Any] = yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader
@@ -144,8 +145,7 @@ class _Builder:
     def __init__(self) -> None:
         # An anchor maps to its node, size and height, or to None while its own node is read.
         self.anchors: dict[str, tuple[YamlNode, int, int] | None] = {}
-        self.decoded = 0  # yaml.v2's decodeCount and aliasCount
-        self.aliased = 0
+        self.budget = ReadBudget()
 
     def node(self, parser: Any) -> YamlNode:
         stack: list[_Collection] = []
@@ -155,8 +155,8 @@ class _Builder:
             alias = False
             if isinstance(event, yaml.CollectionStartEvent):
                 self._check_tag(event.tag, _COLLECTION_TAGS, line)
-                self._count(1, line)
-                _check_depth(len(stack) + 1, line)
+                self.budget.node(line)
+                self.budget.depth(len(stack) + 1, line)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
                 stack.append(_Collection(event))
@@ -168,7 +168,7 @@ class _Builder:
                 line = _line(done.start)
                 self._anchor(done.start.anchor, node, size, height)
             elif isinstance(event, yaml.ScalarEvent):
-                self._count(1, line)
+                self.budget.node(line)
                 node, size = self._scalar(event, line), 1
                 self._anchor(event.anchor, node, size, 0)
                 if stack and _is_merge_key(event, stack[-1]):
@@ -177,19 +177,10 @@ class _Builder:
             else:
                 node, size, height = self._alias(event, line)
                 alias = True
-                _check_depth(len(stack) + height, line)  # the alias's node, placed here
+                self.budget.depth(len(stack) + height, line)  # the alias's node, placed here
             if not stack:
                 return node
             stack[-1].add(node, size, height, alias=alias, line=line)
-
-    def _count(self, nodes: int, line: int) -> None:
-        self.decoded += nodes
-        if self.decoded > MAX_COG_YAML_NODES:
-            _fail(
-                line,
-                f"cog.yaml has more than {MAX_COG_YAML_NODES} nodes, aliases counted each "
-                "time they are used (the limit)",
-            )
 
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> YamlScalar:
         text, tag = event.value, event.tag
@@ -214,16 +205,7 @@ class _Builder:
         if target is None:
             _fail(line, f"anchor '{event.anchor}' value contains itself")
         node, size, height = target
-        # yaml.v2 decodes the alias node, then its target again (all of it counted as aliased).
-        self.decoded += 1 + size
-        self.aliased += size
-        if (
-            self.aliased > 100
-            and self.decoded > 1000
-            and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)
-        ):
-            _fail(line, "document contains excessive aliasing")
-        self._count(0, line)
+        self.budget.alias(size, line)
         return node, 1 + size, height
 
     def _anchor(self, anchor: str | None, node: YamlNode, size: int, height: int) -> None:
@@ -260,24 +242,6 @@ def _merged_items(node: YamlNode, *, alias: bool, line: int) -> list[tuple[YamlS
     _fail(line, "map merge requires map or sequence of maps as the value")
 
 
-def _check_depth(depth: int, line: int) -> None:
-    if depth > MAX_COG_YAML_DEPTH:
-        _fail(
-            line, f"mappings and lists nested deeper than {MAX_COG_YAML_DEPTH} levels (the limit)"
-        )
-
-
-def _allowed_alias_ratio(decoded: int) -> float:
-    """yaml.v2's share of decoding that may come from aliases: 99% up to 400,000 decode steps,
-    falling linearly to 10% at 4,000,000."""
-    low, high = 400_000, 4_000_000
-    if decoded <= low:
-        return 0.99
-    if decoded >= high:
-        return 0.10
-    return 0.99 - 0.89 * (decoded - low) / (high - low)
-
-
 def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
@@ -292,4 +256,4 @@ def _marked_reason(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _fail(line: int, message: str) -> NoReturn:
-    raise ConfigError("", f"line {line}: {message}")
+    fail_at(line, message)

@@ -11,24 +11,24 @@ Module names map to files as Python resolves them from the project root (``a.b``
 importing file's directory. Well-known third-party and standard-library packages are never
 looked up.
 
-Sources are outside input (decision 0034): a file over :data:`~domain.limits.MAX_SOURCE_BYTES`,
-text that is not UTF-8 (a lone surrogate), Python nested beyond what CPython's parser takes,
-and chains of imports longer than :data:`~domain.limits.MAX_IMPORT_DEPTH` are refused with a
-:class:`~domain.errors.SchemaError` (``PARSE`` or ``LIMIT_EXCEEDED``) naming the file.
+Sources are outside input (decision 0034): each file is parsed by
+:func:`~domain.openapi.source_file.parse_source` (size, UTF-8, CPython's parser limits), and
+chains of imports longer than :data:`~domain.limits.MAX_IMPORT_DEPTH` are refused with a
+:class:`~domain.errors.SchemaError` (``LIMIT_EXCEEDED``) naming the file.
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
-import warnings
 from collections.abc import Callable
 
-from domain.limits import MAX_CLASS_DEPTH, MAX_IMPORT_DEPTH, MAX_SOURCE_BYTES, utf8_size
+from domain.limits import MAX_CLASS_DEPTH, MAX_IMPORT_DEPTH
 from domain.openapi.annotations import Imported, collect_imports
 from domain.openapi.kinds import SchemaErrorKind, fail
 from domain.openapi.literals import Scope, collect_scope
 from domain.openapi.models import ModelClass, TypeScope, collect_models
+from domain.openapi.source_file import parse_source
 
 __all__ = ["Project", "ResolveImport", "SourceModule"]
 
@@ -91,7 +91,7 @@ class SourceModule:
     """One parsed source file. Build it with :meth:`Project.main` or :meth:`Project.load`."""
 
     def __init__(self, source: str, path: str, project: Project) -> None:
-        self.tree = _parse(source, path)
+        self.tree = parse_source(source, path)
         self.source = source  # for quoting a construct as written (``1e400``, not ``1e309``)
         self.path = path
         self.project = project
@@ -228,44 +228,6 @@ class Project:
         finally:
             self._loading.pop()
         return module
-
-
-def _parse(source: str, path: str) -> ast.Module:
-    """Parse one file, refusing what is too large, not UTF-8, or beyond CPython's parser.
-
-    Raises:
-        SchemaError: LIMIT_EXCEEDED for a file over the size limit; PARSE otherwise.
-    """
-    size = utf8_size(source)
-    if size > MAX_SOURCE_BYTES:
-        fail(
-            SchemaErrorKind.LIMIT_EXCEEDED,
-            f"source file is {size} bytes, larger than {MAX_SOURCE_BYTES} bytes (the limit)",
-            None,
-            path,
-        )
-    try:
-        source.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate: a str no file can hold
-        line = source.count("\n", 0, exc.start) + 1
-        fail(SchemaErrorKind.PARSE, "failed to parse Python source: not UTF-8 text", line, path)
-    try:
-        with warnings.catch_warnings():
-            # Python's opinions of the user's code (an invalid escape, "is" with a literal)
-            # are not schema errors, and the domain prints nothing.
-            warnings.simplefilter("ignore")
-            return ast.parse(source, filename=path or "<predictor>")
-    except SyntaxError as exc:
-        fail(SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path)
-    except (RecursionError, MemoryError, ValueError):
-        # CPython's parser signals nesting beyond its own limits (about 200 parentheses, a few
-        # thousand operators) with these, and (before Python 3.11.4) a NUL byte with ValueError.
-        fail(
-            SchemaErrorKind.PARSE,
-            "failed to parse Python source: nested too deeply or not text for Python's parser",
-            None,
-            path,
-        )
 
 
 def _own(module: SourceModule) -> dict[str, ModelClass]:

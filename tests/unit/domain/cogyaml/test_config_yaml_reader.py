@@ -16,6 +16,7 @@ import yaml
 from domain.cogyaml import yaml_reader
 from domain.cogyaml.decode import json_document
 from domain.cogyaml.parse import parse_config
+from domain.cogyaml.yaml_budget import allowed_alias_ratio
 from domain.cogyaml.yaml_nodes import (
     TAG_PREFIX,
     TagMismatchError,
@@ -375,7 +376,7 @@ def test_plain_scalar_aliases_never_exhaust_the_budget() -> None:
     [(1_000, 0.99), (400_000, 0.99), (2_200_000, 0.545), (4_000_000, 0.10), (10**9, 0.10)],
 )
 def test_the_allowed_alias_share_is_yaml_v2s(decoded: int, ratio: float) -> None:
-    assert yaml_reader._allowed_alias_ratio(decoded) == pytest.approx(ratio)
+    assert allowed_alias_ratio(decoded) == pytest.approx(ratio)
 
 
 # ------------------------------------------------------------ documents and errors
