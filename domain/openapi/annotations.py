@@ -15,13 +15,13 @@ number of ``|`` members is flat and does not count as nesting.
 from __future__ import annotations
 
 import ast
-import math
 import warnings
 from dataclasses import dataclass
 from enum import Enum
 
 from domain.limits import MAX_TYPE_DEPTH
 from domain.openapi.kinds import SchemaErrorKind, fail
+from domain.openapi.literals import is_json_number
 
 __all__ = [
     "Ann",
@@ -31,7 +31,6 @@ __all__ = [
     "annotation",
     "collect_imports",
     "dotted",
-    "is_json_number",
     "source_text",
 ]
 
@@ -246,16 +245,3 @@ def _literal_arg(node: ast.expr, file: str) -> Ann:
             file,
         )
     return Ann(kind=AnnKind.VALUE, value=value, line=node.lineno)
-
-
-_INT64 = range(-(2**63), 2**63)
-
-
-def is_json_number(value: object) -> bool:
-    """False for a number Go cannot hold: an int beyond 64 bits, an infinite or NaN float
-    (``1e400`` in source is Python's ``inf``); True for anything else."""
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value in _INT64
-    return True

@@ -111,7 +111,9 @@ def _apply(found: InputField, name: str, value: StaticValue | _Unknown) -> Input
 
 def _choices(node: ast.expr, scope: Scope, param: str, module: SourceModule) -> list[JSONValue]:
     """``[..]``, a module list constant, ``list(D.keys())``/``list(D.values())``, or a ``+``
-    of those (a chain of any length: ``+`` nests to the left, so it is walked, not recursed)."""
+    of those. ``A + B + C`` nests to the left, one level a term, so a chain of any length is
+    walked, not recursed; only a parenthesised right side (``A + (B + C)``) recurses, and
+    CPython's parser allows no more than 200 parentheses."""
     terms: list[ast.expr] = []
     left = node
     while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
@@ -120,7 +122,10 @@ def _choices(node: ast.expr, scope: Scope, param: str, module: SourceModule) -> 
     terms.append(left)
     choices: list[JSONValue] = []
     for term in reversed(terms):
-        choices += _choice_term(term, scope, param, module)
+        if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Add):
+            choices += _choices(term, scope, param, module)
+        else:
+            choices += _choice_term(term, scope, param, module)
     return choices
 
 

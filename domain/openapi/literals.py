@@ -31,6 +31,7 @@ __all__ = [
     "StaticValue",
     "as_json",
     "collect_scope",
+    "is_json_number",
     "static_value",
     "static_value_and_height",
 ]
@@ -146,12 +147,21 @@ def _collection(
     return result, 1 + height
 
 
+def is_json_number(value: object) -> bool:
+    """False for a number Go cannot hold: an int beyond 64 bits, an infinite or NaN float
+    (``1e400`` in source is Python's ``inf``); True for anything else."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value in _INT64
+    return True
+
+
 def _number(value: int | float) -> int | float:
     """``value`` if Go's ``strconv`` reads its literal, else NotStaticError."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise NotStaticError("a float beyond the range of float64")
-    if isinstance(value, int) and value not in _INT64:
-        raise NotStaticError("an integer beyond 64 bits")
+    if not is_json_number(value):
+        kind = "a float beyond the range of float64" if isinstance(value, float) else None
+        raise NotStaticError(kind or "an integer beyond 64 bits")
     return value
 
 

@@ -199,6 +199,13 @@ def test_a_long_sum_of_choices_is_read_without_recursion() -> None:
     assert len(prop(f"x: str = Input(choices={choices})", body="")["allOf"]) == 1
 
 
+def test_a_parenthesised_sum_of_choices_is_still_read() -> None:
+    body = "A = ['a']\nB = ['b']\nC = ['c']\n"
+    source = predictor("x: str = Input(choices=A + (B + C))", body=body)
+    schema = openapi_schema(source, "Predictor")
+    assert schema["components"]["schemas"]["x"]["enum"] == ["a", "b", "c"]
+
+
 def test_an_unsupported_annotation_too_deep_to_print_is_still_named_briefly() -> None:
     # The message quotes the expression only when it is shallow enough to print safely.
     expression = "+".join(["1"] * 500)
