@@ -14,6 +14,10 @@ Four packages, each readable on its own:
   6. ``refs.py``, ``source.py``, ``options.py`` — what the Resolver is asked for: a tag, a local
      or remote name, or a project to build, and how to build it.
   7. ``errors.py`` — the one exception tree; ``progress.py`` — build output as events.
+  8. Outside input (``docs/limits.md``): ``limits.py`` — every limit on it;
+     ``json_text.py`` — the one bounded reader of JSON labels and schema files;
+     ``document_shape.py`` — an OpenAPI document's field types, checked once;
+     ``safe_text.py`` — credentials redacted and terminal controls escaped before text is shown.
 
   The core imports neither of the packages below when it is loaded: ``Model.from_image``
   checks the config label with ``cogyaml/label_fields.py`` (no pydantic), and the cog.yaml
@@ -61,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "IntegrityError": "domain.errors",
     "InvalidDigestError": "domain.errors",
     "InvalidInputError": "domain.errors",
+    "InvalidJsonError": "domain.errors",
     "InvalidLabelError": "domain.errors",
     "InvalidPlatformError": "domain.errors",
     "InvalidReferenceError": "domain.errors",
@@ -85,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "config_to_label": "domain.cogyaml.label",
     "cuda_base_image_tag": "domain.cogyaml.cuda",
     "docker_image_name": "domain.options",
+    "escape_controls": "domain.safe_text",
     "from_build": "domain.refs",
     "from_local": "domain.refs",
     "from_remote": "domain.refs",
@@ -95,6 +101,8 @@ _EXPORTS: dict[str, str] = {
     "parse_ref": "domain.reference",
     "parse_requirements_text": "domain.cogyaml.requirements",
     "python_requirements_for_arch": "domain.cogyaml.requirements",
+    "read_json": "domain.json_text",
+    "redact": "domain.safe_text",
     "validate_and_complete": "domain.cogyaml.validation",
     "validate_python_version": "domain.cogyaml.validation",
     "with_defaults": "domain.options",
@@ -124,6 +132,7 @@ __all__ = [
     "IntegrityError",
     "InvalidDigestError",
     "InvalidInputError",
+    "InvalidJsonError",
     "InvalidLabelError",
     "InvalidPlatformError",
     "InvalidReferenceError",
@@ -148,6 +157,7 @@ __all__ = [
     "config_to_label",
     "cuda_base_image_tag",
     "docker_image_name",
+    "escape_controls",
     "from_build",
     "from_local",
     "from_remote",
@@ -158,6 +168,8 @@ __all__ = [
     "parse_ref",
     "parse_requirements_text",
     "python_requirements_for_arch",
+    "read_json",
+    "redact",
     "validate_and_complete",
     "validate_python_version",
     "with_defaults",
@@ -200,6 +212,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         IntegrityError,
         InvalidDigestError,
         InvalidInputError,
+        InvalidJsonError,
         InvalidLabelError,
         InvalidPlatformError,
         InvalidReferenceError,
@@ -211,6 +224,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from domain.image import Image
     from domain.image_source import ImageSource
+    from domain.json_text import read_json
     from domain.model import Model
     from domain.options import (
         BuildBaseOptions,
@@ -234,4 +248,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         from_remote,
         from_tag,
     )
+    from domain.safe_text import escape_controls, redact
     from domain.source import Source

@@ -15,6 +15,7 @@ for humans only and is never parsed (nothing in this package matches error text)
     │   ├── ConfigError                                     .field .problems
     │   │   └── ConfigNotFoundError                         .filename .start_dir
     │   ├── SchemaError                                     .line .file .kind
+    │   ├── InvalidJsonError                                .what .line
     │   ├── SourceError
     │   ├── AmbiguousImageIdError                           .image_id .matches
     │   └── InputValidationError                            .problems
@@ -156,10 +157,26 @@ class SchemaError(InvalidInputError):
         self, reason: str, *, line: int | None = None, file: str = "", kind: str = ""
     ) -> None:
         where = f"{file}:{line}: " if file and line else (f"line {line}: " if line else "")
+        where = where or (f"{file}: " if file else "")
         super().__init__(f"{where}{reason}", reason=reason)
         self.line = line
         self.file = file
         self.kind = kind
+
+
+class InvalidJsonError(InvalidInputError):
+    """A JSON document from outside (a label, an ``--openapi-schema`` file) cannot be used.
+
+    ``what`` names the document (``run.cog.openapi_schema``, a file name); ``line`` is the
+    1-based line of the problem, or ``None``. Readers of labels turn this into
+    :class:`InvalidLabelError`; elsewhere it is bad input.
+    """
+
+    def __init__(self, what: str, reason: str, *, line: int | None = None) -> None:
+        where = f" (line {line})" if line else ""
+        super().__init__(f"{what}: {reason}{where}", reason=reason)
+        self.what = what
+        self.line = line
 
 
 class SourceError(InvalidInputError):

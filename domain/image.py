@@ -8,15 +8,16 @@ Cog model? what config does it carry?) is read from the labels by the accessors 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from domain.digest import Digest
-from domain.errors import InvalidLabelError
+from domain.document_shape import shape_problem
+from domain.errors import InvalidJsonError, InvalidLabelError
 from domain.image_source import ImageSource
+from domain.json_text import read_json
 from domain.labels import LABEL_CONFIG, LABEL_HAS_INIT, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
 from domain.platform import Platform
 from domain.reference import ParsedRef
@@ -110,22 +111,27 @@ class Image:
     def parsed_openapi_schema(self) -> Mapping[str, object] | None:
         """The OpenAPI schema label parsed; ``None`` when absent or empty.
 
+        The label is outside data, checked here once: read by
+        :func:`~domain.json_text.read_json` (size, nesting and number limits; no NaN), and its
+        fields' types checked by :func:`~domain.document_shape.shape_problem`, as Cog's
+        kin-openapi load checks them.
+
         Raises:
-            InvalidLabelError: the label is present and not a JSON object.
+            InvalidLabelError: the label is present and is not such a JSON object.
         """
         raw = self.openapi_schema
         if not raw:
             return None
         try:
-            value = json.loads(raw, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:
-            # RecursionError: the stdlib decoder recurses per nesting level, so a label nested
-            # deeper than the interpreter's limit is malformed too, not a crash.
-            raise InvalidLabelError(LABEL_OPENAPI_SCHEMA, str(exc), ref=self.display_name) from exc
-        if not isinstance(value, dict):
-            raise InvalidLabelError(
-                LABEL_OPENAPI_SCHEMA, "expected a JSON object", ref=self.display_name
-            )
+            value = read_json(raw, what=LABEL_OPENAPI_SCHEMA)
+        except InvalidJsonError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            reason = exc.reason + where
+            raise InvalidLabelError(LABEL_OPENAPI_SCHEMA, reason, ref=self.display_name) from exc
+        problem = shape_problem(value)
+        if problem is not None:
+            raise InvalidLabelError(LABEL_OPENAPI_SCHEMA, problem, ref=self.display_name)
+        assert isinstance(value, dict)  # shape_problem refuses anything else
         return MappingProxyType(value)
 
     def to_model(self) -> Model:
@@ -138,8 +144,3 @@ class Image:
         from domain.model import Model  # noqa: PLC0415 - model.py imports this module
 
         return Model.from_image(self)
-
-
-def _reject_constant(name: str) -> object:
-    # NaN and Infinity are not JSON (RFC 8259); Python's decoder accepts them, Go's does not.
-    raise ValueError(f"{name} is not a JSON value")

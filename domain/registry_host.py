@@ -19,12 +19,19 @@ True
 "has a port that is not a number: 'bar'"
 >>> registry_scheme("192.168.1.10:5000")
 'http'
+
+A port is not range-checked by the name rules (``host:99999`` is a valid reference, in Go too);
+Go's dialer refuses it when it is used ("invalid port"). :func:`registry_port` is that check, for
+adapters to call before they build a URL, so the refusal is an
+:class:`~domain.errors.InvalidReferenceError` and not an error of a URL library.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Final
+
+from domain.errors import InvalidReferenceError
 
 _HOST_ASCII: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:[]<>\""
@@ -57,6 +64,32 @@ def registry_problem(registry: str) -> str | None:
     if colon >= 0 and registry[colon + 1 :].lstrip(_DIGITS):
         return f"has a port that is not a number: {registry[colon + 1 :]!r}"
     return None
+
+
+_MAX_PORT: Final = 65535
+
+
+def registry_port(registry: str) -> int | None:
+    """The port a valid registry name gives (``None`` for none, or for an empty one such as
+    ``localhost:``, where the scheme's default port is used, as Go does).
+
+    >>> registry_port("localhost:5000"), registry_port("[::1]:443"), registry_port("r8.im")
+    (5000, 443, None)
+
+    Raises:
+        InvalidReferenceError: the port is above 65535 (Go's dialer: "invalid port").
+    """
+    head, colon, port = registry.rpartition(":")
+    if not colon or (head.startswith("[") and not head.endswith("]")) or not _is_digits(port):
+        return None  # no port, a bare IPv6 literal's own colons, or not a port (invalid name)
+    digits = port.lstrip("0") or "0"
+    if len(digits) > len(str(_MAX_PORT)) or int(digits) > _MAX_PORT:
+        raise InvalidReferenceError(registry, f"port {port} is out of range (0-{_MAX_PORT})")
+    return int(digits)
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def registry_scheme(registry: str) -> str:

@@ -26,14 +26,13 @@ when they disagree.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import NoReturn
 
 from domain.cogyaml.compat import cuda_images, tensorflow_builds, torch_builds
 from domain.cogyaml.models import BuildConfig
 from domain.cogyaml.requirements import package_version
-from domain.cogyaml.versions import equal_minor, matches, parse_version
+from domain.cogyaml.versions import equal_minor, go_atoi, matches, parse_version
 from domain.errors import ConfigError
 
 DEFAULT_CUDA = "11.8"
@@ -58,11 +57,13 @@ def validate_cuda_version(cuda: str) -> None:
         _fail(
             "build.cuda", f"CUDA version {_quote(cuda)} must include both major and minor versions"
         )
-    if not re.fullmatch(r"[+-]?[0-9]+", parts[0]):
+    major = go_atoi(parts[0])  # Go's Atoi: not a number, or beyond 64 bits
+    if major is None:
         _fail("build.cuda", f"Invalid major version in CUDA version {_quote(cuda)}")
-    if not re.fullmatch(r"[+-]?[0-9]+", parts[1]):
+    minor = go_atoi(parts[1])
+    if minor is None:
         _fail("build.cuda", f"Invalid minor version in CUDA version {_quote(cuda)}")
-    if int(parts[0]) < MINIMUM_CUDA_MAJOR:
+    if major < MINIMUM_CUDA_MAJOR:
         minimum = f"Minimum supported CUDA version is {MINIMUM_CUDA_MAJOR}"
         _fail("build.cuda", f"{minimum}. requested {_quote(cuda)}")
 

@@ -17,17 +17,25 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.cogyaml.models import CogConfig, WeightSource
-from domain.errors import InvalidLabelError
+from domain.errors import InvalidJsonError, InvalidLabelError
 from domain.gojson import dumps as go_json
+from domain.json_text import check_limits
 from domain.labels import LABEL_CONFIG
 
 
 def config_from_label(raw: str, *, ref: str = "") -> CogConfig:
     """Read a ``run.cog.config`` label written by any Cog version (unknown keys ignored).
 
+    The label is outside data: its size and nesting are checked against the JSON limits
+    (:func:`~domain.json_text.check_limits`) before pydantic reads it.
+
     Raises:
-        InvalidLabelError: the value is not JSON, or not a config object.
+        InvalidLabelError: the value is too large or deep, not JSON, or not a config object.
     """
+    try:
+        raw = check_limits(raw, what=LABEL_CONFIG)
+    except InvalidJsonError as exc:
+        raise InvalidLabelError(LABEL_CONFIG, exc.reason, ref=ref) from exc
     try:
         return CogConfig.model_validate_json(raw)
     except ValidationError as exc:

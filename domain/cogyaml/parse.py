@@ -19,26 +19,24 @@ from domain.cogyaml.models import CogConfig
 from domain.cogyaml.schema_check import check_schema
 from domain.cogyaml.yaml_nodes import YamlMapping, YamlScalar
 from domain.cogyaml.yaml_reader import parse_yaml
-from domain.errors import ConfigError
 
 
 def parse_config(yaml_text: str) -> CogConfig:
     """Parse cog.yaml text into a config, checked against Cog's schema (not yet completed).
 
+    The text is outside input: its size, node count and nesting are bounded by the reader
+    (:mod:`domain.cogyaml.yaml_reader`, decision 0034), so the checks below, which walk the
+    tree, stay within a few hundred stack frames and time linear in the text.
+
     Raises:
-        ConfigError: a YAML error (``reason`` names the line), or the most specific schema
-            violation (``field`` is its dotted path, ``reason`` Cog's description), or
-            collections nested too deeply to check.
+        ConfigError: a YAML error or a limit passed (``reason`` names the line and the limit),
+            or the most specific schema violation (``field`` is its dotted path, ``reason``
+            Cog's description).
     """
-    try:
-        root = parse_yaml(yaml_text)
-        if root is None:
-            return CogConfig()
-        build = root.get("build") if isinstance(root, YamlMapping) else None
-        if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
-            check_schema(json_document(root), locate=lambda field, key: line_of(root, field, key))
-        return decode_config(root)
-    except RecursionError as exc:
-        # The schema check and the decoder recurse once per nesting level; no real cog.yaml
-        # comes near the interpreter's limit, so this is malformed input, not a crash.
-        raise ConfigError("", "collections are nested too deeply") from exc
+    root = parse_yaml(yaml_text)
+    if root is None:
+        return CogConfig()
+    build = root.get("build") if isinstance(root, YamlMapping) else None
+    if not (isinstance(build, YamlScalar) and build.is_null):  # Cog skips it for `build:` null
+        check_schema(json_document(root), locate=lambda field, key: line_of(root, field, key))
+    return decode_config(root)

@@ -27,6 +27,7 @@ from domain.cogyaml.label import config_document
 from domain.cogyaml.models import CogConfig
 from domain.cogyaml.requirements import effective_requirements
 from domain.cogyaml.schema_check import check_schema
+from domain.cogyaml.versions import go_atoi
 from domain.cogyaml.weights import model_problems, weights_problems
 from domain.errors import ConfigError
 
@@ -113,10 +114,15 @@ def validate_python_version(config: CogConfig) -> None:
     parts = version.split(".", 2)
     if len(parts) < 2:
         _python_error(f"invalid Python version format: missing minor version in {version}")
+    numbers = []
     for part in parts[:2]:
         if not _INTEGER.fullmatch(part):
             _python_error(f'invalid Python version format: "{part}" is not a number')
-    major, minor = int(parts[0]), int(parts[1])
+        number = go_atoi(part)
+        if number is None:  # Go's Atoi: beyond 64 bits
+            _python_error(f'invalid Python version format: "{part}" is out of range')
+        numbers.append(number)
+    major, minor = numbers
     if major < MINIMUM_PYTHON[0] or minor < MINIMUM_PYTHON[1]:
         _python_error(f"minimum supported Python version is 3.10. requested {version}")
     concurrency = config.concurrency

@@ -21,6 +21,24 @@ import re
 from dataclasses import dataclass
 
 _NUMBER = re.compile(r"[+-]?[0-9]+")
+_INT64_DIGITS = 19  # len(str(2**63 - 1))
+INT64 = range(-(2**63), 2**63)
+
+
+def go_atoi(text: str) -> int | None:
+    """Go's ``strconv.Atoi`` on a 64-bit platform: an optionally signed decimal integer within
+    64 bits, else ``None``. Text of any length is judged without converting it whole (Python's
+    ``int()`` refuses more than 4,300 digits).
+
+    >>> go_atoi("+12"), go_atoi("9223372036854775808"), go_atoi("1" * 5000), go_atoi("1.0")
+    (12, None, None, None)
+    """
+    if not _NUMBER.fullmatch(text):
+        return None
+    if len(text.lstrip("+-").lstrip("0")) > _INT64_DIGITS:
+        return None
+    value = int(text)
+    return value if value in INT64 else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,13 +65,14 @@ def parse_version(text: str) -> Version | None:
     """Parse ``text`` as Go's ``version.NewVersion`` does, or ``None`` where Go errors."""
     number, plus, modifier = text.partition("+")
     parts = number.split(".")
-    if len(parts) > 3 or not all(_NUMBER.fullmatch(part) for part in parts):
+    values = [go_atoi(part) for part in parts]
+    if len(parts) > 3 or None in values:
         return None
-    values = [int(part) for part in parts]
+    numbers = [value for value in values if value is not None]
     return Version(
-        major=values[0],
-        minor=values[1] if len(values) > 1 else 0,
-        patch=values[2] if len(values) > 2 else None,
+        major=numbers[0],
+        minor=numbers[1] if len(numbers) > 1 else 0,
+        patch=numbers[2] if len(numbers) > 2 else None,
         modifier=modifier if plus else "",
     )
 

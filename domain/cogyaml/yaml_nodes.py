@@ -170,6 +170,11 @@ def _go_int(text: str) -> int | None:
     if match is None:
         return None
     sign, hexa, octal, binary, zero_octal, decimal = match.groups()
+    # More significant digits than 64 bits hold is out of range for ParseInt and ParseUint
+    # alike; judging that first keeps int() off huge text (it refuses 4,300 decimal digits).
+    for digits, most in ((hexa, 16), (octal, 22), (binary, 64), (zero_octal, 23), (decimal, 20)):
+        if digits and len(digits.lstrip("0")) > most:
+            return None
     if hexa:
         value = int(hexa, 16)
     elif octal:

@@ -13,11 +13,18 @@ Cog's behaviour shows:
   overriding an earlier one (so an explicit key *before* ``<<`` is overridden by it, as in
   yaml.v2; in a sequence of mappings the first mapping wins);
 * aliases are shared, never copied, and yaml.v2's budget for alias expansion is enforced while
-  reading: a "billion laughs" document fails fast ("document contains excessive aliasing");
+  reading (:mod:`domain.cogyaml.yaml_budget`): a "billion laughs" document fails fast
+  ("document contains excessive aliasing");
 * only the first document is read; duplicate keys are kept and the last one wins.
 
-Every problem is a :class:`~domain.errors.ConfigError` whose ``line`` is the line it is on
-(its message starts ``line N:``).
+cog.yaml is outside input, so reading is bounded (decision 0034): text over
+:data:`~domain.limits.MAX_COG_YAML_BYTES` is refused unread, and too many nodes or too deep a
+nesting (:mod:`domain.cogyaml.yaml_budget`) as soon as they are seen, so every later walk of
+the tree is short and shallow. yaml.v2 has no size or node limit and stops nesting at 10,000
+levels.
+
+Every problem is a :class:`~domain.errors.ConfigError` whose ``line`` is the line it is on (its
+message starts ``line N:``); the size limit, found before reading, has no line.
 
 >>> root = parse_yaml("base: &b {gpu: yes}\\nbuild:\\n  <<: *b\\n  python_version: 3.10\\n")
 >>> build = root.get("build")
@@ -32,6 +39,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from domain.cogyaml.yaml_budget import ReadBudget, fail_at
 from domain.cogyaml.yaml_nodes import (
     RESOLVABLE_TAGS,
     TAG_PREFIX,
@@ -44,6 +52,7 @@ from domain.cogyaml.yaml_nodes import (
     resolve_tagged,
 )
 from domain.errors import ConfigError
+from domain.limits import MAX_COG_YAML_BYTES, utf8_size
 
 # libyaml's parser when PyYAML was built with it (7-10x faster), the pure-Python one otherwise.
 PARSER: type[Any] = yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader
@@ -57,9 +66,20 @@ def parse_yaml(text: str) -> YamlNode | None:
     empty file, comments only, or an empty document).
 
     Raises:
-        ConfigError: a syntax error, an unknown tag or anchor, a bad merge, or too much alias
-            expansion; ``line`` says where (the message starts ``line N:``).
+        ConfigError: a syntax error, an unknown tag or anchor, a bad merge, too much alias
+            expansion, text that is not UTF-8 (a ``str`` with a lone surrogate), or a limit
+            passed (size, nodes, depth); ``line`` says where (the message starts ``line N:``),
+            except for the size.
     """
+    size = utf8_size(text)
+    if size > MAX_COG_YAML_BYTES:
+        raise ConfigError(
+            "", f"cog.yaml is {size} bytes, larger than {MAX_COG_YAML_BYTES} bytes (the limit)"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: a str no file can hold
+        _fail(text.count("\n", 0, exc.start) + 1, "not UTF-8 text (a lone surrogate)")
     try:
         parser = PARSER(text)
         try:
@@ -95,9 +115,11 @@ class _Collection:
     size: int = 1
     key: YamlScalar | None = None
     merge: bool = False
+    height: int = 1  # levels of collections from here down, this one included
 
-    def add(self, node: YamlNode, size: int, *, alias: bool, line: int) -> None:
+    def add(self, node: YamlNode, size: int, height: int, *, alias: bool, line: int) -> None:
         self.size += size
+        self.height = max(self.height, height + 1)
         if isinstance(self.start, yaml.SequenceStartEvent):
             self.items.append(node)
         elif self.merge:
@@ -122,10 +144,9 @@ class _Builder:
     """Turns the events of one node into a tree, iteratively (no recursion limit to hit)."""
 
     def __init__(self) -> None:
-        # An anchor maps to its node and size, or to None while its own node is being read.
-        self.anchors: dict[str, tuple[YamlNode, int] | None] = {}
-        self.decoded = 0  # yaml.v2's decodeCount and aliasCount
-        self.aliased = 0
+        # An anchor maps to its node, size and height, or to None while its own node is read.
+        self.anchors: dict[str, tuple[YamlNode, int, int] | None] = {}
+        self.budget = ReadBudget()
 
     def node(self, parser: Any) -> YamlNode:
         stack: list[_Collection] = []
@@ -135,29 +156,32 @@ class _Builder:
             alias = False
             if isinstance(event, yaml.CollectionStartEvent):
                 self._check_tag(event.tag, _COLLECTION_TAGS, line)
-                self.decoded += 1
+                self.budget.node(line)
+                self.budget.depth(len(stack) + 1, line)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
                 stack.append(_Collection(event))
                 continue
+            height = 0
             if isinstance(event, yaml.CollectionEndEvent):
                 done = stack.pop()
-                node, size = done.build(), done.size
+                node, size, height = done.build(), done.size, done.height
                 line = _line(done.start)
-                self._anchor(done.start.anchor, node, size)
+                self._anchor(done.start.anchor, node, size, height)
             elif isinstance(event, yaml.ScalarEvent):
-                self.decoded += 1
+                self.budget.node(line)
                 node, size = self._scalar(event, line), 1
-                self._anchor(event.anchor, node, size)
+                self._anchor(event.anchor, node, size, 0)
                 if stack and _is_merge_key(event, stack[-1]):
                     stack[-1].merge = True
                     continue
             else:
-                node, size = self._alias(event, line)
+                node, size, height = self._alias(event, line)
                 alias = True
+                self.budget.depth(len(stack) + height, line)  # the alias's node, placed here
             if not stack:
                 return node
-            stack[-1].add(node, size, alias=alias, line=line)
+            stack[-1].add(node, size, height, alias=alias, line=line)
 
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> YamlScalar:
         text, tag = event.value, event.tag
@@ -175,27 +199,19 @@ class _Builder:
                 text = str(value)  # a string field receives the decoded bytes
         return YamlScalar(text=text, value=value, line=line)
 
-    def _alias(self, event: yaml.AliasEvent, line: int) -> tuple[YamlNode, int]:
+    def _alias(self, event: yaml.AliasEvent, line: int) -> tuple[YamlNode, int, int]:
         if event.anchor not in self.anchors:
             _fail(line, f"unknown anchor '{event.anchor}' referenced")
         target = self.anchors[event.anchor]
         if target is None:
             _fail(line, f"anchor '{event.anchor}' value contains itself")
-        node, size = target
-        # yaml.v2 decodes the alias node, then its target again (all of it counted as aliased).
-        self.decoded += 1 + size
-        self.aliased += size
-        if (
-            self.aliased > 100
-            and self.decoded > 1000
-            and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)
-        ):
-            _fail(line, "document contains excessive aliasing")
-        return node, 1 + size
+        node, size, height = target
+        self.budget.alias(size, line)
+        return node, 1 + size, height
 
-    def _anchor(self, anchor: str | None, node: YamlNode, size: int) -> None:
+    def _anchor(self, anchor: str | None, node: YamlNode, size: int, height: int) -> None:
         if anchor is not None:
-            self.anchors[anchor] = (node, size)
+            self.anchors[anchor] = (node, size, height)
 
     @staticmethod
     def _check_tag(tag: str | None, known: frozenset[str], line: int) -> None:
@@ -227,17 +243,6 @@ def _merged_items(node: YamlNode, *, alias: bool, line: int) -> list[tuple[YamlS
     _fail(line, "map merge requires map or sequence of maps as the value")
 
 
-def _allowed_alias_ratio(decoded: int) -> float:
-    """yaml.v2's share of decoding that may come from aliases: 99% up to 400,000 decode steps,
-    falling linearly to 10% at 4,000,000."""
-    low, high = 400_000, 4_000_000
-    if decoded <= low:
-        return 0.99
-    if decoded >= high:
-        return 0.10
-    return 0.99 - 0.89 * (decoded - low) / (high - low)
-
-
 def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
@@ -252,4 +257,4 @@ def _marked_reason(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
 
 
 def _fail(line: int, message: str) -> NoReturn:
-    raise ConfigError("", message, line=line)
+    fail_at(line, message)

@@ -6,17 +6,33 @@ references such as ``"TreeNode | None"``) are parsed as annotations. Names are m
 way Cog's static parser matches them: by their last dotted part (``typing.Optional`` and a
 bare ``Optional`` are the same), except where Cog checks the origin module (``Annotated``,
 ``cog.Opaque``, ``TypedDict``, ``BaseModel``, the ``cog`` decorators and ``Input``).
+
+An annotation nested deeper than :data:`~domain.limits.MAX_TYPE_DEPTH` generics (string
+annotations inside string annotations included) is refused (LIMIT_EXCEEDED); a union of any
+number of ``|`` members is flat and does not count as nesting.
 """
 
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 
+from domain.limits import MAX_TYPE_DEPTH
 from domain.openapi.kinds import SchemaErrorKind, fail
+from domain.openapi.literals import is_json_number
 
-__all__ = ["Ann", "AnnKind", "Imported", "Resolved", "annotation", "collect_imports", "dotted"]
+__all__ = [
+    "Ann",
+    "AnnKind",
+    "Imported",
+    "Resolved",
+    "annotation",
+    "collect_imports",
+    "dotted",
+    "source_text",
+]
 
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 
@@ -105,22 +121,54 @@ def collect_imports(tree: ast.Module) -> dict[str, Imported]:
 
 
 def dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of attribute accesses on a name, else None."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
+    """``a.b.c`` for a chain of attribute accesses on a name, else None (no recursion, so a
+    chain of any length is read)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
-def annotation(node: ast.expr, file: str = "") -> Ann:
-    """Read an annotation expression.
+_SHOWN_DEPTH = 20
+_SHOWN_LENGTH = 200
+
+
+def source_text(node: ast.AST, source: str = "") -> str:
+    """``node`` as source text for an error message, cut to 200 characters: as written in
+    ``source`` when that is given, else ``ast.unparse`` when the expression is shallow enough
+    for it (it recurses)."""
+    written = ast.get_source_segment(source, node) if source else None
+    if written is not None:
+        return written if len(written) <= _SHOWN_LENGTH else written[: _SHOWN_LENGTH - 1] + "…"
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > _SHOWN_DEPTH:
+            return "<an expression too deeply nested to show>"
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+    text = ast.unparse(node)
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
+
+
+def annotation(node: ast.expr, file: str = "", depth: int = 0) -> Ann:
+    """Read an annotation expression; ``depth`` is how deeply it sits inside another.
 
     Raises:
-        SchemaError: an expression that is not a type (UNSUPPORTED_TYPE).
+        SchemaError: an expression that is not a type (UNSUPPORTED_TYPE), or one nested more
+            than MAX_TYPE_DEPTH levels deep (LIMIT_EXCEEDED).
     """
     line = getattr(node, "lineno", 0)
+    if depth > MAX_TYPE_DEPTH:
+        fail(
+            SchemaErrorKind.LIMIT_EXCEEDED,
+            f"type annotation nested more than {MAX_TYPE_DEPTH} levels deep (the limit)",
+            line,
+            file,
+        )
     if isinstance(node, ast.Name | ast.Attribute):
         name = dotted(node)
         if name is not None:
@@ -128,31 +176,50 @@ def annotation(node: ast.expr, file: str = "") -> Ann:
     elif isinstance(node, ast.Constant) and node.value is None:
         return Ann(kind=AnnKind.NAME, name="None", line=line)
     elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return _forward_reference(node.value, line, file)
+        return _forward_reference(node.value, line, file, depth)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         members: list[Ann] = []
-        for side in (annotation(node.left, file), annotation(node.right, file)):
-            members.extend(side.args if side.kind is AnnKind.UNION else (side,))
+        for side in _union_members(node):
+            read = annotation(side, file, depth + 1)
+            members.extend(read.args if read.kind is AnnKind.UNION else (read,))
         return Ann(kind=AnnKind.UNION, args=tuple(members), line=line)
     elif isinstance(node, ast.Subscript):
         outer = dotted(node.value)
         if outer is not None:
             items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             literal = outer.rpartition(".")[2] == "Literal"
-            args = tuple(_literal_arg(i, file) if literal else annotation(i, file) for i in items)
+            args = tuple(
+                _literal_arg(i, file) if literal else annotation(i, file, depth + 1) for i in items
+            )
             return Ann(kind=AnnKind.GENERIC, name=outer, args=args, line=line)
-    fail(SchemaErrorKind.UNSUPPORTED_TYPE, f"unsupported type: {ast.unparse(node)}", node, file)
+    fail(SchemaErrorKind.UNSUPPORTED_TYPE, f"unsupported type: {source_text(node)}", node, file)
 
 
-def _forward_reference(text: str, line: int, file: str) -> Ann:
+def _union_members(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of ``a | b | c`` in order. ``|`` nests to the left, one level a member, so
+    the chain is walked down its left side instead of recursively."""
+    rights: list[ast.expr] = []
+    left: ast.expr = node
+    while isinstance(left, ast.BinOp) and isinstance(left.op, ast.BitOr):
+        rights.append(left.right)
+        left = left.left
+    return [left, *reversed(rights)]
+
+
+def _forward_reference(text: str, line: int, file: str, depth: int) -> Ann:
     try:
-        expr = ast.parse(text.strip(), mode="eval").body
-    except (SyntaxError, RecursionError):  # RecursionError: nested too deeply to parse
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expr = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, RecursionError, MemoryError, ValueError, UnicodeEncodeError):
+        # Besides syntax: nesting beyond CPython's parser, and text no source can hold (a lone
+        # surrogate from an escape in the string).
+        shown = text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
         fail(
-            SchemaErrorKind.UNSUPPORTED_TYPE, f"unsupported string annotation {text!r}", line, file
+            SchemaErrorKind.UNSUPPORTED_TYPE, f"unsupported string annotation {shown!r}", line, file
         )
     ast.increment_lineno(expr, line - 1)
-    return annotation(expr, file)
+    return annotation(expr, file, depth + 1)
 
 
 def _literal_arg(node: ast.expr, file: str) -> Ann:
@@ -170,4 +237,11 @@ def _literal_arg(node: ast.expr, file: str) -> Ann:
         value = -number
     else:
         fail(SchemaErrorKind.UNSUPPORTED_TYPE, "Literal values must be literals", node, file)
+    if not is_json_number(value):
+        fail(
+            SchemaErrorKind.UNSUPPORTED_TYPE,
+            "Literal numbers must fit a 64-bit integer or a finite float",
+            node,
+            file,
+        )
     return Ann(kind=AnnKind.VALUE, value=value, line=node.lineno)

@@ -28,6 +28,7 @@ from domain.openapi.literals import (
     StaticValue,
     as_json,
     static_value,
+    static_value_and_height,
 )
 from domain.openapi.module import SourceModule
 from domain.openapi.types import InputField
@@ -109,11 +110,26 @@ def _apply(found: InputField, name: str, value: StaticValue | _Unknown) -> Input
 
 
 def _choices(node: ast.expr, scope: Scope, param: str, module: SourceModule) -> list[JSONValue]:
-    """``[..]``, a module list constant, ``list(D.keys())``/``list(D.values())``, or ``+``."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _choices(node.left, scope, param, module) + _choices(
-            node.right, scope, param, module
-        )
+    """``[..]``, a module list constant, ``list(D.keys())``/``list(D.values())``, or a ``+``
+    of those. ``A + B + C`` nests to the left, one level a term, so a chain of any length is
+    walked, not recursed; only a parenthesised right side (``A + (B + C)``) recurses, and
+    CPython's parser allows no more than 200 parentheses."""
+    terms: list[ast.expr] = []
+    left = node
+    while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+        terms.append(left.right)
+        left = left.left
+    terms.append(left)
+    choices: list[JSONValue] = []
+    for term in reversed(terms):
+        if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Add):
+            choices += _choices(term, scope, param, module)
+        else:
+            choices += _choice_term(term, scope, param, module)
+    return choices
+
+
+def _choice_term(node: ast.expr, scope: Scope, param: str, module: SourceModule) -> list[JSONValue]:
     if isinstance(node, ast.List | ast.Tuple | ast.Name):
         value = _static(node, scope)
         if isinstance(value, list):
@@ -196,7 +212,7 @@ def _bind(method: ast.FunctionDef, call: ast.Call, module: SourceModule) -> Scop
     args = method.args
     positional = [a.arg for a in [*args.posonlyargs, *args.args] if a.arg not in ("self", "cls")]
     names = {*positional, *(a.arg for a in args.kwonlyargs)}
-    scope = {k: v for k, v in module.scope.items() if k not in names}
+    scope = module.scope.without(names)
     for name, default in zip(
         positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
     ):
@@ -214,6 +230,6 @@ def _bind(method: ast.FunctionDef, call: ast.Call, module: SourceModule) -> Scop
 
 def _try_bind(scope: Scope, name: str, node: ast.expr, evaluate_in: Scope) -> None:
     try:
-        scope[name] = static_value(node, evaluate_in)
+        scope.bind(name, *static_value_and_height(node, evaluate_in))
     except NotStaticError:
         scope.pop(name, None)

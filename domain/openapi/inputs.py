@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from domain.openapi.annotations import annotation
+from domain.openapi.annotations import annotation, source_text
 from domain.openapi.input_calls import input_call, read_input_call, registry_reference
 from domain.openapi.input_types import input_type
 from domain.openapi.kinds import SchemaErrorKind, fail
@@ -78,11 +78,13 @@ def _input(
     if found is None:
         try:
             value = static_value(default, module.scope)
-        except NotStaticError:
+        except NotStaticError as exc:
+            why = f" ({exc.reason})" if exc.reason else ""
+            written = source_text(default, module.source)
             fail(
                 SchemaErrorKind.DEFAULT_NOT_RESOLVABLE,
-                f"parameter '{arg.arg}': default `{ast.unparse(default)}` cannot be statically "
-                "resolved; defaults must be literals, module-level constants or Input() calls",
+                f"parameter '{arg.arg}': default `{written}` cannot be statically resolved{why}; "
+                "defaults must be literals, module-level constants or Input() calls",
                 default,
                 module.path,
             )

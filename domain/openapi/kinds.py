@@ -50,6 +50,9 @@ class SchemaErrorKind(StrEnum):
     """The build pins a Cog SDK older than 0.17.0, which static schemas do not describe."""
     INVALID_SCHEMA = "invalid_schema"
     """The document breaks OpenAPI's rules (a default outside its own constraints, …)."""
+    LIMIT_EXCEEDED = "limit_exceeded"
+    """The source passes one of cogmodel's limits on outside input (:mod:`domain.limits`):
+    a file too large, types, literals, imports or base classes nested too deeply."""
 
 
 def fail(

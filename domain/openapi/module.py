@@ -10,6 +10,11 @@ Module names map to files as Python resolves them from the project root (``a.b``
 ``a/b.py``, then ``a/b/__init__.py``); relative imports (``.types``) resolve against the
 importing file's directory. Well-known third-party and standard-library packages are never
 looked up.
+
+Sources are outside input (decision 0034): each file is parsed by
+:func:`~domain.openapi.source_file.parse_source` (size, UTF-8, CPython's parser limits), and
+chains of imports longer than :data:`~domain.limits.MAX_IMPORT_DEPTH` are refused with a
+:class:`~domain.errors.SchemaError` (``LIMIT_EXCEEDED``) naming the file.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ import ast
 import posixpath
 from collections.abc import Callable
 
+from domain.limits import MAX_CLASS_DEPTH, MAX_IMPORT_DEPTH
 from domain.openapi.annotations import Imported, collect_imports
 from domain.openapi.kinds import SchemaErrorKind, fail
 from domain.openapi.literals import Scope, collect_scope
 from domain.openapi.models import ModelClass, TypeScope, collect_models
+from domain.openapi.source_file import parse_source
 
 __all__ = ["Project", "ResolveImport", "SourceModule"]
 
@@ -84,19 +91,8 @@ class SourceModule:
     """One parsed source file. Build it with :meth:`Project.main` or :meth:`Project.load`."""
 
     def __init__(self, source: str, path: str, project: Project) -> None:
-        try:
-            self.tree = ast.parse(source, filename=path or "<predictor>")
-        except SyntaxError as exc:
-            fail(
-                SchemaErrorKind.PARSE, f"failed to parse Python source: {exc.msg}", exc.lineno, path
-            )
-        except RecursionError:  # CPython's parser gives up on expressions nested ~1000 deep
-            fail(
-                SchemaErrorKind.PARSE,
-                "failed to parse Python source: nested too deeply",
-                None,
-                path,
-            )
+        self.tree = parse_source(source, path)
+        self.source = source  # for quoting a construct as written (``1e400``, not ``1e309``)
         self.path = path
         self.project = project
         self.imports: dict[str, Imported] = collect_imports(self.tree)
@@ -121,7 +117,11 @@ class SourceModule:
     ) -> tuple[SourceModule, ast.ClassDef] | None:
         """The class a base-class expression (``Base``, ``shared.Base``) names, if found.
 
-        A name a module itself imports (a package re-exporting a class) is followed.
+        A name a module itself imports (a package re-exporting a class) is followed, through
+        at most :data:`~domain.limits.MAX_CLASS_DEPTH` modules.
+
+        Raises:
+            SchemaError: LIMIT_EXCEEDED for a longer chain of re-exports.
         """
         if text in self.classes:
             return self, self.classes[text]
@@ -129,6 +129,14 @@ class SourceModule:
         entry = self.imports.get(head)
         if entry is None or (self.path, text) in seen:
             return None
+        if len(seen) >= MAX_CLASS_DEPTH:
+            fail(
+                SchemaErrorKind.LIMIT_EXCEEDED,
+                f"class {text} is re-exported through more than {MAX_CLASS_DEPTH} modules "
+                "(the limit)",
+                None,
+                self.path,
+            )
         if entry.is_module or rest:
             module = self.project.load(_join(entry, rest), self.path)
             name = rest.rpartition(".")[2] if rest else head
@@ -161,6 +169,7 @@ class Project:
     def __init__(self, resolve_import: ResolveImport | None) -> None:
         self._resolve = resolve_import
         self._modules: dict[str, SourceModule | None] = {}
+        self._loading: list[str] = []  # the chain of imports being followed, outermost first
 
     def main(self, source: str, path: str) -> SourceModule:
         """Parse the predictor file itself.
@@ -203,8 +212,21 @@ class Project:
         source = self._resolve(path)
         if source is None:
             return None
-        module = SourceModule(source, path, self)
-        module.link_models()
+        if len(self._loading) >= MAX_IMPORT_DEPTH:
+            chain = " -> ".join([*self._loading[:3], "…", path])
+            fail(
+                SchemaErrorKind.LIMIT_EXCEEDED,
+                f"project files import each other more than {MAX_IMPORT_DEPTH} levels deep "
+                f"(the limit): {chain}",
+                None,
+                self._loading[-1],
+            )
+        self._loading.append(path)
+        try:
+            module = SourceModule(source, path, self)
+            module.link_models()
+        finally:
+            self._loading.pop()
         return module
 
 

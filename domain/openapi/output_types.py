@@ -3,7 +3,10 @@
 Follows Cog's ``ResolveSchemaType``: types nest freely (``dict[str, list[Model]]``); model
 classes become inline objects, a model met again inside itself becomes ``{"type":
 "object"}``; ``Optional``/``X | None`` is rejected at the top (OPTIONAL_OUTPUT) but makes a
-model field nullable and not required.
+model field nullable and not required. A type nested more than
+:data:`~domain.limits.MAX_TYPE_DEPTH` levels deep, generics and model fields counted together
+along one path (a chain of models each holding the next is as deep as the chain is long),
+is refused (LIMIT_EXCEEDED).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from domain.errors import SchemaError
+from domain.limits import MAX_TYPE_DEPTH
 from domain.openapi.annotations import Ann, AnnKind, Resolved
 from domain.openapi.input_types import (
     is_annotated,
@@ -29,38 +33,49 @@ _ITERATORS = {"Iterator": Kind.ITERATOR, "AsyncIterator": Kind.ITERATOR}
 _CONCATENATORS = frozenset({"ConcatenateIterator", "AsyncConcatenateIterator"})
 
 
-def output_type(ann: Ann, scope: TypeScope, seen: frozenset[int] = frozenset()) -> OutputType:
-    """The output type ``ann`` denotes in ``scope``; ``seen`` holds the models being expanded.
+def output_type(
+    ann: Ann, scope: TypeScope, seen: frozenset[int] = frozenset(), depth: int = 0
+) -> OutputType:
+    """The output type ``ann`` denotes in ``scope``; ``seen`` holds the models being expanded,
+    ``depth`` counts the types and model fields this one sits in.
 
     Raises:
         SchemaError: OPTIONAL_OUTPUT, CONCAT_ITERATOR_NOT_STR, UNSUPPORTED_TYPE,
-            UNRESOLVABLE_TYPE.
+            UNRESOLVABLE_TYPE, LIMIT_EXCEEDED.
     """
+    if depth > MAX_TYPE_DEPTH:
+        fail(
+            SchemaErrorKind.LIMIT_EXCEEDED,
+            f"output type nested more than {MAX_TYPE_DEPTH} levels deep, generics and model "
+            "fields counted together (the limit)",
+            ann.line,
+            scope.file,
+        )
     opaque = opaque_inner(ann, scope)
     if opaque is not None:
         if optional_inner(opaque, scope) is not None:
             _optional(ann, scope)
         return _opaque(opaque)
     if is_annotated(ann, scope):
-        return output_type(ann.args[0], scope, seen)
+        return output_type(ann.args[0], scope, seen, depth + 1)
     if ann.kind is AnnKind.NAME:
-        return _name(ann, scope, seen)
+        return _name(ann, scope, seen, depth)
     if ann.kind is AnnKind.UNION:
         if optional_inner(ann, scope) is not None:
             _optional(ann, scope)
         _unsupported(ann, scope, "union types are not supported as output")
     if ann.kind is AnnKind.VALUE:
         _unsupported(ann, scope, f"{ann.value!r} is not a type")
-    return _generic(ann, scope, seen)
+    return _generic(ann, scope, seen, depth)
 
 
-def _generic(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> OutputType:
+def _generic(ann: Ann, scope: TypeScope, seen: frozenset[int], depth: int) -> OutputType:
     outer = Resolved.of(ann.name, scope.imports).name
     count = len(ann.args)
     if outer in ("dict", "Dict"):
         if count != 2:
             _unsupported(ann, scope, "dict expects 0 or 2 type arguments")
-        return OutputType(kind=Kind.DICT, items=output_type(ann.args[1], scope, seen))
+        return OutputType(kind=Kind.DICT, items=output_type(ann.args[1], scope, seen, depth + 1))
     if outer == "Optional":
         if count != 1:
             _unsupported(ann, scope, "Optional expects exactly 1 type argument")
@@ -73,7 +88,7 @@ def _generic(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> OutputType:
         if count != 1:
             _unsupported(ann, scope, f"{outer} expects exactly 1 type argument")
         kind = _ITERATORS.get(outer, Kind.ARRAY)
-        return OutputType(kind=kind, items=output_type(ann.args[0], scope, seen))
+        return OutputType(kind=kind, items=output_type(ann.args[0], scope, seen, depth + 1))
     if outer in _CONCATENATORS:
         if count != 1:
             _unsupported(ann, scope, f"{outer} expects exactly 1 type argument")
@@ -91,10 +106,10 @@ def _generic(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> OutputType:
     _unsupported(ann, scope, f"{outer}[...] is not a supported output type")
 
 
-def _name(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> OutputType:
+def _name(ann: Ann, scope: TypeScope, seen: frozenset[int], depth: int) -> OutputType:
     model = scope.models.get(ann.name)
     if model is not None:
-        return _model(model, seen)
+        return _model(model, seen, depth)
     resolved = Resolved.of(ann.name, scope.imports)
     if resolved.name in ("Any", "dict", "Dict"):
         return _ANY
@@ -115,15 +130,17 @@ def _name(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> OutputType:
     )
 
 
-def _model(model: ModelClass, seen: frozenset[int]) -> OutputType:
+def _model(model: ModelClass, seen: frozenset[int], depth: int) -> OutputType:
     if id(model) in seen:  # a model inside itself: break the cycle as Cog does
         return _ANY
     inner_seen = seen | {id(model)}
     fields: list[OutputField] = []
     for field in model.fields:
         try:
-            field_type, required = _field(field.ann, model.scope, inner_seen)
+            field_type, required = _field(field.ann, model.scope, inner_seen, depth + 1)
         except SchemaError as exc:
+            if exc.kind == SchemaErrorKind.LIMIT_EXCEEDED:
+                raise  # once is enough: not once per model of the chain
             raise SchemaError(
                 f"field '{field.name}' of {model.name}: {exc.reason}",
                 line=exc.line,
@@ -138,7 +155,7 @@ def _model(model: ModelClass, seen: frozenset[int]) -> OutputType:
     return OutputType(kind=Kind.OBJECT, fields=tuple(fields))
 
 
-def _field(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> tuple[OutputType, bool]:
+def _field(ann: Ann, scope: TypeScope, seen: frozenset[int], depth: int) -> tuple[OutputType, bool]:
     """A model field's type and whether it is required (Optional fields are not)."""
     opaque = opaque_inner(ann, scope)
     if opaque is not None:
@@ -147,11 +164,11 @@ def _field(ann: Ann, scope: TypeScope, seen: frozenset[int]) -> tuple[OutputType
             return _with_nullable(_opaque(inner)), False
         return _opaque(opaque), True
     if is_annotated(ann, scope):
-        return _field(ann.args[0], scope, seen)
+        return _field(ann.args[0], scope, seen, depth + 1)
     inner = optional_inner(ann, scope)
     if inner is not None:
-        return _with_nullable(output_type(inner, scope, seen)), False
-    return output_type(ann, scope, seen), True
+        return _with_nullable(output_type(inner, scope, seen, depth + 1)), False
+    return output_type(ann, scope, seen, depth), True
 
 
 def _opaque(inner: Ann) -> OutputType:

@@ -18,6 +18,7 @@ __all__ = ["MINIMUM_SDK_VERSION", "check_sdk_version"]
 MINIMUM_SDK_VERSION = (0, 17, 0)
 _BASE = re.compile(r"^(\d+\.\d+\.\d+)")
 _NUMBER = re.compile(r"^\d+$")
+_INT64_DIGITS = 19
 
 
 def check_sdk_version(sdk_version: str | None, sdk_wheel: str | None = None) -> None:
@@ -60,6 +61,9 @@ def _parse(text: str) -> tuple[int, int, int] | None:
     """Cog's version parse: up to three dot-separated integers, ``+metadata`` ignored."""
     parts = text.split("+", 1)[0].split(".")
     if len(parts) > 3 or not all(_NUMBER.match(part) for part in parts):
+        return None
+    # Go's Atoi refuses more than 64 bits (and int() more than 4,300 digits).
+    if any(len(part.lstrip("0")) > _INT64_DIGITS or int(part) >= 2**63 for part in parts):
         return None
     numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
     return numbers[0], numbers[1], numbers[2]

@@ -2,8 +2,9 @@
 
 For ``file.py:Name``: a top-level class ``Name`` (any class; ``BasePredictor`` is not
 required) gives its ``run`` method, else its ``predict`` method (deprecated), searched through
-its base classes in the same file or imported project files, ``run`` anywhere winning over
-``predict``; in train mode its ``train`` method. Otherwise a top-level function ``Name``,
+its base classes in the same file or imported project files (at most
+:data:`~domain.limits.MAX_CLASS_DEPTH` deep), ``run`` anywhere winning over ``predict``; in
+train mode its ``train`` method. Otherwise a top-level function ``Name``,
 otherwise one named ``predict``/``train`` after the mode.
 
 ``@cog.streaming`` / ``@streaming`` / ``@streaming()`` (imported from ``cog``) marks the
@@ -16,9 +17,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from domain.limits import MAX_CLASS_DEPTH
 from domain.openapi.annotations import dotted
 from domain.openapi.kinds import SchemaErrorKind, fail
-from domain.openapi.literals import NotStaticError, static_value
+from domain.openapi.literals import NotStaticError, Scope, static_value
 from domain.openapi.module import FunctionNode, SourceModule
 
 __all__ = ["Target", "concurrency_max", "find_target", "is_streaming"]
@@ -42,7 +44,7 @@ def find_target(module: SourceModule, name: str, mode: str) -> Target:
     cls = module.classes.get(name)
     if cls is not None:
         wanted = ("run", "predict") if mode == "predict" else ("train",)
-        found = _methods(module, cls, wanted, set())
+        found = _methods(module, cls, wanted, set(), 0)
         for method in wanted:
             if method in found:
                 return found[method]
@@ -56,11 +58,22 @@ def find_target(module: SourceModule, name: str, mode: str) -> Target:
 
 
 def _methods(
-    module: SourceModule, cls: ast.ClassDef, wanted: tuple[str, ...], seen: set[int]
+    module: SourceModule, cls: ast.ClassDef, wanted: tuple[str, ...], seen: set[int], depth: int
 ) -> dict[str, Target]:
-    """The wanted methods ``cls`` defines or inherits (the class's own first, then bases)."""
+    """The wanted methods ``cls`` defines or inherits (the class's own first, then bases).
+
+    Raises:
+        SchemaError: LIMIT_EXCEEDED when the base classes go deeper than the limit.
+    """
     if id(cls) in seen:
         return {}
+    if depth > MAX_CLASS_DEPTH:
+        fail(
+            SchemaErrorKind.LIMIT_EXCEEDED,
+            f"base classes nested more than {MAX_CLASS_DEPTH} levels deep (the limit)",
+            cls,
+            module.path,
+        )
     seen.add(id(cls))
     found: dict[str, Target] = {}
     for stmt in cls.body:
@@ -70,7 +83,7 @@ def _methods(
         text = dotted(base)
         parent = module.find_class(text) if text is not None else None
         if parent is not None:
-            for method, target in _methods(*parent, wanted, seen).items():
+            for method, target in _methods(*parent, wanted, seen, depth + 1).items():
                 found.setdefault(method, target)
     return found
 
@@ -117,7 +130,7 @@ def concurrency_max(target: Target) -> int | None:
                 path,
             )
         try:
-            value = static_value(keywords[0].value, {})
+            value = static_value(keywords[0].value, Scope())
         except NotStaticError:
             value = None
         if not isinstance(value, int) or isinstance(value, bool):

@@ -15,6 +15,11 @@ order and words (v0.144.0):
   against ``minLength``/``maxLength`` (UTF-16 units), ``pattern`` (a search); arrays against
   ``minItems``, ``maxItems``, ``uniqueItems`` and each item (``Error at "/<i>"``).
 
+The document may come from outside (``--openapi-schema``). Before anything is read from it, its
+fields' types are checked (:func:`~domain.document_shape.shape_problem`, which kin-openapi's
+load does by unmarshalling) and its nesting against :data:`~domain.limits.MAX_JSON_DEPTH`, so
+the walk below only meets the shapes it expects, at a bounded depth.
+
 The message is kin-openapi's first line, e.g. ``Model schema is invalid: invalid components:
 schema "Input": invalid default: number must be at least 2``; kin-openapi goes on with a dump of
 the schema and the value, and Cog with the whole document, which a one-line error leaves out.
@@ -27,7 +32,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+from domain.document_shape import shape_problem
 from domain.gojson import dumps
+from domain.json_text import json_depth
+from domain.limits import MAX_JSON_DEPTH
 from domain.openapi.kinds import SchemaErrorKind, fail
 
 __all__ = ["validate_document"]
@@ -49,8 +57,17 @@ def validate_document(document: Mapping[str, Any]) -> None:
     …invalid components: schema "Input": invalid default: number must be at least 2
 
     Raises:
-        SchemaError: INVALID_SCHEMA, with kin-openapi's first line as Cog prints it.
+        SchemaError: INVALID_SCHEMA, with kin-openapi's first line as Cog prints it, or for a
+            field of the wrong type; LIMIT_EXCEEDED when nested deeper than MAX_JSON_DEPTH.
     """
+    problem = shape_problem(document)
+    if problem is not None:
+        fail(SchemaErrorKind.INVALID_SCHEMA, f"Model schema is invalid: {problem}")
+    if json_depth(document) > MAX_JSON_DEPTH:
+        fail(
+            SchemaErrorKind.LIMIT_EXCEEDED,
+            f"Model schema is invalid: nested deeper than {MAX_JSON_DEPTH} levels (the limit)",
+        )
     schemas = (document.get("components") or {}).get("schemas") or {}
     for name in sorted(schemas, key=lambda n: n.encode()):
         problem = _Validator(schemas).schema(schemas[name], [])

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import InvalidReferenceError
 from domain.reference import parse_ref
-from domain.registry_host import registry_problem, registry_scheme
+from domain.registry_host import registry_port, registry_problem, registry_scheme
 
 VALID = [
     "",
@@ -172,3 +172,34 @@ def test_parse_ref_reports_the_scheme_and_insecure_forces_http(registry: str) ->
 def test_the_default_registry_gets_its_scheme_too() -> None:
     assert parse_ref("x", default_registry="192.168.0.5:5000").scheme == "http"
     assert parse_ref("x").scheme == "https"
+
+
+# ------------------------------------------------------------------ the port, where it is used
+
+
+@pytest.mark.parametrize(
+    ("registry", "port"),
+    [
+        ("localhost:5000", 5000),
+        ("localhost:00080", 80),
+        ("localhost:", None),  # empty: the scheme's default, as Go's URL.Port() gives ""
+        ("r8.im", None),
+        ("[::1]", None),
+        ("[::1]:443", 443),
+        ("host:65535", 65535),
+        ("host:0", 0),
+    ],
+)
+def test_registry_port_is_the_number_after_the_last_colon(registry: str, port: int | None) -> None:
+    assert registry_port(registry) == port
+
+
+@pytest.mark.parametrize("registry", ["127.0.0.1:99999", "[::1]:65536", "h:" + "9" * 5_000])
+def test_a_port_past_65535_is_a_valid_name_that_cannot_be_used(registry: str) -> None:
+    # go-containerregistry accepts the name (it checks digits, not range: see VALID above);
+    # Go's dialer refuses the port. So does registry_port, with the domain's error instead of
+    # the ValueError("Port out of range") a URL library raises (issue 15).
+    assert registry_problem(registry) is None
+    with pytest.raises(InvalidReferenceError) as info:
+        registry_port(registry)
+    assert info.value.text == registry

@@ -36,9 +36,15 @@ def _agree_on_plain(text: str) -> bool:
 
 
 def _text_ok(text: str) -> bool:
-    """Text a UTF-8 file can hold (no lone surrogates) without YAML 1.1's extra line breaks."""
+    """Text a UTF-8 file can hold (no lone surrogates) without YAML 1.1's extra line breaks.
+
+    Control characters other than tab and newline are left out too: PyYAML's emitter, folding
+    a double-quoted scalar full of escapes at a narrow width, writes text that no reader
+    (PyYAML's own included) reads back as it was (``'\\x1f\\x1f 0'`` at width 12).
+    """
     return (
         _agree_on_plain(text)
+        and not any((c < " " and c not in "\t\n") or "\x7f" <= c <= "\x9f" for c in text)
         and not any(c in text for c in _YAML_LINE_BREAKS)
         and not any("\ud800" <= c <= "\udfff" for c in text)
     )

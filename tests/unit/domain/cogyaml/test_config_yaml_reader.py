@@ -16,6 +16,7 @@ import yaml
 from domain.cogyaml import yaml_reader
 from domain.cogyaml.decode import json_document
 from domain.cogyaml.parse import parse_config
+from domain.cogyaml.yaml_budget import allowed_alias_ratio
 from domain.cogyaml.yaml_nodes import (
     TAG_PREFIX,
     TagMismatchError,
@@ -27,6 +28,7 @@ from domain.cogyaml.yaml_nodes import (
 )
 from domain.cogyaml.yaml_reader import parse_yaml
 from domain.errors import ConfigError
+from domain.limits import MAX_COG_YAML_DEPTH
 
 PARSERS = [
     pytest.param(yaml.BaseLoader, id="pure-python"),
@@ -364,9 +366,10 @@ def test_aliasing_within_yaml_v2s_budget_is_read() -> None:
 
 
 def test_plain_scalar_aliases_never_exhaust_the_budget() -> None:
-    # yaml.v2 counts the alias itself as plain decoding: aliases of a scalar stay at 50%.
-    text = "v: &v x\na: [" + ", ".join(["*v"] * 20_000) + "]\n"
-    assert len(load(text)["a"]) == 20_000  # type: ignore[index]
+    # yaml.v2 counts the alias itself as plain decoding: aliases of a scalar stay at 50%
+    # (far past yaml.v2's 1,000-node threshold, within cogmodel's node limit).
+    text = "v: &v x\na: [" + ", ".join(["*v"] * 4_000) + "]\n"
+    assert len(load(text)["a"]) == 4_000  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -374,7 +377,7 @@ def test_plain_scalar_aliases_never_exhaust_the_budget() -> None:
     [(1_000, 0.99), (400_000, 0.99), (2_200_000, 0.545), (4_000_000, 0.10), (10**9, 0.10)],
 )
 def test_the_allowed_alias_share_is_yaml_v2s(decoded: int, ratio: float) -> None:
-    assert yaml_reader._allowed_alias_ratio(decoded) == pytest.approx(ratio)
+    assert allowed_alias_ratio(decoded) == pytest.approx(ratio)
 
 
 # ------------------------------------------------------------ documents and errors
@@ -439,17 +442,18 @@ def test_syntax_errors_name_the_line(text: str, line: int) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "build: " + "[" * 5000 + "]" * 5000,
-        "x: " + "{a: " * 5000 + "1" + "}" * 5000,
-        "".join(" " * depth + "a:\n" for depth in range(2000)),
-        "build:\n  run:\n" + "".join("  " + " " * depth + "- \n" for depth in range(2000)),
+        "build: " + "[" * 500 + "]" * 500,
+        "x: " + "{a: " * 500 + "1" + "}" * 500,
+        "".join(" " * depth + "a:\n" for depth in range(200)),
+        "build:\n  run:\n" + "".join("  " + " " * depth + "- \n" for depth in range(200)),
     ],
     ids=["flow-sequences", "flow-mappings", "block-mappings", "block-sequences"],
 )
 def test_collections_nested_too_deeply_are_a_config_error(text: str) -> None:
-    # libyaml stops at 1,000 levels (yaml.v2 at 10,000); with the pure-Python parser the tree
-    # is read and the schema check runs out of recursion. Either way: a ConfigError.
+    # The reader stops at MAX_COG_YAML_DEPTH levels (libyaml would at 1,000, yaml.v2 at 10,000),
+    # before any walk of the tree could run out of recursion; the error names line and limit.
     with pytest.raises(ConfigError) as info:
         parse_config(text)
     assert info.value.field == ""
-    assert info.value.line is not None or isinstance(info.value.__cause__, RecursionError)
+    assert info.value.line is not None
+    assert str(MAX_COG_YAML_DEPTH) in info.value.reason
