@@ -3,7 +3,9 @@
 - ``ports/`` — one ``typing.Protocol`` per file: what the use cases need from the outside world,
   in domain types; each docstring is the contract the kit in ``adapters/contract`` checks.
 - ``resolver.py`` — :class:`Resolver`: inspect, pull, push, build and resolve Cog models, with
-  one fallback rule between the local engine and the registry (:class:`Preference`).
+  one fallback rule between the local engine and the registry (:class:`Preference`, in
+  ``preference.py``); its builds are ``building.py``, its batch look-up's threads
+  ``in_order.py``.
 - ``predictor.py`` — :class:`Predictor`: run a prediction or training of a model, its inputs
   checked before anything starts (``prediction_inputs.py``), its result a :class:`Prediction`
   (``prediction.py``).
@@ -25,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "Prediction": "application.prediction",
     "PredictionOptions": "application.prediction",
     "Predictor": "application.predictor",
-    "Preference": "application.resolver",
+    "Preference": "application.preference",
     "Reporter": "application.prediction",
     "Resolver": "application.resolver",
 }
@@ -54,4 +56,5 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from application.prediction import Prediction, PredictionOptions, Reporter
     from application.predictor import Predictor
-    from application.resolver import Preference, Resolver
+    from application.preference import Preference
+    from application.resolver import Resolver

@@ -7,26 +7,20 @@ Outages, authentication failures, malformed labels and "not a Cog model" surface
 masking an outage as a miss would hide a dead daemon behind a confusing registry error.
 
 Build it by hand (``Resolver(local=…, remote=…, factory=…)``) or from the composition root
-(``adapters.container.Container().resolver()``).
+(``adapters.container.Container().resolver()``). Builds are in :mod:`application.building`,
+the batch look-up's threads in :mod:`application.in_order`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Final, assert_never
 
+from application.in_order import in_input_order
+from application.preference import Preference
 from domain.digest import ImageId
-from domain.errors import (
-    CogModelError,
-    ImageNotFoundError,
-    InvalidInputError,
-    ProtocolError,
-    SourceError,
-)
-from domain.image import Image
+from domain.errors import CogModelError, ImageNotFoundError, InvalidInputError
 from domain.image_source import ImageSource
 from domain.index import check_platform
 from domain.model import Model
@@ -36,6 +30,7 @@ if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them 
     from application.ports.model_factory import ModelFactory, PlannedDockerfiles
     from application.ports.remote_images import RemoteImages
     from domain.digest import Digest
+    from domain.image import Image
     from domain.options import BuildBaseOptions, BuildOptions
     from domain.platform import Platform
     from domain.progress import ProgressSink
@@ -43,28 +38,9 @@ if TYPE_CHECKING:  # a look-up needs none of these: builds and refs import them 
     from domain.refs import ModelRef
     from domain.source import Source
 
+__all__ = ["DEFAULT_WORKERS", "Preference", "Resolver"]
+
 DEFAULT_WORKERS: Final = 8
-
-
-class Preference(enum.Enum):
-    """Where to look for an image, in order. Only ``ImageNotFoundError`` moves on.
-
-    For :meth:`Resolver.inspect`: the places asked, in order. For :meth:`Resolver.pull`:
-    LOCAL_ONLY never pulls; PREFER_LOCAL (the default) pulls only when the engine does not have
-    the image; PREFER_REMOTE always pulls first and uses the engine's copy only when the
-    registry does not have it; REMOTE_ONLY always pulls.
-    """
-
-    LOCAL_ONLY = (ImageSource.LOCAL,)
-    REMOTE_ONLY = (ImageSource.REMOTE,)
-    PREFER_LOCAL = (ImageSource.LOCAL, ImageSource.REMOTE)
-    PREFER_REMOTE = (ImageSource.REMOTE, ImageSource.LOCAL)
-
-    @property
-    def order(self) -> tuple[ImageSource, ...]:
-        """The places to ask, first to last."""
-        places: tuple[ImageSource, ...] = self.value
-        return places
 
 
 class Resolver:
@@ -190,17 +166,6 @@ class Resolver:
             raise InvalidInputError(
                 f"max_workers must be at least 1 (got {max_workers})", reason="max_workers < 1"
             )
-        return self._inspect_many(list(refs), prefer, platform, max_workers)
-
-    def _inspect_many(
-        self,
-        refs: list[ParsedRef],
-        prefer: Preference | None,
-        platform: Platform | None,
-        max_workers: int,
-    ) -> Generator[Model | CogModelError, None, None]:
-        if not refs:
-            return
 
         def one(ref: ParsedRef) -> Model | CogModelError:
             try:
@@ -208,18 +173,7 @@ class Resolver:
             except CogModelError as error:
                 return error
 
-        # Imported here: only a batch needs threads.
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
-
-        pool = ThreadPoolExecutor(max_workers=min(max_workers, len(refs)))
-        try:
-            futures = [pool.submit(one, ref) for ref in refs]
-            for future in futures:
-                yield future.result()
-        finally:
-            # Early close, an interrupt or a bug: start nothing more; running look-ups end
-            # within the backends' own timeouts.
-            pool.shutdown(wait=False, cancel_futures=True)
+        return in_input_order(one, list(refs), max_workers=max_workers)
 
     def inspect_by_id(self, image_id: ImageId | str) -> Model:
         """The local model whose image id is, or starts with, ``image_id``.
@@ -276,30 +230,14 @@ class Resolver:
     # ------------------------------------------------------------------ builds
 
     def build(self, source: Source | None, options: BuildOptions | None = None) -> Model:
-        """Build ``source`` into a model image and return the model.
-
-        Defaults are applied to ``options`` first (the image name comes from the project
-        directory when unset). The result is inspected by its image id, and the model carries
-        the source's config (as Cog does) with the schema and version from the image's labels.
+        """Build ``source`` into a model image and return the model, read back from the engine.
 
         Raises:
-            SourceError: no source, no config, or a project directory that is not absolute.
-            ConfigError, SchemaError, BuildError, BackendUnavailableError: from the factory.
-            ProtocolError: the factory returned an image with neither id nor name.
-            InvalidLabelError: the built image's schema label is malformed.
+            as :func:`application.building.build_model`.
         """
-        from domain.options import BuildOptions, with_defaults  # noqa: PLC0415
+        from application.building import build_model  # noqa: PLC0415
 
-        checked = _require_source(source, "build")
-        built = self._factory.build(checked, with_defaults(options or BuildOptions(), checked))
-        image = self._inspect_built(built)
-        assert checked.config is not None  # _require_source guarantees it
-        return Model(
-            image=image,
-            config=checked.config,
-            schema=image.parsed_openapi_schema(),
-            cog_version=image.cog_version,
-        )
+        return build_model(self._factory, self._local, source, options)
 
     def dockerfile(
         self, source: Source | None, options: BuildOptions | None = None
@@ -307,29 +245,21 @@ class Resolver:
         """The Dockerfiles :meth:`build` would build (Cog's ``cog debug``); nothing is built.
 
         Raises:
-            SourceError: no source, no config, or a project directory that is not absolute.
-            ConfigError, SchemaError, BackendUnavailableError: from the factory.
+            as :func:`application.building.plan_dockerfiles`.
         """
-        from domain.options import BuildOptions, with_defaults  # noqa: PLC0415
+        from application.building import plan_dockerfiles  # noqa: PLC0415
 
-        checked = _require_source(source, "build")
-        return self._factory.plan(checked, with_defaults(options or BuildOptions(), checked))
+        return plan_dockerfiles(self._factory, source, options)
 
     def build_base(self, source: Source | None, options: BuildBaseOptions | None = None) -> Model:
         """Build the dev image of ``source`` (environment only; the project is mounted at run).
 
         Raises:
-            SourceError: no source, no config, or a project directory that is not absolute.
-            ConfigError, BuildError, BackendUnavailableError: from the factory.
+            as :func:`application.building.build_base_model`.
         """
-        from domain.options import BuildBaseOptions, base_with_defaults  # noqa: PLC0415
+        from application.building import build_base_model  # noqa: PLC0415
 
-        checked = _require_source(source, "build_base")
-        built = self._factory.build_base(
-            checked, base_with_defaults(options or BuildBaseOptions(), checked)
-        )
-        assert checked.config is not None  # _require_source guarantees it
-        return Model(image=built, config=checked.config)
+        return build_base_model(self._factory, source, options)
 
     # ------------------------------------------------------------------ internals
 
@@ -351,17 +281,6 @@ class Resolver:
             return self._local.pull(ref, platform=platform, progress=progress)
         return _check_platform(self._local.inspect(ref), platform)
 
-    def _inspect_built(self, built: Image) -> Image:
-        if built.image_id is not None:
-            image = self._local.inspect_id(ImageId(built.image_id))
-        elif built.reference is not None:
-            image = self._local.inspect(built.reference)
-        else:  # the factory broke its contract: not the caller's input, so not a SourceError
-            raise ProtocolError(
-                self._factory.name, "the build returned an image with neither id nor name"
-            )
-        return replace(image, source=ImageSource.BUILD, reference=built.reference)
-
 
 @contextlib.contextmanager
 def _after(misses: list[ImageNotFoundError]) -> Iterator[None]:
@@ -373,21 +292,6 @@ def _after(misses: list[ImageNotFoundError]) -> Iterator[None]:
         if misses:
             exc.misses = (*misses, *exc.misses)
         raise
-
-
-def _require_source(source: Source | None, operation: str) -> Source:
-    if source is None:
-        raise SourceError(f"source is required for {operation}")
-    if source.config is None:
-        raise SourceError(f"source.config is required for {operation}")
-    if not source.project_dir.is_absolute():
-        # Cog rejects an empty ProjectDir; PurePath("") is ".", so we ask for an absolute path,
-        # which is what the filesystem adapter always produces.
-        raise SourceError(
-            f"source.project_dir must be an absolute path for {operation} "
-            f"(got {str(source.project_dir)!r})"
-        )
-    return source
 
 
 def _check_platform(image: Image, platform: Platform | None) -> Image:
