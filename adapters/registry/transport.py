@@ -37,6 +37,7 @@ from adapters.registry.errors import BACKEND, Target, may_retry_over_http, raise
 from adapters.registry.options import RegistryOptions
 from adapters.registry.session import BoundedSession, Deadline, origin_of
 from domain.errors import BackendUnavailableError, ProtocolError
+from domain.registry_host import registry_port
 
 _log = logging.getLogger(__name__)
 
@@ -68,8 +69,11 @@ class RegistryClient:
         """Set up HTTPS to ``registry``; ``http_fallback``: it is insecure-eligible.
 
         Raises:
+            InvalidReferenceError: the registry's port is past 65535 (a valid name that no URL
+                can hold: refused here, typed, before a URL library meets it).
             InvalidInputError: the registry's TLS trust material is unusable.
         """
+        registry_port(registry)
         self.registry = registry
         self._options = options
         self._credentials = credentials

@@ -13,7 +13,8 @@ import pytest
 from adapters.registry import OrasRemoteImages, RegistryOptions
 from adapters.registry.session import Deadline
 from adapters.registry.transport import _parse_retry_after
-from domain.errors import BackendUnavailableError, InvalidInputError
+from domain.errors import BackendUnavailableError, InvalidInputError, InvalidReferenceError
+from domain.reference import parse_ref
 
 _NO_NETWORK_PROGRAM = """
 import socket, sys
@@ -78,3 +79,11 @@ def test_a_spent_deadline_is_backend_unavailable() -> None:
 )
 def test_retry_after_is_seconds_or_a_date(header: str, seconds: float | None) -> None:
     assert _parse_retry_after(header) == seconds
+
+
+def test_a_registry_port_past_65535_is_an_invalid_reference_before_any_request() -> None:
+    # Was: ValueError "Port out of range 0-65535" from urllib, exit 1. go-containerregistry
+    # takes the name (it checks digits, not range); Go's dialer then refuses the port.
+    with OrasRemoteImages() as remote, pytest.raises(InvalidReferenceError) as info:
+        remote.inspect(parse_ref("127.0.0.1:99999/a/b:c"))
+    assert "99999" in str(info.value)
