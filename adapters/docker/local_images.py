@@ -28,7 +28,8 @@ How failures are told apart (never by message text):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import base64
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from typing import Any, Final, Self
 
@@ -70,6 +71,7 @@ from domain.image_source import ImageSource
 from domain.platform import Platform, parse_platform
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef
+from domain.safe_text import redact
 
 _PROBE_TIMEOUT: Final = 10.0
 
@@ -237,7 +239,12 @@ class DockerLocalImages:
         actions: str,
         platform: Platform | None = None,
     ) -> CogModelError:
-        """Classify a text-only registry failure by asking the registry (registry_access.py)."""
+        """Classify a text-only registry failure by asking the registry (registry_access.py).
+
+        ``detail`` is the engine's account of what the registry said, which may echo the
+        credentials the engine sent: it is redacted with them as known secrets.
+        """
+        detail = redact(detail, known=auth_secrets(auth))
         timeout = min(_PROBE_TIMEOUT, self._engine.timeout)
         if platform is not None:
             listed = index_platforms(ref, auth=auth, timeout=timeout)
@@ -262,6 +269,22 @@ class DockerLocalImages:
             # Docker answers a pull of a missing tag with 404; Podman says it in the stream.
             return ImageNotFoundError(str(ref), ImageSource.REMOTE, detail)
         return BackendError(BACKEND, f"{verb} of {ref} failed: {detail}")
+
+
+def auth_secrets(auth: Mapping[str, Any]) -> list[str]:
+    """The secret values of an engine auth config (password, tokens, the ``auth`` field and
+    the Basic credential it makes), for :func:`domain.safe_text.redact`."""
+    found = [
+        value
+        for key, value in auth.items()
+        if key.lower() in ("password", "auth", "identitytoken", "registrytoken")
+        and isinstance(value, str)
+    ]
+    username = auth.get("username") or auth.get("Username")
+    password = auth.get("password") or auth.get("Password")
+    if isinstance(username, str) and isinstance(password, str) and password:
+        found.append(base64.b64encode(f"{username}:{password}".encode()).decode())
+    return found
 
 
 def _lists(platforms: tuple[str, ...], wanted: Platform) -> bool:
