@@ -77,7 +77,7 @@ def build_model(
     with relayed(ctx, args.progress, only_rebuilds=only_rebuilds, header=header) as shown:
         model = ctx.resolver().build(source, options)
     if shown or announce is None:
-        say = announce or ctx.out
+        say = announce or ctx.show
         say(f"Image built as {shown_name(model.image)}")
         say(f"Image ID: {model.image.image_id}")
     return model
