@@ -35,6 +35,8 @@ from typing import Any, Final, Self
 
 import docker
 import docker.errors
+import requests
+import urllib3.exceptions
 
 from adapters.docker.client import DockerEngine
 from adapters.docker.errors import BACKEND, engine_errors, explanation
@@ -230,6 +232,13 @@ class DockerLocalImages:
                     detail = explanation(exc)
                     raise self._registry_failure(ref, detail, auth, actions, platform) from exc
                 raise
+            except _STALLED as exc:
+                # The engine answered a moment ago (the image was inspected first) and went
+                # quiet in the middle of the registry's part of the work: the registry is the
+                # likely culprit, if the engine still answers otherwise.
+                if self._engine_answers():
+                    raise self._registry_stalled(ref, actions) from exc
+                raise
 
     def _registry_failure(
         self,
@@ -269,6 +278,29 @@ class DockerLocalImages:
             # Docker answers a pull of a missing tag with 404; Podman says it in the stream.
             return ImageNotFoundError(str(ref), ImageSource.REMOTE, detail)
         return BackendError(BACKEND, f"{verb} of {ref} failed: {detail}")
+
+    def _engine_answers(self) -> bool:
+        """Whether the engine answers a ping now (on a connection of its own)."""
+        try:
+            with engine_errors(self._engine.host):
+                return bool(self._engine.api.ping())
+        except CogModelError:
+            return False
+
+    def _registry_stalled(self, ref: ParsedRef, actions: str) -> BackendUnavailableError:
+        verb = "push" if "push" in actions else "pull"
+        return BackendUnavailableError(
+            "registry",
+            f"the registry {ref.registry} stopped answering during the {verb} of {ref}: the "
+            f"Docker Engine waited {self._engine.timeout:g}s for it to go on, and itself still "
+            f"answers; check that the registry at {ref.registry} is up and reachable from the "
+            "engine",
+        )
+
+
+# A stream that went quiet for longer than the engine's timeout (docker-py reads the stream
+# itself, so urllib3's error may surface undressed).
+_STALLED: Final = (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)
 
 
 def auth_secrets(auth: Mapping[str, Any]) -> list[str]:
