@@ -96,3 +96,9 @@ def test_a_password_in_the_engine_address_never_reaches_an_error(host: str) -> N
         local.inspect(REF)
     assert password not in str(info.value)
     assert "127.0.0.1" in str(info.value)
+
+
+def test_an_engines_repr_masks_the_password_of_its_address() -> None:
+    engine = DockerEngine(host="tcp://alice:hunter2-pa55@127.0.0.1:1")
+    assert "hunter2-pa55" not in repr(engine)
+    assert "alice:***@127.0.0.1:1" in repr(engine)
