@@ -50,9 +50,12 @@ _AUTH_HEADER: Final = re.compile(
     r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*)\s+)?(?P<value>[^\s\"',\]\}]+)",
     re.IGNORECASE,
 )
-_BASIC: Final = re.compile(r"\b(?P<key>Basic\s+)(?P<value>[A-Za-z0-9+/]{4,}={0,2})")
+# Auth schemes are case-insensitive (RFC 7235): "basic dXNl…" is as much a credential.
+_BASIC: Final = re.compile(r"\b(?P<key>Basic\s+)(?P<value>[A-Za-z0-9+/]{4,}={0,2})", re.IGNORECASE)
 # A bearer token is long and never a plain word ("Bearer realm=…" is a challenge, not a token).
-_BEARER: Final = re.compile(r"\b(?P<key>Bearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{16,})")
+_BEARER: Final = re.compile(
+    r"\b(?P<key>Bearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{16,})", re.IGNORECASE
+)
 # Names of fields that hold secrets (not secrets themselves).
 _SECRET_NAMES: Final = "|".join(
     (

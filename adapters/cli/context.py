@@ -102,9 +102,28 @@ class Context:
             raise OutputClosedError("stdout was closed") from exc
 
     def note(self, line: str) -> None:
-        """Write a progress or status line to stderr (never mixed into results)."""
-        self.stderr.write(line + "\n")
+        """Write a progress or status line to stderr (never mixed into results).
+
+        Notes quote outside text (image names, a model's logs), so terminal controls in it are
+        escaped here, for every note: newlines and tabs stay, ``\\r`` and escapes do not.
+        """
+        from domain.safe_text import escape_controls
+
+        self.stderr.write(escape_controls(line, keep_newlines=True) + "\n")
         self.stderr.flush()
+
+    def show(self, line: str = "") -> None:
+        """Write a result line made for people (a table row) to stdout, its controls escaped.
+
+        :meth:`out` writes data as it is (JSON, a prediction's output); this is for text from
+        outside (labels, schema titles, names) that a terminal would otherwise obey.
+
+        Raises:
+            OutputClosedError: stdout is a pipe whose reader has gone.
+        """
+        from domain.safe_text import escape_controls
+
+        self.out(escape_controls(line, keep_newlines=True))
 
     def read_stdin(self) -> str:
         """Everything on stdin (``""`` when there is none)."""

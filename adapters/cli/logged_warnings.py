@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 
 from domain.progress import ProgressEvent, ProgressKind, ProgressSink
+from domain.safe_text import shown
 
 
 class _Warnings(logging.Handler):
@@ -29,7 +30,8 @@ class _Warnings(logging.Handler):
             text = " ".join(record.getMessage().split())
         except (TypeError, ValueError):
             text = str(record.msg)
-        self.targets[-1](ProgressEvent(message=f"warning: {text}", kind=ProgressKind.NOTE))
+        # Warnings quote what engines and registries said: redacted and escaped, always.
+        self.targets[-1](ProgressEvent(message=f"warning: {shown(text)}", kind=ProgressKind.NOTE))
 
 
 _WARNINGS = _Warnings()

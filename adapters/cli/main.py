@@ -207,30 +207,34 @@ def report(exc: BaseException, stderr: TextIO, *, debug: bool, subject: str | No
     """Write the ``error: …`` line for ``exc`` (``error: SUBJECT: …`` when a batch names the
     image it is about), with causes under ``--debug``; return its exit code."""
     code = exit_code_for(exc)
-    write = stderr.write
+    from domain.safe_text import shown  # every line written here quotes outside text
+
+    def write(text: str, *, lines: bool = False) -> None:
+        stderr.write(shown(text, keep_newlines=lines) + "\n")
+
     about = f"{subject}: " if subject is not None else ""
     if code == EXIT_OUTPUT_CLOSED:
         return code  # the reader has what it wanted; there is no one to tell
     if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
-        write("error: interrupted\n" if code == EXIT_INTERRUPTED else "error: terminated\n")
+        write("error: interrupted" if code == EXIT_INTERRUPTED else "error: terminated")
         return code
     if code == EXIT_INTERNAL:
         hint = "" if debug else " (an internal error; --debug shows the traceback)"
-        write(f"error: {about}{type(exc).__name__}: {_one_line(exc)}{hint}\n")
+        write(f"error: {about}{type(exc).__name__}: {_one_line(exc)}{hint}")
     else:
         from adapters.cli.messages import describe
 
-        write(f"error: {about}{describe(exc)}\n")
+        write(f"error: {about}{describe(exc)}")
     if debug:
         cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
         while cause is not None:
             kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
-            write(f"  caused by: {kind}: {_one_line(cause)}\n")
+            write(f"  caused by: {kind}: {_one_line(cause)}")
             cause = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
         if code == EXIT_INTERNAL:
             import traceback
 
-            write("".join(traceback.format_exception(exc)))
+            write("".join(traceback.format_exception(exc)).rstrip("\n"), lines=True)
     return code
 
 

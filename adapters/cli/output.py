@@ -10,6 +10,7 @@ as an object), ``openapi_schema`` (object or null) and ``labels``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -29,16 +30,29 @@ _WHERE = {
 
 def print_json(ctx: Context, document: object) -> None:
     """Write ``document`` as indented JSON, one object, to stdout."""
+    ctx.out(json_text(document, indent=2))
+
+
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal obeys: DEL, the C1 controls
+# (0x9b is a CSI by itself), the bidirectional controls, the line separators, lone surrogates.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(document: object, *, indent: int | None = None) -> str:
+    """``document`` as JSON (non-ASCII text kept), with every character a terminal would obey
+    written as a ``\\uXXXX`` escape: still the same JSON, safe to print (C0 controls are
+    escaped by JSON itself)."""
     import json  # `ref` without --json, and --help, never need it
 
-    ctx.out(json.dumps(document, indent=2, ensure_ascii=False))
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_table(ctx: Context, rows: Sequence[tuple[str, str]], *, width: int | None = None) -> None:
     """Write ``rows`` as two aligned columns to stdout (``width``: of the first column)."""
     width = width or max((len(key) for key, _ in rows), default=0) + 2
     for key, value in rows:
-        ctx.out(f"{key:<{width}}{value}".rstrip())
+        ctx.show(f"{key:<{width}}{value}".rstrip())
 
 
 def shown_name(image: Image) -> str:
@@ -121,7 +135,7 @@ def print_model(ctx: Context, model: Model) -> None:
 def _print_io(ctx: Context, title: str, inputs: list[str], output_title: str, output: str) -> None:
     print_table(ctx, [(title, "" if inputs else "none")], width=_WIDTH)
     for line in inputs:
-        ctx.out(f"  {line}")
+        ctx.show(f"  {line}")
     print_table(ctx, [(output_title, output)], width=_WIDTH)
 
 

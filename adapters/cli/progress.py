@@ -30,10 +30,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from domain.progress import ProgressEvent, ProgressKind
+from domain.safe_text import escape_controls
 
 if TYPE_CHECKING:
     from adapters.cli.context import Context
@@ -147,7 +148,7 @@ def warnings_shown(ctx: Context) -> Iterator[None]:
     on stderr, or go to the display of the operation under way."""
 
     def note(event: ProgressEvent) -> None:
-        _write(ctx.stderr, event.message + "\n")
+        _write(ctx.stderr, escaped(event).message + "\n")
 
     with _warnings_to(note):
         yield
@@ -165,6 +166,7 @@ class PlainProgress:
         self._lock = threading.Lock()
 
     def __call__(self, event: ProgressEvent) -> None:
+        event = escaped(event)
         with self._lock:
             if event.kind not in (ProgressKind.OUTPUT, ProgressKind.NOTE):
                 return  # the log lines already say it
@@ -227,6 +229,7 @@ class CompactProgress:
         return self._ran > 0 or not self._only_rebuilds
 
     def __call__(self, event: ProgressEvent) -> None:
+        event = escaped(event)
         with self._lock:
             kind = event.kind
             if kind is ProgressKind.STEP:
@@ -401,6 +404,20 @@ class TerminalProgress:
             bar = "=" * filled + (">" if filled < _BAR else "") + " " * (_BAR - filled - 1)
             text += f" [{bar[:_BAR]}] {_size(item.current)}/{_size(item.total)}"
         return text
+
+
+def escaped(event: ProgressEvent) -> ProgressEvent:
+    """``event`` with the terminal controls in its text escaped.
+
+    Its text comes from outside (the engine relays a build's output, a registry's layer ids,
+    a model's logs): the displays take every event through here, so none can clear the screen
+    or retitle the terminal. Only the displays' own redrawing writes escape sequences.
+    """
+    message = escape_controls(event.message)
+    item = escape_controls(event.item) if event.item is not None else None
+    if message == event.message and item == event.item:
+        return event
+    return replace(event, message=message, item=item)
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -36,6 +36,7 @@ from adapters.docker.containers import (
 )
 from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
+from adapters.docker.owner import owner_labels
 from application.ports.container_runner import AttachedContainer, ContainerSpec, Stdio
 from domain.reference import ParsedRef
 
@@ -174,6 +175,7 @@ def attach(engine: DockerEngine, spec: ContainerSpec, stdio: Stdio) -> DockerAtt
                 ports=list(spec.ports),
                 working_dir=spec.workdir,
                 name=name,
+                labels=owner_labels(),
                 stdin_open=with_stdin,
                 tty=stdio.tty,
                 host_config=host_config(api, spec, engine.publication().bind),

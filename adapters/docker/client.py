@@ -50,6 +50,7 @@ from adapters.docker.endpoint import (
 )
 from adapters.docker.errors import BACKEND, engine_errors
 from domain.errors import AuthenticationError
+from domain.safe_text import redact
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "DockerEngine"]
 
@@ -243,7 +244,9 @@ class DockerEngine:
         self.close()
 
     def __repr__(self) -> str:
-        return f"DockerEngine(host={self._host!r}, context={self._endpoint.context!r})"
+        # The address may carry a password (tcp://user:PASS@host); a repr ends up in logs.
+        host = redact(self._host)
+        return f"DockerEngine(host={host!r}, context={self._endpoint.context!r})"
 
 
 def _tls_config(tls: EngineTLS | None) -> docker.tls.TLSConfig | bool:

@@ -7,6 +7,10 @@ it can be removed by that name even when its id never came back. A started conta
 :meth:`DockerContainerRunner.run` stops it (SIGTERM, then SIGKILL after the grace period) and
 removes it with its anonymous volumes, whatever exception is on its way out.
 
+Every container carries labels naming its owner process (``owner.py``), and the runner's first
+``start``/``attach`` removes the containers whose owner on this host is gone: a cogmodel killed
+outright (SIGKILL) leaves its container only until the next run.
+
 Containers run with Docker's init (``--init``) as PID 1 unless the spec says the image has its
 own (``ContainerSpec.init``): a shell or server that installs no SIGTERM handler then stops at
 once instead of after the whole grace period. Ports are published where this process can
@@ -42,6 +46,7 @@ from adapters.docker.client import DockerEngine
 from adapters.docker.errors import engine_errors
 from adapters.docker.host_config import host_config
 from adapters.docker.names import daemon_name
+from adapters.docker.owner import owner_labels, sweep_orphans
 from adapters.docker.readiness import wait_for_http
 from application.ports.container_runner import (
     AttachedContainer,
@@ -73,6 +78,7 @@ class DockerContainerRunner:
 
     def __init__(self, *, engine: DockerEngine | None = None) -> None:
         self._engine = engine if engine is not None else DockerEngine()
+        self._swept = False
 
     @property
     def published_host(self) -> str:
@@ -86,6 +92,7 @@ class DockerContainerRunner:
 
     def start(self, spec: ContainerSpec) -> DockerRunningContainer:
         """See :meth:`application.ports.container_runner.ContainerRunner.start`."""
+        self._sweep_once()
         api = self._engine.api
         name = f"cogmodel-{uuid.uuid4().hex[:16]}"
         image = daemon_name(spec.image) if isinstance(spec.image, ParsedRef) else str(spec.image)
@@ -98,6 +105,7 @@ class DockerContainerRunner:
                     ports=list(spec.ports),
                     working_dir=spec.workdir,
                     name=name,
+                    labels=owner_labels(),
                     detach=True,
                     host_config=host_config(api, spec, self._engine.publication().bind),
                 )
@@ -114,6 +122,7 @@ class DockerContainerRunner:
         (``attached.py``)."""
         from adapters.docker.attached import attach  # noqa: PLC0415 - it builds on this module
 
+        self._sweep_once()
         return attach(self._engine, spec, stdio)
 
     def run(self, spec: ContainerSpec, *, timeout: float | None = None) -> RunResult:
@@ -135,6 +144,12 @@ class DockerContainerRunner:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _sweep_once(self) -> None:
+        """Before the first container: remove those a killed cogmodel left (``owner.py``)."""
+        if not self._swept:
+            self._swept = True
+            sweep_orphans(self._engine)
 
 
 def require_device_requests(api: docker.APIClient, container_id: str) -> None:

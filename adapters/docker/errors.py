@@ -46,6 +46,7 @@ from domain.errors import (
     InvalidInputError,
 )
 from domain.image_source import ImageSource
+from domain.safe_text import redact
 
 BACKEND: Final = "docker"
 _FAILED: Final = "the Docker engine failed"
@@ -80,15 +81,19 @@ def translate(
     """
     if isinstance(exc, CogModelError):
         return exc
+    # docker-py quotes the engine address it was given, which may carry a password
+    # (tcp://user:PASS@host): every message made here is redacted.
     if _is_unreachable(exc):
         return BackendUnavailableError(BACKEND, unreachable_detail(engine, exc))
     if isinstance(exc, docker.errors.APIError):
         return _from_status(exc, subject=subject, location=location)
     if isinstance(exc, _BAD_REQUEST):
         return InvalidInputError(
-            f"invalid request to the Docker engine: {exc}", reason="docker-py rejected the request"
+            f"invalid request to the Docker engine: {redact(str(exc))}",
+            reason="docker-py rejected the request",
         )
-    return BackendError(BACKEND, f"the Docker engine failed: {exc}" if str(exc) else _FAILED)
+    said = redact(str(exc))
+    return BackendError(BACKEND, f"the Docker engine failed: {said}" if said else _FAILED)
 
 
 @contextmanager
@@ -110,19 +115,20 @@ def status_of(exc: BaseException) -> int | None:
 
 
 def explanation(exc: docker.errors.APIError) -> str:
-    """The engine's own explanation of a failed request (for humans; never parsed)."""
+    """The engine's own explanation of a failed request (for humans; never parsed), redacted:
+    the engine repeats what a registry said, which may echo a credential."""
     if exc.explanation:
-        return str(exc.explanation)
+        return redact(str(exc.explanation))
     if exc.response is not None and exc.response.reason:
-        return str(exc.response.reason)
-    return str(exc)
+        return redact(str(exc.response.reason))
+    return redact(str(exc))
 
 
 def unreachable_detail(engine: str, exc: BaseException) -> str:
     """A one-line account of why the engine at ``engine`` cannot be used, and what to check."""
     return (
-        f"cannot reach the Docker Engine at {engine} ({_reason(exc)}); check that dockerd is "
-        "running there and that DOCKER_HOST names it"
+        f"cannot reach the Docker Engine at {redact(engine)} ({redact(_reason(exc))}); check "
+        "that dockerd is running there and that DOCKER_HOST names it"
     )
 
 

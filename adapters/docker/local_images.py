@@ -28,12 +28,15 @@ How failures are told apart (never by message text):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import base64
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from typing import Any, Final, Self
 
 import docker
 import docker.errors
+import requests
+import urllib3.exceptions
 
 from adapters.docker.client import DockerEngine
 from adapters.docker.errors import BACKEND, engine_errors, explanation
@@ -70,6 +73,7 @@ from domain.image_source import ImageSource
 from domain.platform import Platform, parse_platform
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef
+from domain.safe_text import redact
 
 _PROBE_TIMEOUT: Final = 10.0
 
@@ -228,6 +232,13 @@ class DockerLocalImages:
                     detail = explanation(exc)
                     raise self._registry_failure(ref, detail, auth, actions, platform) from exc
                 raise
+            except _STALLED as exc:
+                # The engine answered a moment ago (the image was inspected first) and went
+                # quiet in the middle of the registry's part of the work: the registry is the
+                # likely culprit, if the engine still answers otherwise.
+                if self._engine_answers():
+                    raise self._registry_stalled(ref, actions) from exc
+                raise
 
     def _registry_failure(
         self,
@@ -237,7 +248,12 @@ class DockerLocalImages:
         actions: str,
         platform: Platform | None = None,
     ) -> CogModelError:
-        """Classify a text-only registry failure by asking the registry (registry_access.py)."""
+        """Classify a text-only registry failure by asking the registry (registry_access.py).
+
+        ``detail`` is the engine's account of what the registry said, which may echo the
+        credentials the engine sent: it is redacted with them as known secrets.
+        """
+        detail = redact(detail, known=auth_secrets(auth))
         timeout = min(_PROBE_TIMEOUT, self._engine.timeout)
         if platform is not None:
             listed = index_platforms(ref, auth=auth, timeout=timeout)
@@ -262,6 +278,45 @@ class DockerLocalImages:
             # Docker answers a pull of a missing tag with 404; Podman says it in the stream.
             return ImageNotFoundError(str(ref), ImageSource.REMOTE, detail)
         return BackendError(BACKEND, f"{verb} of {ref} failed: {detail}")
+
+    def _engine_answers(self) -> bool:
+        """Whether the engine answers a ping now (on a connection of its own)."""
+        try:
+            with engine_errors(self._engine.host):
+                return bool(self._engine.api.ping())
+        except CogModelError:
+            return False
+
+    def _registry_stalled(self, ref: ParsedRef, actions: str) -> BackendUnavailableError:
+        verb = "push" if "push" in actions else "pull"
+        return BackendUnavailableError(
+            "registry",
+            f"the registry {ref.registry} stopped answering during the {verb} of {ref}: the "
+            f"Docker Engine waited {self._engine.timeout:g}s for it to go on, and itself still "
+            f"answers; check that the registry at {ref.registry} is up and reachable from the "
+            "engine",
+        )
+
+
+# A stream that went quiet for longer than the engine's timeout (docker-py reads the stream
+# itself, so urllib3's error may surface undressed).
+_STALLED: Final = (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)
+
+
+def auth_secrets(auth: Mapping[str, Any]) -> list[str]:
+    """The secret values of an engine auth config (password, tokens, the ``auth`` field and
+    the Basic credential it makes), for :func:`domain.safe_text.redact`."""
+    found = [
+        value
+        for key, value in auth.items()
+        if key.lower() in ("password", "auth", "identitytoken", "registrytoken")
+        and isinstance(value, str)
+    ]
+    username = auth.get("username") or auth.get("Username")
+    password = auth.get("password") or auth.get("Password")
+    if isinstance(username, str) and isinstance(password, str) and password:
+        found.append(base64.b64encode(f"{username}:{password}".encode()).decode())
+    return found
 
 
 def _lists(platforms: tuple[str, ...], wanted: Platform) -> bool:

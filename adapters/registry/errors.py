@@ -16,16 +16,16 @@ Two entry points:
 
 Messages carry the registry's OCI error code and message or, when the body is short plain text
 (``Client sent an HTTP request to an HTTPS server.``), its first line: never an HTML body, never
-a header, and never a credential. The secrets a request sent are cut out of whatever the
-registry says, and so is anything shaped like an ``Authorization`` value, in case the registry
-echoes one.
+a header, and never a credential: whatever the registry says goes through the one redaction
+function, :func:`domain.safe_text.redact`, given as ``known`` the secrets the request sent (the
+``Authorization`` value, the password, a token), so an echo of them is masked however it is
+framed, and so is anything shaped like a credential the request did not send.
 """
 
 from __future__ import annotations
 
 import enum
 import json
-import re
 import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -43,6 +43,7 @@ from domain.errors import (
     ProtocolError,
 )
 from domain.image_source import ImageSource
+from domain.safe_text import redact
 
 BACKEND: Final = "registry"
 _NOT_FOUND: Final = frozenset({"MANIFEST_UNKNOWN", "NAME_UNKNOWN"})
@@ -51,10 +52,6 @@ _RATE_LIMITED: Final = frozenset({"TOOMANYREQUESTS"})
 _SAID_CAP: Final = 200
 # OpenSSL's reason codes for an alert received from the peer (SSL_R_SSLV3_ALERT_*, ...).
 _ALERT_REASONS: Final = ("SSLV3_ALERT_", "TLSV1_ALERT_", "TLSV13_ALERT_")
-_REDACTED: Final = "[redacted]"
-# An Authorization header or a Basic/Bearer credential, wherever a body repeats one.
-_AUTH_HEADER: Final = re.compile(r"(?i)\b(authorization\s*[:=]\s*)(?:(?:basic|bearer)\s+)?\S+")
-_AUTH_VALUE: Final = re.compile(r"(?i)\b(basic|bearer)(\s+)[A-Za-z0-9._~+/=-]{6,}")
 
 
 class Target(enum.Enum):
@@ -82,28 +79,20 @@ def oci_error_codes(body: bytes) -> tuple[list[str], str]:
     return codes, (messages[0][:200] if messages else "")
 
 
-def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without ``secrets`` and without anything shaped like an Authorization value.
-
-    >>> redact("bad header Authorization: Basic dXNlcjpwYXNz here")
-    'bad header Authorization: [redacted] here'
-    """
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + _REDACTED, text)
-    return _AUTH_VALUE.sub(lambda m: m.group(1) + m.group(2) + _REDACTED, text)
-
-
 def registry_said(body: bytes, secrets: Iterable[str | None] = ()) -> tuple[list[str], str]:
     """The OCI error codes of an error body, and what it says for humans ('' if nothing useful).
 
     What it says: the first OCI ``message``; else, for a short plain-text body, its first line;
-    never HTML. Secrets are redacted (:func:`redact`).
+    never HTML. Credentials are redacted (:func:`domain.safe_text.redact`, ``secrets`` as what
+    it knows), and then cut to a bounded length.
+
+    >>> registry_said(b"bad header Authorization: Basic dXNlcjpwYXNz here")
+    ([], 'bad header Authorization: Basic *** here')
     """
     codes, message = oci_error_codes(body)
     if not message and not codes:
         message = _plain_text_line(body)
-    return codes, redact(message, secrets)[:_SAID_CAP]
+    return codes, redact(message, known=[s for s in secrets if s])[:_SAID_CAP]
 
 
 def raise_for_status(

@@ -19,6 +19,8 @@ Each registry gets one :class:`RegistryClient` over one
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.utils
 import logging
 import threading
@@ -300,10 +302,21 @@ def _forget_tracebacks(error: BaseException) -> None:
 
 
 def _secrets_of(authorization: str | None) -> tuple[str, ...]:
-    """An Authorization value and its credential part, never to be repeated in a message."""
+    """An Authorization value, its credential part and, for Basic, the ``user:password`` it
+    encodes and the password: never to be repeated in a message, however a registry echoes
+    them."""
     if not authorization:
         return ()
-    return (authorization, authorization.partition(" ")[2])
+    scheme, _, credential = authorization.partition(" ")
+    secrets = [authorization, credential]
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        if ":" in decoded:
+            secrets += [decoded, decoded.partition(":")[2]]
+    return tuple(secrets)
 
 
 def _parse_retry_after(header: str) -> float | None:

@@ -24,7 +24,7 @@ from adapters.docker import (
 from application.ports.container_runner import ContainerSpec
 from application.ports.image_builder import BuildRequest
 from domain.digest import ImageId
-from domain.errors import BackendUnavailableError
+from domain.errors import BackendUnavailableError, CogModelError
 from domain.reference import parse_ref
 from tests.infra import unavailable
 
@@ -82,3 +82,23 @@ def test_a_buildkit_build_reports_the_engine_unavailable_not_a_build_error(
     with pytest.raises(BackendUnavailableError) as info:
         builder.build(BuildRequest(context_dir=tmp_path, dockerfile="FROM scratch\n"))
     assert dead_engine.host in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "host", ["tcp://alice:{pw}@127.0.0.1:{port}", "tcp://{pw}@127.0.0.1:{port}"]
+)
+def test_a_password_in_the_engine_address_never_reaches_an_error(host: str) -> None:
+    """Library users get the redaction too, not only the command line (issue 15)."""
+    password = "hunter2-pa55"
+    address = host.format(pw=password, port=closed_tcp_port())
+    local = DockerLocalImages(engine=DockerEngine(host=address))
+    with pytest.raises(CogModelError) as info:
+        local.inspect(REF)
+    assert password not in str(info.value)
+    assert "127.0.0.1" in str(info.value)
+
+
+def test_an_engines_repr_masks_the_password_of_its_address() -> None:
+    engine = DockerEngine(host="tcp://alice:hunter2-pa55@127.0.0.1:1")
+    assert "hunter2-pa55" not in repr(engine)
+    assert "alice:***@127.0.0.1:1" in repr(engine)

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import re
 from collections.abc import Generator
 
 from adapters.cli.context import Context
 from adapters.cli.main import report, worst
-from adapters.cli.output import model_document, print_json, print_model
+from adapters.cli.output import json_text, model_document, print_json, print_model
 from adapters.cli.progress import progress_sink
 from application.resolver import Preference
 from domain.errors import (
@@ -65,7 +64,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         if args.json:
             print_json(ctx, model_document(model))
         else:
-            ctx.out(f"Pulled {model.image.display_name}")
+            ctx.show(f"Pulled {model.image.display_name}")
             ctx.out(f"Image ID: {model.image.image_id}")
         return 0
     if len(args.refs) > 1 or args.refs[0] == _STDIN:
@@ -124,7 +123,7 @@ def _inspect_batch(ctx: Context, args: argparse.Namespace, platform: Platform | 
         for text, result in zip(texts, results, strict=True):
             if isinstance(result, Model):
                 if args.json:
-                    ctx.out(json.dumps(model_document(result), ensure_ascii=False))
+                    ctx.out(json_text(model_document(result)))
                 else:
                     if printed:
                         ctx.out()

@@ -39,6 +39,7 @@ from application.prediction import Prediction, PredictionOptions, Reporter
 from domain.errors import CogModelError, ContainerError, InputValidationError, InvalidInputError
 from domain.model import Model
 from domain.prediction import Mode, check_inputs, parse_input_flags, read_input_schema
+from domain.safe_text import shown
 from domain.source import Source
 
 _DEFAULT_OUTPUT = "output"
@@ -71,7 +72,9 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         setup_timeout=args.setup_timeout,
         log_level="debug" if args.debug else "warning",  # Cog's runtime chatter: --debug only
     )
-    reporter = Reporter(note=ctx.note, warn=lambda text: ctx.note(f"warning: {text}"), log=ctx.note)
+    reporter = Reporter(
+        note=ctx.note, warn=lambda text: ctx.note(f"warning: {shown(text)}"), log=ctx.note
+    )
     prediction = predictor.run(model, prepared, options, reporter=reporter)
     as_json = args.json is not None or args.json_response
     return _show(ctx, prediction, destination, written_to=args.output, as_json=as_json)
