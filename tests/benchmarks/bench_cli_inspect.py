@@ -13,14 +13,19 @@ registry API. Then, interleaved, so that load from elsewhere on the machine hits
    ``skopeo inspect --config --tls-verify=false docker://REF`` (Debian's skopeo; both read one
    manifest and one config blob), ``--runs`` times each: medians, minimum, 90th percentile, and
    the ratio of medians (goal <= 3, stretch <= 2), with floors to read it by: ``python -c
-   pass``, ``import requests`` (the registry adapter's HTTP library) and ``import
-   dependency_injector.containers`` (the composition root's). Both tools must say the same
-   (labels, platform, image id, manifest digest) and both must fail on a missing tag and an
-   unreachable registry.
+   pass`` (the interpreter), ``import ssl, http.client`` (what the registry adapter's HTTP
+   needs), ``ssl.create_default_context()`` (loading the system CA store, which the first
+   HTTPS attempt pays), and, for what left the path in decision 0045, ``import requests`` and
+   ``import dependency_injector.containers``. Both tools must say the same (labels, platform,
+   image id, manifest digest) and both must fail on a missing tag and an unreachable registry.
 2. **Many images**: ``--tags`` distinct tags (distinct images) inspected by ONE
    ``cogmodel inspect --remote --json REF…`` process vs ``--tags`` sequential skopeo processes,
    ``--batches`` times each: medians and the speed-up (goal >= 5).
-3. ``python -X importtime`` of the one-image command: its largest top-level imports.
+3. **Phases** of one ``inspect --remote --json`` in a fresh interpreter, ``--runs`` times
+   (medians, ms): the interpreter's start (``python -c pass``), imports (CLI, command, registry
+   adapter), composition, the first request (TLS context, the HTTPS attempt, the fall back to
+   HTTP, the manifest), the config blob, the output.
+4. ``python -X importtime`` of the one-image command: its largest top-level imports.
 
 ``--before DIR`` adds another cogmodel to compare with, e.g. an export of an older commit
 (``git archive COMMIT | tar -x -C DIR``), run as ``python -c 'from adapters.cli.main import
@@ -198,8 +203,15 @@ def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> 
             old_argv, env | old_extra
         )
     cases["skopeo inspect --config"] = lambda: run(skopeo(ref, "--config"), env)
-    # Floors, to read the ratio by: the interpreter, and the libraries the path keeps.
-    for code in ("pass", "import requests", "import dependency_injector.containers"):
+    # Floors, to read the ratio by: the interpreter, what the path keeps (HTTP, the CA store),
+    # and the libraries decision 0045 took off it.
+    for code in (
+        "pass",
+        "import ssl, http.client",
+        "import ssl; ssl.create_default_context()",
+        "import requests",
+        "import dependency_injector.containers",
+    ):
         cases[f"python -c '{code}'"] = lambda code=code: run([PYTHON, "-c", code], env)
     times = interleaved(cases, runs)
     print(f"== one image, whole process, {runs} interleaved runs each")
@@ -263,6 +275,74 @@ def many_images(
         )
 
 
+PHASES = """
+import sys, time
+start = time.perf_counter()
+marks = []
+def mark(what):
+    marks.append((what, time.perf_counter()))
+import adapters.cli.main
+mark("import the CLI")
+import adapters.cli.commands.inspect
+mark("import the inspect command")
+import adapters.registry.remote_images
+mark("import the registry adapter")
+from adapters.composition import configuration, registry_resolver
+from application.resolver import Preference
+from domain.reference import parse_ref
+resolver = registry_resolver(configuration({}))
+mark("composition")
+import adapters.registry.transport as transport
+import adapters.registry.trust as trust
+real_get, real_tls = transport.RegistryClient.get, trust.tls_context
+def timed_tls(sources):
+    mark("first request: before the TLS context")
+    context = real_tls(sources)
+    mark("first request: the TLS context (CA store)")
+    return context
+def timed_get(self, path, **kwargs):
+    answer = real_get(self, path, **kwargs)
+    mark("config blob" if "/blobs/" in path else "first request: HTTPS attempt, HTTP, manifest")
+    return answer
+transport.RegistryClient.get, trust.tls_context = timed_get, timed_tls
+model = resolver.inspect(parse_ref(sys.argv[1]), prefer=Preference.REMOTE_ONLY)
+mark("model from the labels")
+from adapters.cli.output import model_document
+import json
+json.dumps(model_document(model), indent=2, ensure_ascii=False)
+mark("output")
+previous = start
+for what, when in marks:
+    print(f"{what}\t{(when - previous) * 1000:.3f}")
+    previous = when
+"""
+
+
+def phases(ref: str, env: dict[str, str], runs: int) -> None:
+    """Where one inspect's milliseconds go, in a fresh interpreter each run."""
+    found: dict[str, list[float]] = {"interpreter start (python -c pass)": []}
+    for _ in range(runs):
+        found["interpreter start (python -c pass)"].append(run([PYTHON, "-c", "pass"], env))
+        out = subprocess.run(
+            [PYTHON, "-c", PHASES, ref],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env | {"PYTHONPATH": str(ROOT)},
+            cwd=env["DOCKER_CONFIG"],
+        ).stdout
+        for line in out.splitlines():
+            what, _, ms = line.partition("\t")
+            found.setdefault(what, []).append(float(ms))
+    print(f"== phases of one inspect --remote --json, {runs} runs, medians")
+    total = 0.0
+    for what, values in found.items():
+        median = statistics.median(values)
+        total += median
+        print(f"  {what:<52}{median:>9.1f} ms")
+    print(f"  {'sum of medians':<52}{total:>9.1f} ms")
+
+
 def import_profile(ref: str, env: dict[str, str]) -> None:
     trace = subprocess.run(
         [PYTHON, "-X", "importtime", COGMODEL, "inspect", "--remote", "--json", ref],
@@ -305,6 +385,7 @@ def main() -> None:
             check_same_answers(ref, f"{registry.host}/bench/thumbnail:missing", env)
             one_image(ref, env, args.runs, before)
             many_images(registry, labels, env, tags=args.tags, batches=args.batches, before=before)
+            phases(ref, env, args.runs)
             import_profile(ref, env)
             print(f"load average at end: {os.getloadavg()[0]:.2f}")
     finally:
