@@ -256,9 +256,14 @@ def many_images(
     }
     if before is not None:
         old_argv, old_extra = ours(["inspect", "--remote", "--json"], before)
-        cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
-            sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
-        )
+        if _batch_form(before):
+            cases[f"cogmodel ({before.name}), {tags} tags in one process"] = lambda: (
+                run([*old_argv, *refs], env | old_extra) / 1000
+            )
+        else:  # older than the batch form (decision 0031): one process per tag
+            cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
+                sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
+            )
     times = interleaved(cases, batches)
     print(f"== {tags} distinct tags, {batches} interleaved batches each")
     print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
@@ -270,9 +275,16 @@ def many_images(
     )
     if before is not None:
         print(
-            f"  speed-up over {before.name}'s one process per tag: "
+            f"  speed-up, skopeo processes / {names[2]}: "
+            f"{medians[names[1]] / medians[names[2]]:.1f}x; this tree over it: "
             f"{medians[names[2]] / medians[names[0]]:.1f}x"
         )
+
+
+def _batch_form(tree: Path) -> bool:
+    """Whether the cogmodel in ``tree`` inspects several references in one call (0031)."""
+    command = tree / "adapters" / "cli" / "commands" / "inspect.py"
+    return command.exists() and "inspect_many" in command.read_text()
 
 
 PHASES = """
