@@ -21,6 +21,7 @@ registry API. Then, interleaved, so that load from elsewhere on the machine hits
 2. **Many images**: ``--tags`` distinct tags (distinct images) inspected by ONE
    ``cogmodel inspect --remote --json REF…`` process vs ``--tags`` sequential skopeo processes,
    ``--batches`` times each: medians and the speed-up (goal >= 5).
+   Then one more run of each with its CPU time: its own processes' and the registry's.
 3. **Phases** of one ``inspect --remote --json`` in a fresh interpreter, ``--runs`` times
    (medians, ms): the interpreter's start (``python -c pass``), imports (CLI, command, registry
    adapter), composition, the first request (TLS context, the HTTPS attempt, the fall back to
@@ -40,6 +41,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -273,11 +275,35 @@ def many_images(
         f"  speed-up, skopeo processes / one cogmodel process: "
         f"{medians[names[1]] / medians[names[0]]:.1f}x (goal >= 5)"
     )
+    cpu_accounts(registry, {names[0]: one_process, names[1]: skopeo_each})
     if before is not None:
         print(
             f"  speed-up, skopeo processes / {names[2]}: "
             f"{medians[names[1]] / medians[names[2]]:.1f}x; this tree over it: "
             f"{medians[names[2]] / medians[names[0]]:.1f}x"
+        )
+
+
+def cpu_accounts(registry: DistributionRegistry, cases: Mapping[str, Callable[[], float]]) -> None:
+    """CPU seconds each case costs its own processes and the registry (one more run of each):
+    on a machine whose cores are busy, wall time follows the sum of the two."""
+
+    def children() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    def registry_cpu() -> float:
+        process = registry._process  # the server's CPU time is the question
+        assert process is not None
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    for name, action in cases.items():
+        client, server = children(), registry_cpu()
+        wall = action()
+        print(
+            f"  cpu of one more run, {name}: its processes {children() - client:.2f} s, "
+            f"the registry {registry_cpu() - server:.2f} s (wall {wall:.2f} s)"
         )
 
 
