@@ -2,7 +2,9 @@
 
 The composition root (``adapters.container``) is imported only when a command first asks for a
 backend, so commands that need none (``ref``, ``--help``) never import dependency_injector,
-pydantic, docker-py or oras. Tests hand in a ready container (``backend: memory``) instead.
+pydantic, docker-py or oras; a look-up in registries only (``inspect --remote``) asks
+``adapters.composition`` for its one adapter and never imports dependency_injector either.
+Tests hand in a ready container (``backend: memory``) instead.
 """
 
 from __future__ import annotations
@@ -151,25 +153,29 @@ class Context:
         """
         self._overrides.update({k: v for k, v in overrides.items() if v is not None})
 
+    def _configuration(self) -> dict[str, Any]:
+        """The composition root's configuration for this run (flags, environment)."""
+        config: dict[str, Any] = {
+            "replicate_host": self.replicate_host,
+            "progress": self.progress_relay,
+            **self._overrides,
+        }
+        # The docker CLI's order: DOCKER_HOST, then DOCKER_CONTEXT (then the Docker
+        # config's currentContext, which the engine adapter reads itself).
+        host, context = self.env.get("DOCKER_HOST"), self.env.get("DOCKER_CONTEXT")
+        if host:
+            config["docker"] = {"host": host}
+        elif context:
+            config["docker"] = {"context": context}
+        return config
+
     @property
     def container(self) -> Container:
         """The composition root, built on first use."""
         if self._container is None:
             from adapters.container import create_container
 
-            config: dict[str, Any] = {
-                "replicate_host": self.replicate_host,
-                "progress": self.progress_relay,
-                **self._overrides,
-            }
-            # The docker CLI's order: DOCKER_HOST, then DOCKER_CONTEXT (then the Docker
-            # config's currentContext, which the engine adapter reads itself).
-            host, context = self.env.get("DOCKER_HOST"), self.env.get("DOCKER_CONTEXT")
-            if host:
-                config["docker"] = {"host": host}
-            elif context:
-                config["docker"] = {"context": context}
-            self._container = create_container(config)
+            self._container = create_container(self._configuration())
         assert self._container is not None
         return self._container
 
@@ -177,6 +183,22 @@ class Context:
         """The Resolver, wired by the container (its adapters are made on first use)."""
         resolver: Resolver = self.container.resolver()
         return resolver
+
+    def registry_resolver(self) -> Resolver:
+        """A Resolver for look-ups in registries only (``inspect --remote``).
+
+        With no container handed in, it is made by ``adapters.composition.registry_resolver``
+        from the same configuration and the same adapter function the container uses, without
+        importing the container's library (decision 0045); otherwise the container's.
+        """
+        if self._container is not None:
+            return self.resolver()
+        from adapters.composition import configuration, registry_resolver
+
+        config = configuration(self._configuration())
+        if config["backend"] != "docker":
+            return self.resolver()
+        return registry_resolver(config)
 
     def predictor(self) -> Predictor:
         """The prediction service, wired by the container; Ctrl-C and SIGTERM wait while the

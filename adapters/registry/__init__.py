@@ -1,4 +1,5 @@
-"""OCI registry adapter on oras-py: inspect images without pulling them.
+"""OCI registry adapter: inspect images without pulling them (HTTP through ``http.client``;
+oras-py for the media types and the Basic encoding; decisions 0002, 0045).
 
 :class:`OrasRemoteImages` implements :class:`~application.ports.remote_images.RemoteImages`;
 :class:`RegistryOptions` configures it (timeouts, size caps, insecure-eligible registries, TLS

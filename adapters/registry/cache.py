@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -123,6 +122,8 @@ class DigestCache:
         path = self._path(key)
         if path is None or path.exists():
             return
+        import tempfile  # noqa: PLC0415 - only the disk layer writes; an inspect may not
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")

@@ -25,15 +25,13 @@ framed, and so is anything shaped like a credential the request did not send.
 from __future__ import annotations
 
 import enum
+import http.client
 import json
 import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
-
-import requests
-import urllib3.exceptions
 
 from adapters.failure_words import plain_reason
 from domain.errors import (
@@ -140,9 +138,25 @@ def raise_for_status(
     raise ProtocolError(BACKEND, f"{registry} answered {target.value} request with {said}")
 
 
+class ConnectFailed(Exception):  # noqa: N818 - a marker around the real failure, its cause
+    """No connection was made (refused, DNS, proxy, TLS handshake, connect timeout): nothing
+    was sent. Raised by :mod:`adapters.registry.session` ``from`` the failure itself."""
+
+
+class AnswerBroken(Exception):  # noqa: N818 - a marker around the real failure, its cause
+    """An answer's body was cut short or does not decode. Raised by
+    :mod:`adapters.registry.session` ``from`` the failure itself."""
+
+
+class BadHeader(ValueError):  # noqa: N818 - names what is wrong, as ValueError does
+    """A request header that would split the request; holds the header's name, never its
+    value (which may be a credential)."""
+
+
 @contextmanager
 def transport_errors(registry: str, *, certs_dir: Path | None = None) -> Iterator[None]:
-    """Translate network failures of requests/urllib3 (under oras-py) into domain errors.
+    """Translate network failures of the registry's HTTP (``http.client``, ``ssl``, sockets,
+    :class:`ConnectFailed`, :class:`AnswerBroken`) into domain errors.
 
     ``certs_dir`` is the registry's Docker certificate directory, named in the advice an
     untrusted certificate gets.
@@ -153,46 +167,44 @@ def transport_errors(registry: str, *, certs_dir: Path | None = None) -> Iterato
     """
     try:
         yield
-    except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
+    except ConnectFailed as exc:
+        cause = exc.__cause__
+        if isinstance(cause, TimeoutError):
+            raise BackendUnavailableError(BACKEND, f"{registry} timed out: {_kind(exc)}") from exc
+        if any(isinstance(inner, ssl.SSLError) for inner in _chain(exc)):
+            raise _tls_failure(registry, exc, certs_dir) from exc
+        raise BackendUnavailableError(BACKEND, f"cannot reach {registry}: {_kind(exc)}") from exc
+    except TimeoutError as exc:
         raise BackendUnavailableError(BACKEND, f"{registry} timed out: {_kind(exc)}") from exc
-    except requests.exceptions.SSLError as exc:
-        refused = _certificate_refusal(exc)
-        if refused is not None:
-            raise BackendUnavailableError(
-                BACKEND, _untrusted_detail(registry, refused, certs_dir)
-            ) from exc
-        alert = _server_alert(exc)
-        if alert is not None:
-            where = certs_dir or Path("/etc/docker/certs.d") / registry
-            raise BackendUnavailableError(
-                BACKEND,
-                f"{registry} refused the TLS handshake ({alert}); if it wants a client "
-                f"certificate, put it in {where}/client.cert and its key in client.key",
-            ) from exc
-        raise BackendUnavailableError(
-            BACKEND, f"TLS with {registry} failed: {_tls_reason(exc)}"
-        ) from exc
-    except (
-        requests.exceptions.ChunkedEncodingError,
-        requests.exceptions.ContentDecodingError,
-        urllib3.exceptions.ProtocolError,
-        urllib3.exceptions.DecodeError,
-    ) as exc:
+    except AnswerBroken as exc:
         detail = f"{registry} sent a truncated or undecodable answer: {_kind(exc)}"
         raise ProtocolError(BACKEND, detail) from exc
-    except requests.ConnectionError as exc:
-        raise BackendUnavailableError(BACKEND, f"cannot reach {registry}: {_kind(exc)}") from exc
-    except requests.exceptions.InvalidHeader as exc:
-        # requests quotes the offending value, which may be an Authorization header.
+    except BadHeader as exc:
         raise ProtocolError(BACKEND, f"bad request to {registry}: unusable header value") from exc
-    except (
-        requests.exceptions.InvalidURL,
-        requests.exceptions.InvalidSchema,
-        requests.exceptions.MissingSchema,
-    ) as exc:
+    except http.client.InvalidURL as exc:
         raise ProtocolError(BACKEND, f"bad request to {registry}: {exc}") from exc
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        raise BackendUnavailableError(BACKEND, f"{registry}: {_kind(exc)}") from exc
+    except ssl.SSLError as exc:
+        raise _tls_failure(registry, exc, certs_dir) from exc
+    except (http.client.HTTPException, OSError) as exc:
+        # Sent, but no answer came (reset, closed, a status line that is not HTTP).
+        raise BackendUnavailableError(BACKEND, f"cannot reach {registry}: {_kind(exc)}") from exc
+
+
+def _tls_failure(
+    registry: str, exc: BaseException, certs_dir: Path | None
+) -> BackendUnavailableError:
+    refused = _certificate_refusal(exc)
+    if refused is not None:
+        return BackendUnavailableError(BACKEND, _untrusted_detail(registry, refused, certs_dir))
+    alert = _server_alert(exc)
+    if alert is not None:
+        where = certs_dir or Path("/etc/docker/certs.d") / registry
+        return BackendUnavailableError(
+            BACKEND,
+            f"{registry} refused the TLS handshake ({alert}); if it wants a client "
+            f"certificate, put it in {where}/client.cert and its key in client.key",
+        )
+    return BackendUnavailableError(BACKEND, f"TLS with {registry} failed: {_tls_reason(exc)}")
 
 
 def may_retry_over_http(error: BaseException) -> bool:
@@ -205,7 +217,7 @@ def may_retry_over_http(error: BaseException) -> bool:
     TLS for it would hide the problem (and downgrade an attacked connection).
     """
     cause = error.__cause__
-    if not isinstance(cause, requests.ConnectionError):
+    if not isinstance(cause, ConnectFailed):
         return False
     return _certificate_refusal(cause) is None and _server_alert(cause) is None
 
@@ -241,8 +253,8 @@ def _untrusted_detail(
 
 def _tls_reason(exc: BaseException) -> str:
     for inner in _chain(exc):
-        if isinstance(inner, ssl.SSLError) and inner.reason:
-            return str(inner.reason)
+        if isinstance(inner, ssl.SSLError) and getattr(inner, "reason", None):
+            return str(inner.reason)  # set by OpenSSL, absent on a bare SSLError
     return _kind(exc)
 
 

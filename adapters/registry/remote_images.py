@@ -1,5 +1,6 @@
-"""``OrasRemoteImages``: the :class:`~application.ports.remote_images.RemoteImages` port on
-oras-py, against any OCI Distribution registry.
+"""``OrasRemoteImages``: the :class:`~application.ports.remote_images.RemoteImages` port against
+any OCI Distribution registry (the name is decision 0002's; HTTP is ``http.client``'s since
+decision 0045).
 
 An inspect reads the manifest the reference names (all four manifest media types accepted), for
 an index follows the entry :func:`domain.index.choose_platform` picks (nested indexes are

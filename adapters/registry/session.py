@@ -1,45 +1,65 @@
-"""oras-py's session for one registry, made bounded: timeouts, a deadline, capped bodies.
+"""HTTP to one registry, bounded: keep-alive connections, timeouts, a deadline, capped bodies.
 
-The ``requests.Session`` is the one ``oras.provider.Registry`` would build — with oras' cookie
-policy, which refuses every cookie — made here directly, so an inspect does not import
-``oras.provider`` and, with it, jsonschema and the rest of oras (decision 0032).
-:class:`BoundedSession` adds what oras-py lacks, around that session rather than inside it:
+The registry adapter speaks HTTP/1.1 through the standard library's ``http.client``, with
+what a registry client needs and nothing more (decision 0045: requests and urllib3 cost an
+inspect more than the whole of skopeo, and oras-py's HTTP layer is requests):
 
-- a mounted adapter with no urllib3 retries and a default (connect, read) timeout, so even an
-  oras code path that forgets a timeout is bounded; every request of ours carries timeouts
-  capped by the :class:`Deadline` of the whole inspect;
-- bodies read in small ``read1`` calls that count bytes (after decompression) against a cap,
-  checked first against ``Content-Length``, and check the deadline between reads, so a huge,
-  endless or trickling body cannot hold a caller;
-- ``trust_env`` off: proxies (``HTTP(S)_PROXY``/``NO_PROXY``) are read once per origin instead
-  of on every request, and ``~/.netrc`` cannot replace our ``Authorization`` header;
-- TLS checked against the registry's own trust (:mod:`adapters.registry.trust`: the system
+- **one pool of keep-alive connections per origin** (``scheme, host, port``), at most
+  ``max_connections`` kept idle each; an idle connection the server has closed is dropped
+  before reuse, and a GET or HEAD that meets a kept-alive connection closed under it is sent
+  once more on a new one (the request never reached the server);
+- **timeouts**: connect (TCP and the TLS handshake) and read, each capped by the
+  :class:`Deadline` of the whole inspect; no retries here (the transport decides those);
+- **bodies** read in small ``read1`` calls that count bytes (after gzip/deflate decoding,
+  done here and bounded per read, so a small compressed body cannot inflate past the cap),
+  checked first against ``Content-Length``, with the deadline checked between reads;
+- **TLS** checked against the registry's own trust (:mod:`adapters.registry.trust`: the system
   store plus the CA bundles configured and Docker's ``certs.d`` directory for that registry,
-  with its client certificate for mutual TLS), in one :class:`ssl.SSLContext` per registry.
+  with its client certificate for mutual TLS), one :class:`ssl.SSLContext` per registry, also
+  inside a proxy tunnel;
+- **proxies** from ``HTTP(S)_PROXY``/``NO_PROXY`` as ``urllib.request`` reads them, once per
+  origin (``urllib.request`` is imported only when such a variable is set);
+- **no cookies** are ever kept or sent (as oras-py's session refuses them: some registries
+  take a cookie for a browser's and start CSRF checks), and ``~/.netrc`` is never read, so
+  nothing replaces our ``Authorization`` header.
+
+Failures are raised as the standard library raises them, except two kinds marked for
+:func:`adapters.registry.errors.transport_errors`, which translates them all:
+:class:`~adapters.registry.errors.ConnectFailed` (no connection was made: nothing was sent)
+and :class:`~adapters.registry.errors.AnswerBroken` (a body cut short or undecodable).
 """
 
 from __future__ import annotations
 
+import http.client
+import os
+import select
 import ssl
+import threading
 import time
+import zlib
 from collections.abc import Mapping
-from http.cookiejar import DefaultCookiePolicy
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Final
+from urllib.parse import urlencode, urlsplit
 
-import requests
-import requests.adapters
-import requests.utils
-
-from adapters.registry.errors import BACKEND, transport_errors
+from adapters.registry.errors import (
+    BACKEND,
+    AnswerBroken,
+    BadHeader,
+    ConnectFailed,
+    transport_errors,
+)
 from adapters.registry.options import RegistryOptions
-from adapters.registry.trust import tls_context, trust_sources
+from adapters.registry.trust import RegistryTrust
 from domain.errors import BackendUnavailableError, ProtocolError
 
 _READ_CHUNK: Final = 64 * 1024
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_STALE: Final = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+_ACCEPT_ENCODING: Final = "gzip, deflate"
 
 Origin = tuple[str, str, int]
+PoolKey = tuple[Origin, str | None]  # where a connection goes, and through which proxy
 
 
 def origin_of(url: str) -> Origin:
@@ -71,73 +91,194 @@ class Deadline:
         return left
 
 
-class _BoundedAdapter(requests.adapters.HTTPAdapter):
-    """No urllib3 retries, a timeout for any request (oras' own included) that has none, and
-    TLS verified by one :class:`ssl.SSLContext` (requests' own CA file is never loaded)."""
+class Response:
+    """An answer whose headers have arrived; its body is read by :meth:`BoundedSession.read`.
+
+    ``headers`` looks names up case-insensitively. :meth:`close` gives the connection back to
+    its pool when the body was read to its end, and closes it otherwise.
+    """
 
     def __init__(
-        self, *, timeout: tuple[float, float], pool_size: int, tls: ssl.SSLContext
+        self, answer: http.client.HTTPResponse, connection: _Connection, pool: _Pool
     ) -> None:
-        self._tls = tls  # before super().__init__, which makes the pool manager
-        super().__init__(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-        self._timeout = timeout
+        self._answer = answer
+        self._connection = connection
+        self._pool = pool
+        self.status_code = answer.status
+        self.headers = answer.headers
+        encoding = (answer.getheader("Content-Encoding") or "").strip().lower()
+        self._decoder = _decoder(encoding)
+        self._done = False
 
-    def init_poolmanager(self, *args: Any, **pool_kwargs: Any) -> None:
-        pool_kwargs["ssl_context"] = self._tls
-        super().init_poolmanager(*args, **pool_kwargs)
+    def read_chunk(self, size: int) -> bytes:
+        """The next piece of the (decoded) body, at most ``size`` bytes; ``b""`` at its end.
 
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        proxy_kwargs.setdefault("ssl_context", self._tls)  # the registry's TLS, inside a tunnel
-        return super().proxy_manager_for(proxy, **proxy_kwargs)
+        Raises:
+            AnswerBroken: the body was cut short or does not decode.
+            TimeoutError: the read timeout passed.
+        """
+        try:
+            return self._read_chunk(size)
+        except (http.client.HTTPException, zlib.error, ConnectionError) as exc:
+            raise AnswerBroken(type(exc).__name__) from exc
 
-    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-        # requests would add its own CA file (certifi) to every connection; ours has the CAs.
-        conn.cert_reqs = "CERT_REQUIRED"
-        conn.ca_certs = None
-        conn.ca_cert_dir = None
+    def _read_chunk(self, size: int) -> bytes:
+        decoder = self._decoder
+        while True:
+            if decoder is not None and decoder.unconsumed_tail:
+                piece = decoder.decompress(decoder.unconsumed_tail, size)
+                if piece:
+                    return piece
+                continue
+            raw = self._answer.read1(size)
+            if not raw:
+                self._done = True
+                if decoder is not None:
+                    if not decoder.eof:
+                        raise zlib.error("compressed body ends early")
+                    return b""
+                return b""
+            if decoder is None:
+                return raw
+            piece = decoder.decompress(raw, size)
+            if piece:
+                return piece
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self._timeout
-        return super().send(request, **kwargs)
+    def close(self) -> None:
+        """Release the connection: back to the pool if reusable, else closed."""
+        answer = self._answer
+        reusable = (self._done or answer.isclosed()) and not answer.will_close
+        answer.close()
+        if reusable:
+            self._pool.give_back(self._connection)
+        else:
+            self._connection.close()
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS)
+    return None  # identity (we ask for nothing else)
+
+
+class _Connection:
+    """One HTTP connection to an origin, maybe through a proxy; made on first use."""
+
+    def __init__(self, key: PoolKey, *, tls: ssl.SSLContext | None, connect_timeout: float) -> None:
+        self.key = key
+        (scheme, host, port), proxy = key
+        self.absolute_form = False  # a plain-HTTP request through a proxy names the whole URL
+        if proxy is not None:
+            proxy_parts = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+            proxy_host = proxy_parts.hostname or ""
+            proxy_port = proxy_parts.port or 80
+        if scheme == "https":
+            assert tls is not None
+            if proxy is not None:
+                self.http: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    proxy_host, proxy_port, timeout=connect_timeout, context=tls
+                )
+                self.http.set_tunnel(host, port)
+            else:
+                self.http = http.client.HTTPSConnection(
+                    host, port, timeout=connect_timeout, context=tls
+                )
+        elif proxy is not None:
+            self.http = http.client.HTTPConnection(proxy_host, proxy_port, timeout=connect_timeout)
+            self.absolute_form = True
+        else:
+            self.http = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+        self.used = False
+
+    def connect(self, connect_timeout: float, read_timeout: float) -> None:
+        """Connect if not connected (TCP, proxy tunnel, TLS), then set the read timeout.
+
+        Raises:
+            ConnectFailed: no connection (refused, DNS, TLS handshake, connect timeout).
+        """
+        if self.http.sock is None:
+            self.http.timeout = connect_timeout
+            try:
+                self.http.connect()
+            except (OSError, http.client.HTTPException) as exc:
+                self.http.close()
+                raise ConnectFailed(type(exc).__name__) from exc
+        sock = self.http.sock
+        assert sock is not None
+        sock.settimeout(read_timeout)
+
+    def dropped(self) -> bool:
+        """Whether the server closed this idle connection (or sent something unasked)."""
+        sock = self.http.sock
+        if sock is None:
+            return True
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class _Pool:
+    """Idle keep-alive connections by origin (thread-safe)."""
+
+    def __init__(self, keep: int) -> None:
+        self._keep = keep
+        self._idle: dict[PoolKey, list[_Connection]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: PoolKey) -> _Connection | None:
+        with self._lock:
+            idle = self._idle.get(key)
+            while idle:
+                connection = idle.pop()
+                if not connection.dropped():
+                    return connection
+                connection.close()
+        return None
+
+    def give_back(self, connection: _Connection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(connection.key, [])
+            if len(idle) < self._keep:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            connections = [c for idle in self._idle.values() for c in idle]
+            self._idle.clear()
+        for connection in connections:
+            connection.close()
 
 
 class BoundedSession:
-    """One registry's oras-py session with bounds (thread-safe; connects only when used)."""
+    """HTTP to one registry with bounds (thread-safe; connects only when used)."""
 
-    def __init__(
-        self, registry: str, *, api_host: str, scheme: str, options: RegistryOptions
-    ) -> None:
-        """Build the session (as oras' ``Registry`` would); nothing is connected here.
-
-        Raises:
-            InvalidInputError: the registry's trust material is unusable
-                (:mod:`adapters.registry.trust`).
-        """
+    def __init__(self, registry: str, *, trust: RegistryTrust, options: RegistryOptions) -> None:
+        """Nothing is read or connected here; ``trust`` gives the TLS context when an HTTPS
+        connection is first made."""
         self.registry = registry
         self._options = options
-        self.trust = trust_sources(
-            registry, ca_bundle=options.ca_bundle, certs_dir=options.certs_dir
-        )
-        session = requests.Session()
-        # oras.provider.Registry's policy: some registries take a cookie for a browser's and
-        # start CSRF checks (Harbor), so none is kept.
-        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-        adapter = _BoundedAdapter(
-            timeout=(options.connect_timeout, options.read_timeout),
-            pool_size=options.max_connections,
-            tls=tls_context(self.trust),
-        )
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.trust_env = False  # see the module docstring
-        session.headers["User-Agent"] = options.user_agent
-        self.session = session
-        self._proxy_cache: dict[Origin, dict[str, str]] = {}
+        self.trust = trust
+        self._pool = _Pool(options.max_connections)
+        self._headers = {
+            "User-Agent": options.user_agent,
+            "Accept-Encoding": _ACCEPT_ENCODING,
+            "Accept": "*/*",
+            "Connection": "keep-alive",
+        }
+        self._proxy_cache: dict[Origin, str | None] = {}
 
     def close(self) -> None:
         """Close the keep-alive connections."""
-        self.session.close()
+        self._pool.close()
 
     def send(
         self,
@@ -148,31 +289,58 @@ class BoundedSession:
         deadline: Deadline,
         params: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
-    ) -> requests.Response:
+    ) -> Response:
         """Send one request, no redirects followed; the body is left to :meth:`read`.
 
         Raises:
             BackendUnavailableError, ProtocolError: as ``transport_errors`` says.
         """
         left = deadline.remaining()
-        timeout = (min(self._options.connect_timeout, left), min(self._options.read_timeout, left))
-        with transport_errors(self.registry, certs_dir=self.trust.registry_dir):
-            return self.session.request(
-                method,
-                url,
-                headers=dict(headers),
-                params=params,
-                data=data,
-                stream=True,
-                allow_redirects=False,
-                timeout=timeout,
-                verify=True,
-                proxies=self._proxies(url),
-            )
+        connect_timeout = min(self._options.connect_timeout, left)
+        read_timeout = min(self._options.read_timeout, left)
+        with transport_errors(self.registry, certs_dir=self.trust.sources.registry_dir):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise http.client.InvalidURL(f"not an HTTP URL: {url}")
+            origin = origin_of(url)
+            target = parts.path or "/"
+            if parts.query:
+                target += f"?{parts.query}"
+            if params:
+                target += ("&" if parts.query else "?") + urlencode(params)
+            all_headers = {**self._headers, **headers}
+            body: bytes | None = None
+            if data is not None:
+                body = urlencode(data).encode()
+                all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            _check_headers(all_headers)
+            proxy = self._proxy(url, origin)
+            key = (origin, proxy)
+            while True:
+                connection = self._pool.take(key)
+                reused = connection is not None
+                if connection is None:
+                    tls = self.trust.context() if origin[0] == "https" else None
+                    connection = _Connection(key, tls=tls, connect_timeout=connect_timeout)
+                connection.connect(connect_timeout, read_timeout)
+                # Through a proxy, a plain-HTTP request names the whole URL.
+                path = f"{parts.scheme}://{parts.netloc}{target}"
+                if not connection.absolute_form:
+                    path = target
+                try:
+                    connection.http.request(method, path, body=body, headers=all_headers)
+                    answer = connection.http.getresponse()
+                except _STALE:
+                    connection.close()
+                    if reused and method in ("GET", "HEAD"):
+                        continue  # the server had closed the kept-alive connection: resend
+                    raise
+                except BaseException:
+                    connection.close()
+                    raise
+                return Response(answer, connection, self._pool)
 
-    def read(
-        self, response: requests.Response, cap: int, deadline: Deadline, *, strict: bool
-    ) -> bytes:
+    def read(self, response: Response, cap: int, deadline: Deadline, *, strict: bool) -> bytes:
         """The body, at most ``cap`` bytes.
 
         ``strict``: a body over ``cap`` (declared or counted) is an error; otherwise it is cut
@@ -187,14 +355,12 @@ class BoundedSession:
             raise ProtocolError(
                 BACKEND, f"{self.registry}: answer of {declared} bytes exceeds the {cap}-byte limit"
             )
-        raw = response.raw
-        reader = getattr(raw, "read1", None) or raw.read  # read1: whatever has arrived
         chunks: list[bytes] = []
         total = 0
         with transport_errors(self.registry):
             while True:
                 deadline.remaining()
-                chunk = reader(_READ_CHUNK, decode_content=True)
+                chunk = response.read_chunk(_READ_CHUNK)
                 if not chunk:
                     break
                 total += len(chunk)
@@ -207,10 +373,34 @@ class BoundedSession:
                 chunks.append(chunk)
         return b"".join(chunks)
 
-    def _proxies(self, url: str) -> dict[str, str]:
-        origin = origin_of(url)
-        found = self._proxy_cache.get(origin)
-        if found is None:
-            # HTTP(S)_PROXY / NO_PROXY, as requests itself reads them.
-            found = self._proxy_cache[origin] = requests.utils.get_environ_proxies(url)
-        return found
+    def _proxy(self, url: str, origin: Origin) -> str | None:
+        if origin not in self._proxy_cache:
+            self._proxy_cache[origin] = _environ_proxy(url, origin)
+        return self._proxy_cache[origin]
+
+
+def _environ_proxy(url: str, origin: Origin) -> str | None:
+    """The proxy ``HTTP(S)_PROXY``/``ALL_PROXY`` name for ``url``, unless ``NO_PROXY`` exempts
+    it (read as ``urllib.request`` and requests read them)."""
+    if not any(name.lower().endswith("_proxy") for name in os.environ):
+        return None  # the common case, without importing urllib.request
+    import urllib.request  # noqa: PLC0415
+
+    scheme, host, port = origin
+    if urllib.request.proxy_bypass(f"{host}:{port}") or urllib.request.proxy_bypass(host):
+        return None
+    proxies = urllib.request.getproxies_environment()
+    found = proxies.get(scheme) or proxies.get("all")
+    return found or None
+
+
+def _check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse a header value that would split the request (without repeating the value,
+    which may be a credential).
+
+    Raises:
+        BadHeader: a value holds a line break or NUL.
+    """
+    for name, value in headers.items():
+        if any(c in value for c in "\r\n\0") or any(c in name for c in "\r\n\0:"):
+            raise BadHeader(name)

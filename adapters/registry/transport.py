@@ -1,10 +1,10 @@
 """Requests to one registry: authenticated, redirect-safe, rate-limit aware.
 
 Each registry gets one :class:`RegistryClient` over one
-:class:`~adapters.registry.session.BoundedSession` (oras-py's session, bounded):
+:class:`~adapters.registry.session.BoundedSession` (``http.client``, bounded):
 
-- **No blind retries.** oras' ``do_request`` (five retries with sleeps of 3 to 83 s on any
-  error) is never called. The only retry is after 429 (or 503 with ``Retry-After``), at most
+- **No blind retries** (oras-py's ``do_request`` makes five, with sleeps of 3 to 83 s, on any
+  error). The only retry is after 429 (or 503 with ``Retry-After``), at most
   ``max_rate_limit_retries`` times, honouring ``Retry-After`` when it fits ``max_retry_wait``
   and the deadline.
 - **Redirects** are followed by hand: credentials go only to the registry's own origin, never
@@ -28,16 +28,16 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
-
-import requests
 
 from adapters.registry.auth import Authenticator, TokenAnswer
 from adapters.registry.credentials import DockerCredentials
 from adapters.registry.errors import BACKEND, Target, may_retry_over_http, raise_for_status
 from adapters.registry.options import RegistryOptions
-from adapters.registry.session import BoundedSession, Deadline, origin_of
+from adapters.registry.session import BoundedSession, Deadline, Response, origin_of
+from adapters.registry.trust import RegistryTrust
 from domain.errors import BackendUnavailableError, ProtocolError
 from domain.registry_host import registry_port
 
@@ -53,7 +53,7 @@ class Answer:
     """A final (non-redirect) answer with its body read."""
 
     status: int
-    headers: Mapping[str, str]
+    headers: Message  # names looked up case-insensitively
     body: bytes
 
 
@@ -80,6 +80,9 @@ class RegistryClient:
         self._options = options
         self._credentials = credentials
         self._api_host = _API_HOSTS.get(registry, registry)
+        self._trust = RegistryTrust(
+            registry, ca_bundle=options.ca_bundle, certs_dir=options.certs_dir
+        )
         self._use("https")
         self._may_fall_back = http_fallback
         self._contacted = False
@@ -99,9 +102,7 @@ class RegistryClient:
         self._scheme = scheme
         self._base = f"{scheme}://{self._api_host}"
         self._origin = origin_of(self._base)
-        self._http = BoundedSession(
-            self.registry, api_host=self._api_host, scheme=scheme, options=self._options
-        )
+        self._http = BoundedSession(self.registry, trust=self._trust, options=self._options)
         self.auth = Authenticator(self.registry, scheme=scheme, credentials=self._credentials)
 
     def get(
@@ -214,7 +215,7 @@ class RegistryClient:
         scheme: str,
         headers: Mapping[str, str],
         deadline: Deadline,
-    ) -> requests.Response | None:
+    ) -> Response | None:
         """Send; ``None`` when HTTPS failed and the registry is now reached over HTTP."""
         try:
             return self._http.send(method, url, headers=headers, deadline=deadline)
@@ -265,9 +266,7 @@ class RegistryClient:
             raise ProtocolError(BACKEND, f"{self.registry}: refusing a redirect from HTTPS to HTTP")
         return target
 
-    def _retry_after(
-        self, response: requests.Response, attempts: int, deadline: Deadline
-    ) -> float | None:
+    def _retry_after(self, response: Response, attempts: int, deadline: Deadline) -> float | None:
         """Seconds to wait before retrying a rate-limited answer, or ``None``: do not retry."""
         header = response.headers.get("Retry-After")
         status = response.status_code

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +85,12 @@ def tls_context(sources: TrustSources) -> ssl.SSLContext:
     context = ssl.create_default_context()  # system store; SSL_CERT_FILE/SSL_CERT_DIR apply
     if context.cert_store_stats().get("x509_ca", 0) == 0:
         _load_certifi(context)  # additive: CAs of a default directory load lazily, uncounted
+    system_file = ssl.get_default_verify_paths().cafile  # what the system store was read from
     for bundle in (*sources.extra_bundles, *sources.registry_cas):
-        _load_cas(context, bundle)
+        # REQUESTS_CA_BUNDLE often names the system bundle itself: reading it again would add
+        # no CA and double the slowest step of a first request.
+        if not _same_file(bundle, system_file):
+            _load_cas(context, bundle)
     for cert, key in sources.client_pairs:
         try:
             context.load_cert_chain(certfile=cert, keyfile=key)
@@ -97,6 +102,38 @@ def tls_context(sources: TrustSources) -> ssl.SSLContext:
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
     return context
+
+
+class RegistryTrust:
+    """One registry's trust: its sources, found now; its :class:`ssl.SSLContext`, made on the
+    first HTTPS connection and then shared (by its HTTPS and, after a fall back, HTTP
+    sessions: a redirect may lead to HTTPS). Thread-safe.
+
+    Loading the system store is the slowest step of a first request (OpenSSL parses every CA of
+    the bundle), so a registry reached over plain HTTP after a refused HTTPS connection, or one
+    never asked, does not pay it.
+    """
+
+    def __init__(self, registry: str, *, ca_bundle: str | None, certs_dir: Path | None) -> None:
+        """Find the trust sources (:func:`trust_sources`); no file is read yet.
+
+        Raises:
+            InvalidInputError: as :func:`trust_sources`.
+        """
+        self.sources = trust_sources(registry, ca_bundle=ca_bundle, certs_dir=certs_dir)
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def context(self) -> ssl.SSLContext:
+        """The verifying context (:func:`tls_context`), made once.
+
+        Raises:
+            InvalidInputError: as :func:`tls_context`.
+        """
+        with self._lock:
+            if self._context is None:
+                self._context = tls_context(self.sources)
+            return self._context
 
 
 def _docker_certs(directory: Path) -> tuple[tuple[Path, ...], tuple[tuple[Path, Path], ...]]:
@@ -133,6 +170,13 @@ def _docker_certs(directory: Path) -> tuple[tuple[Path, ...], tuple[tuple[Path, 
                 reason="key without its client certificate",
             )
     return tuple(cas), tuple(pairs)
+
+
+def _same_file(path: Path, other: str | None) -> bool:
+    try:
+        return other is not None and os.path.samefile(path, other)
+    except OSError:  # missing or unreadable: loading it will say so
+        return False
 
 
 def _load_cas(context: ssl.SSLContext, bundle: Path) -> None:

@@ -13,14 +13,20 @@ registry API. Then, interleaved, so that load from elsewhere on the machine hits
    ``skopeo inspect --config --tls-verify=false docker://REF`` (Debian's skopeo; both read one
    manifest and one config blob), ``--runs`` times each: medians, minimum, 90th percentile, and
    the ratio of medians (goal <= 3, stretch <= 2), with floors to read it by: ``python -c
-   pass``, ``import requests`` (the registry adapter's HTTP library) and ``import
-   dependency_injector.containers`` (the composition root's). Both tools must say the same
-   (labels, platform, image id, manifest digest) and both must fail on a missing tag and an
-   unreachable registry.
+   pass`` (the interpreter), ``import ssl, http.client`` (what the registry adapter's HTTP
+   needs), ``ssl.create_default_context()`` (loading the system CA store, which the first
+   HTTPS attempt pays), and, for what left the path in decision 0045, ``import requests`` and
+   ``import dependency_injector.containers``. Both tools must say the same (labels, platform,
+   image id, manifest digest) and both must fail on a missing tag and an unreachable registry.
 2. **Many images**: ``--tags`` distinct tags (distinct images) inspected by ONE
    ``cogmodel inspect --remote --json REF…`` process vs ``--tags`` sequential skopeo processes,
    ``--batches`` times each: medians and the speed-up (goal >= 5).
-3. ``python -X importtime`` of the one-image command: its largest top-level imports.
+   Then one more run of each with its CPU time: its own processes' and the registry's.
+3. **Phases** of one ``inspect --remote --json`` in a fresh interpreter, ``--runs`` times
+   (medians, ms): the interpreter's start (``python -c pass``), imports (CLI, command, registry
+   adapter), composition, the first request (TLS context, the HTTPS attempt, the fall back to
+   HTTP, the manifest), the config blob, the output.
+4. ``python -X importtime`` of the one-image command: its largest top-level imports.
 
 ``--before DIR`` adds another cogmodel to compare with, e.g. an export of an older commit
 (``git archive COMMIT | tar -x -C DIR``), run as ``python -c 'from adapters.cli.main import
@@ -35,6 +41,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -198,8 +205,15 @@ def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> 
             old_argv, env | old_extra
         )
     cases["skopeo inspect --config"] = lambda: run(skopeo(ref, "--config"), env)
-    # Floors, to read the ratio by: the interpreter, and the libraries the path keeps.
-    for code in ("pass", "import requests", "import dependency_injector.containers"):
+    # Floors, to read the ratio by: the interpreter, what the path keeps (HTTP, the CA store),
+    # and the libraries decision 0045 took off it.
+    for code in (
+        "pass",
+        "import ssl, http.client",
+        "import ssl; ssl.create_default_context()",
+        "import requests",
+        "import dependency_injector.containers",
+    ):
         cases[f"python -c '{code}'"] = lambda code=code: run([PYTHON, "-c", code], env)
     times = interleaved(cases, runs)
     print(f"== one image, whole process, {runs} interleaved runs each")
@@ -244,9 +258,14 @@ def many_images(
     }
     if before is not None:
         old_argv, old_extra = ours(["inspect", "--remote", "--json"], before)
-        cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
-            sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
-        )
+        if _batch_form(before):
+            cases[f"cogmodel ({before.name}), {tags} tags in one process"] = lambda: (
+                run([*old_argv, *refs], env | old_extra) / 1000
+            )
+        else:  # older than the batch form (decision 0031): one process per tag
+            cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
+                sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
+            )
     times = interleaved(cases, batches)
     print(f"== {tags} distinct tags, {batches} interleaved batches each")
     print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
@@ -256,11 +275,110 @@ def many_images(
         f"  speed-up, skopeo processes / one cogmodel process: "
         f"{medians[names[1]] / medians[names[0]]:.1f}x (goal >= 5)"
     )
+    cpu_accounts(registry, {names[0]: one_process, names[1]: skopeo_each})
     if before is not None:
         print(
-            f"  speed-up over {before.name}'s one process per tag: "
+            f"  speed-up, skopeo processes / {names[2]}: "
+            f"{medians[names[1]] / medians[names[2]]:.1f}x; this tree over it: "
             f"{medians[names[2]] / medians[names[0]]:.1f}x"
         )
+
+
+def cpu_accounts(registry: DistributionRegistry, cases: Mapping[str, Callable[[], float]]) -> None:
+    """CPU seconds each case costs its own processes and the registry (one more run of each):
+    on a machine whose cores are busy, wall time follows the sum of the two."""
+
+    def children() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    def registry_cpu() -> float:
+        process = registry._process  # the server's CPU time is the question
+        assert process is not None
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    for name, action in cases.items():
+        client, server = children(), registry_cpu()
+        wall = action()
+        print(
+            f"  cpu of one more run, {name}: its processes {children() - client:.2f} s, "
+            f"the registry {registry_cpu() - server:.2f} s (wall {wall:.2f} s)"
+        )
+
+
+def _batch_form(tree: Path) -> bool:
+    """Whether the cogmodel in ``tree`` inspects several references in one call (0031)."""
+    command = tree / "adapters" / "cli" / "commands" / "inspect.py"
+    return command.exists() and "inspect_many" in command.read_text()
+
+
+PHASES = """
+import sys, time
+start = time.perf_counter()
+marks = []
+def mark(what):
+    marks.append((what, time.perf_counter()))
+import adapters.cli.main
+mark("import the CLI")
+import adapters.cli.commands.inspect
+mark("import the inspect command")
+import adapters.registry.remote_images
+mark("import the registry adapter")
+from adapters.composition import configuration, registry_resolver
+from application.resolver import Preference
+from domain.reference import parse_ref
+resolver = registry_resolver(configuration({}))
+mark("composition")
+import adapters.registry.transport as transport
+import adapters.registry.trust as trust
+real_get, real_tls = transport.RegistryClient.get, trust.tls_context
+def timed_tls(sources):
+    mark("first request: before the TLS context")
+    context = real_tls(sources)
+    mark("first request: the TLS context (CA store)")
+    return context
+def timed_get(self, path, **kwargs):
+    answer = real_get(self, path, **kwargs)
+    mark("config blob" if "/blobs/" in path else "first request: HTTPS attempt, HTTP, manifest")
+    return answer
+transport.RegistryClient.get, trust.tls_context = timed_get, timed_tls
+model = resolver.inspect(parse_ref(sys.argv[1]), prefer=Preference.REMOTE_ONLY)
+mark("model from the labels")
+from adapters.cli.output import model_document
+import json
+json.dumps(model_document(model), indent=2, ensure_ascii=False)
+mark("output")
+previous = start
+for what, when in marks:
+    print(f"{what}\t{(when - previous) * 1000:.3f}")
+    previous = when
+"""
+
+
+def phases(ref: str, env: dict[str, str], runs: int) -> None:
+    """Where one inspect's milliseconds go, in a fresh interpreter each run."""
+    found: dict[str, list[float]] = {"interpreter start (python -c pass)": []}
+    for _ in range(runs):
+        found["interpreter start (python -c pass)"].append(run([PYTHON, "-c", "pass"], env))
+        out = subprocess.run(
+            [PYTHON, "-c", PHASES, ref],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env | {"PYTHONPATH": str(ROOT)},
+            cwd=env["DOCKER_CONFIG"],
+        ).stdout
+        for line in out.splitlines():
+            what, _, ms = line.partition("\t")
+            found.setdefault(what, []).append(float(ms))
+    print(f"== phases of one inspect --remote --json, {runs} runs, medians")
+    total = 0.0
+    for what, values in found.items():
+        median = statistics.median(values)
+        total += median
+        print(f"  {what:<52}{median:>9.1f} ms")
+    print(f"  {'sum of medians':<52}{total:>9.1f} ms")
 
 
 def import_profile(ref: str, env: dict[str, str]) -> None:
@@ -305,6 +423,7 @@ def main() -> None:
             check_same_answers(ref, f"{registry.host}/bench/thumbnail:missing", env)
             one_image(ref, env, args.runs, before)
             many_images(registry, labels, env, tags=args.tags, batches=args.batches, before=before)
+            phases(ref, env, args.runs)
             import_profile(ref, env)
             print(f"load average at end: {os.getloadavg()[0]:.2f}")
     finally:

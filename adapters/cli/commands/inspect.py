@@ -29,7 +29,7 @@ from adapters.cli.context import Context
 from adapters.cli.main import report, worst
 from adapters.cli.output import json_text, model_document, print_json, print_model
 from adapters.cli.progress import progress_sink
-from application.resolver import Preference
+from application.resolver import Preference, Resolver
 from domain.errors import (
     BackendUnavailableError,
     CogModelError,
@@ -89,7 +89,7 @@ def _inspect(ctx: Context, text: str, where: str | None, platform: Platform | No
 
 
 def _look_up(ctx: Context, text: str, where: str | None, platform: Platform | None) -> Model:
-    resolver = ctx.resolver()
+    resolver = _resolver(ctx, where)
     if _SHORT_ID.fullmatch(text) and where in (None, "local"):
         # docker inspect's order for a bare hex word: a local name first, then an image id.
         with contextlib.suppress(ImageNotFoundError):
@@ -102,6 +102,11 @@ def _look_up(ctx: Context, text: str, where: str | None, platform: Platform | No
         return resolver.inspect_by_id(_image_id(text, where))
     ref = ctx.parse_ref(text)
     return resolver.inspect(ref, prefer=_PREFERENCE[where], platform=platform)
+
+
+def _resolver(ctx: Context, where: str | None) -> Resolver:
+    # --remote asks registries only: it needs neither the engine nor the container's wiring.
+    return ctx.registry_resolver() if where == "remote" else ctx.resolver()
 
 
 def _image_id(text: str, where: str | None) -> str:
@@ -168,7 +173,7 @@ def _batch_results(
 ) -> Generator[Model | CogModelError, None, None]:
     """One result per text, in order: references go to the Resolver together, concurrently;
     a bad reference or an image id is answered here, at its turn."""
-    resolver = ctx.resolver()
+    resolver = _resolver(ctx, where)
     parsed: list[ParsedRef | CogModelError | str] = []
     for text in texts:
         if text.startswith("sha256:"):

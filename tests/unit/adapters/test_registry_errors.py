@@ -3,11 +3,21 @@ each to its domain error (constructed by hand; no network)."""
 
 from __future__ import annotations
 
-import pytest
-import requests
-import urllib3.exceptions
+import http.client
+import ssl
+import zlib
 
-from adapters.registry.errors import Target, oci_error_codes, raise_for_status, transport_errors
+import pytest
+
+from adapters.registry.errors import (
+    AnswerBroken,
+    BadHeader,
+    ConnectFailed,
+    Target,
+    oci_error_codes,
+    raise_for_status,
+    transport_errors,
+)
 from domain.errors import (
     AuthenticationError,
     BackendUnavailableError,
@@ -18,6 +28,11 @@ from domain.errors import (
 from domain.image_source import ImageSource
 
 REF = "127.0.0.1:5000/acme/model:v1"
+
+
+def _caused(error: Exception, cause: BaseException) -> Exception:
+    error.__cause__ = cause
+    return error
 
 
 def _body(*codes: str) -> bytes:
@@ -96,19 +111,20 @@ def test_oci_error_codes_are_read_leniently(body: bytes, codes: list[str]) -> No
 @pytest.mark.parametrize(
     ("raised", "expected"),
     [
-        (requests.ConnectTimeout(), BackendUnavailableError),
-        (requests.ReadTimeout(), BackendUnavailableError),
-        (urllib3.exceptions.ReadTimeoutError(None, "/", "slow"), BackendUnavailableError),  # type: ignore[arg-type]
-        (requests.ConnectionError(), BackendUnavailableError),
-        (requests.exceptions.SSLError(), BackendUnavailableError),
-        (requests.exceptions.ChunkedEncodingError(), ProtocolError),
-        (requests.exceptions.ContentDecodingError(), ProtocolError),
-        (urllib3.exceptions.ProtocolError("Connection broken: IncompleteRead"), ProtocolError),
-        (urllib3.exceptions.DecodeError(), ProtocolError),
-        (requests.exceptions.InvalidURL(), ProtocolError),
-        (requests.exceptions.InvalidHeader(), ProtocolError),
-        (requests.RequestException(), BackendUnavailableError),
+        (_caused(ConnectFailed(), TimeoutError()), BackendUnavailableError),
+        (_caused(ConnectFailed(), ConnectionRefusedError()), BackendUnavailableError),
+        (_caused(ConnectFailed(), ssl.SSLError()), BackendUnavailableError),
+        (TimeoutError(), BackendUnavailableError),
+        (ssl.SSLError(), BackendUnavailableError),
+        (_caused(AnswerBroken(), http.client.IncompleteRead(b"")), ProtocolError),
+        (_caused(AnswerBroken(), zlib.error()), ProtocolError),
+        (_caused(AnswerBroken(), ConnectionResetError()), ProtocolError),
+        (http.client.InvalidURL(), ProtocolError),
+        (BadHeader("Authorization"), ProtocolError),
+        (http.client.RemoteDisconnected(), BackendUnavailableError),
+        (http.client.BadStatusLine("junk"), BackendUnavailableError),
         (ConnectionResetError(), BackendUnavailableError),
+        (OSError(), BackendUnavailableError),
     ],
     ids=lambda value: type(value).__name__,
 )

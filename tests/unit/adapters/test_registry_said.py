@@ -6,10 +6,9 @@ from __future__ import annotations
 import ssl
 
 import pytest
-import requests
-import urllib3.exceptions
 
 from adapters.registry.errors import (
+    ConnectFailed,
     Target,
     may_retry_over_http,
     raise_for_status,
@@ -80,9 +79,11 @@ def _unavailable(cause: BaseException) -> BackendUnavailableError:
     raise AssertionError("not translated")
 
 
-def _ssl_error(inner: BaseException) -> requests.exceptions.SSLError:
-    wrapped = urllib3.exceptions.SSLError(inner)
-    return requests.exceptions.SSLError(urllib3.exceptions.MaxRetryError(None, "/", wrapped))
+def _not_connected(inner: BaseException) -> ConnectFailed:
+    """As the session raises it: ``raise ConnectFailed(...) from inner``."""
+    error = ConnectFailed(type(inner).__name__)
+    error.__cause__ = inner
+    return error
 
 
 def _reason(reason: str) -> ssl.SSLError:
@@ -92,18 +93,18 @@ def _reason(reason: str) -> ssl.SSLError:
 
 
 def test_plain_http_is_tried_after_a_refused_connection_or_a_non_tls_server() -> None:
-    assert may_retry_over_http(_unavailable(requests.ConnectionError("refused")))
-    assert may_retry_over_http(_unavailable(_ssl_error(_reason("WRONG_VERSION_NUMBER"))))
-    assert may_retry_over_http(_unavailable(requests.ConnectTimeout("slow connect")))
+    assert may_retry_over_http(_unavailable(_not_connected(ConnectionRefusedError("refused"))))
+    assert may_retry_over_http(_unavailable(_not_connected(_reason("WRONG_VERSION_NUMBER"))))
+    assert may_retry_over_http(_unavailable(_not_connected(TimeoutError("slow connect"))))
 
 
 def test_plain_http_is_never_tried_for_a_server_that_speaks_tls() -> None:
     untrusted = ssl.SSLCertVerificationError(1, "certificate verify failed")
-    assert not may_retry_over_http(_unavailable(_ssl_error(untrusted)))
+    assert not may_retry_over_http(_unavailable(_not_connected(untrusted)))
     alert = _reason("TLSV13_ALERT_CERTIFICATE_REQUIRED")
-    assert not may_retry_over_http(_unavailable(_ssl_error(alert)))
+    assert not may_retry_over_http(_unavailable(_not_connected(alert)))
 
 
 def test_plain_http_is_never_tried_once_an_answer_came() -> None:
-    assert not may_retry_over_http(_unavailable(requests.ReadTimeout("slow answer")))
+    assert not may_retry_over_http(_unavailable(TimeoutError("slow answer")))
     assert not may_retry_over_http(BackendUnavailableError("registry", "HTTP 503"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
 
-from adapters.registry.trust import trust_sources
+from adapters.registry import trust
+from adapters.registry.trust import RegistryTrust, TrustSources, tls_context, trust_sources
 from domain.errors import InvalidInputError
 
 HOST = "registry.example:5000"
@@ -53,3 +55,48 @@ def test_the_bundles_named_by_environment_and_setting_are_added(tmp_path: Path) 
 def test_a_registry_name_cannot_leave_the_certificate_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError):
         trust_sources("..", ca_bundle=None, certs_dir=tmp_path, environ={})
+
+
+def _loaded_bundles(monkeypatch: pytest.MonkeyPatch, sources: TrustSources) -> list[Path]:
+    loaded: list[Path] = []
+    monkeypatch.setattr(trust, "_load_cas", lambda _context, bundle: loaded.append(bundle))
+    tls_context(sources)
+    return loaded
+
+
+def test_a_bundle_that_is_the_system_store_is_not_read_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # REQUESTS_CA_BUNDLE naming the system bundle adds no CA; reading it again only costs time.
+    system = tmp_path / "system.pem"
+    system.write_text("")
+    alias = tmp_path / "alias.pem"
+    alias.symlink_to(system)
+    other = tmp_path / "registry.pem"
+    other.write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(system))
+    sources = trust_sources(
+        HOST,
+        ca_bundle=str(other),
+        certs_dir=tmp_path,
+        environ={"REQUESTS_CA_BUNDLE": str(alias)},
+    )
+    assert ssl.get_default_verify_paths().cafile == str(system)
+    assert _loaded_bundles(monkeypatch, sources) == [other]
+
+
+def test_registry_trust_makes_one_context_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[TrustSources] = []
+    real = trust.tls_context
+
+    def counted(sources: TrustSources) -> ssl.SSLContext:
+        made.append(sources)
+        return real(sources)
+
+    monkeypatch.setattr(trust, "tls_context", counted)
+    registry = RegistryTrust(HOST, ca_bundle=None, certs_dir=tmp_path)
+    assert made == []  # nothing is read until an HTTPS connection asks
+    assert registry.context() is registry.context()
+    assert made == [registry.sources]

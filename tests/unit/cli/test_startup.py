@@ -36,10 +36,22 @@ def test_fast_commands_import_no_heavy_module(argv: list[str]) -> None:
     assert heavy == ""
 
 
-# What `inspect --remote` must never import: the engine's and the build side's code, pydantic's
-# models (cog.yaml's or the manifests'; decision 0030), oras.provider with jsonschema and oras'
-# auth backends (decision 0032), the fakes.
+# What `inspect --remote` must never import: the engine's and the build side's code, pydantic
+# (cog.yaml's and the manifests' models, decision 0030; the package itself, which only the
+# container's library brought), oras.provider with jsonschema and oras' auth backends (decision
+# 0032), the fakes; requests and urllib3 (the registry adapter speaks http.client), and the
+# container with dependency-injector and what it imports (asyncio, PyYAML) (decision 0045).
 NOT_ON_THE_REMOTE_INSPECT_PATH = (
+    "adapters.container",
+    "asyncio",
+    "certifi",
+    "charset_normalizer",
+    "dependency_injector",
+    "idna",
+    "requests",
+    "tempfile",
+    "urllib3",
+    "yaml",
     "docker",
     "adapters.docker",
     "adapters.dockerfile",
@@ -57,8 +69,8 @@ NOT_ON_THE_REMOTE_INSPECT_PATH = (
     "jsonschema",
     "oras.auth",
     "oras.provider",
-    "pydantic.main",
-    "pydantic._internal._model_construction",
+    "pydantic",
+    "pydantic_core",
 )
 INSPECT_PROBE = """
 import sys
