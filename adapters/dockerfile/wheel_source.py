@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from adapters.host_files import expand_home
 from domain.errors import InvalidInputError
 
 _log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def parse_wheel_value(value: str, *, variable: str, cwd: Path) -> WheelChoice:
                 text,
             )
         return WheelChoice(default=True)
-    return WheelChoice(path=_wheel_path(cwd / Path(text).expanduser(), variable))
+    return WheelChoice(path=_wheel_path(cwd / expand_home(text, what=variable), variable))
 
 
 def _wheel_path(path: Path, variable: str) -> Path:

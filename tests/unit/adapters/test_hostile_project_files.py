@@ -19,6 +19,7 @@ from adapters.dockerfile import planning, user_dockerfile
 from adapters.dockerfile.cacert import read_ca_cert
 from adapters.dockerfile.context import _project_patterns
 from adapters.dockerfile.model_schema import model_schema
+from adapters.dockerfile.wheel_source import parse_wheel_value
 from adapters.filesystem import load_source
 from domain.cogyaml.models import CogConfig
 from domain.errors import ConfigError, InvalidInputError, InvalidJsonError, SchemaError
@@ -160,3 +161,9 @@ def test_a_ca_certificate_file(tmp_path: Path, make: Hostile, words: str) -> Non
     with pytest.raises(InvalidInputError) as info:
         read_ca_cert(str(tmp_path / "ca.crt"))
     assert str(info.value) == f"COG_CA_CERT: failed to read file {tmp_path / 'ca.crt'}: {words}"
+
+
+def test_a_wheel_in_the_home_of_an_unknown_user_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        parse_wheel_value("~nobodyhere-cogmodel/cog.whl", variable="COG_SDK_WHEEL", cwd=tmp_path)
+    assert str(info.value).startswith("COG_SDK_WHEEL ~nobodyhere-cogmodel/cog.whl: cannot expand")
