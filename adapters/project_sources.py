@@ -32,6 +32,6 @@ def read_project_source(project: Path, path: str) -> str | None:
         if exc.problem == "missing":
             return None
         kind = _LIMIT_EXCEEDED if exc.problem == "too_large" else ""
-        raise SchemaError(f"cannot read {path}: {exc.reason}", file=path, kind=kind) from exc
+        raise SchemaError(exc.reason, file=path, kind=kind) from exc  # "predict.py: <reason>"
     except UnicodeDecodeError as exc:
         raise SchemaError(f"cannot read {path}: not UTF-8 text", file=path) from exc

@@ -106,6 +106,6 @@ def _existing_file(ctx: Context, path: str | None, flag: str, limit: int) -> str
     """
     if path is None:
         return None
-    full = (ctx.cwd / expand_home(path, what=flag)).resolve()
-    check_file(full, what=flag, limit=limit)
-    return str(full)
+    given = ctx.cwd / expand_home(path, what=flag)
+    check_file(given, what=flag, limit=limit)  # named as given, not as its link's target
+    return str(given.resolve())

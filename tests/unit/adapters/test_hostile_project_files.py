@@ -85,7 +85,7 @@ def test_the_predictor_source(tmp_path: Path, make: Hostile, words: str) -> None
     make(tmp_path / "predict.py")
     with pytest.raises(SchemaError) as info:
         planning.predictor_info(_project(tmp_path))
-    assert str(info.value) == f"predict.py: cannot read predict.py: {words}"
+    assert str(info.value) == f"predict.py: {words}"
 
 
 @HOSTILE

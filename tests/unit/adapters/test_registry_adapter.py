@@ -13,7 +13,8 @@ import pytest
 from adapters.registry import OrasRemoteImages, RegistryOptions
 from adapters.registry.session import Deadline
 from adapters.registry.transport import _parse_retry_after
-from domain.errors import BackendUnavailableError, InvalidInputError
+from domain.errors import BackendUnavailableError, InvalidInputError, InvalidReferenceError
+from domain.reference import parse_ref
 
 _NO_NETWORK_PROGRAM = """
 import socket, sys
@@ -78,3 +79,16 @@ def test_a_spent_deadline_is_backend_unavailable() -> None:
 )
 def test_retry_after_is_seconds_or_a_date(header: str, seconds: float | None) -> None:
     assert _parse_retry_after(header) == seconds
+
+
+@pytest.mark.parametrize("registry", ["127.0.0.1:99999", "localhost:65536", "[::1]:100000"])
+def test_a_registry_port_past_65535_is_an_invalid_reference_not_a_value_error(
+    registry: str,
+) -> None:
+    remote = OrasRemoteImages()
+    ref = parse_ref(f"{registry}/acme/model:1")
+    for call in (remote.inspect, remote.exists):
+        with pytest.raises(InvalidReferenceError) as info:
+            call(ref)
+        assert "out of range (0-65535)" in str(info.value)
+    remote.close()
