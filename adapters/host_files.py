@@ -25,7 +25,8 @@ import stat
 from pathlib import Path
 
 from domain.errors import HostFileError
-from domain.limits import KIB, MAX_IGNORE_FILE_BYTES, MIB
+from domain.json_text import read_json
+from domain.limits import KIB, MAX_IGNORE_FILE_BYTES, MAX_JSON_BYTES, MIB
 
 _CHUNK = 1 * MIB
 _IGNORE_LIMIT = MAX_IGNORE_FILE_BYTES
@@ -69,6 +70,28 @@ def read_file(path: str | os.PathLike[str], *, what: str, limit: int) -> bytes:
         raise HostFileError(what, shown, "unreadable", _describe(exc)) from exc
     finally:
         os.close(descriptor)
+
+
+def read_json_file(path: str | os.PathLike[str], *, what: str) -> object | None:
+    """The JSON document in the file at ``path`` (a Docker ``config.json``, a context's
+    ``meta.json``), ``None`` when there is no such file; empty text is ``{}``.
+
+    Read with :func:`read_file` up to ``MAX_JSON_BYTES`` and decoded with
+    :func:`domain.json_text.read_json` (depth and structure bounded).
+
+    Raises:
+        HostFileError: not a regular file, too large, unreadable.
+        InvalidJsonError: not JSON within the limits.
+    """
+    try:
+        data = read_file(path, what=what, limit=MAX_JSON_BYTES)
+    except HostFileError as exc:
+        if exc.problem == "missing":
+            return None
+        raise
+    if not data.strip():
+        return {}
+    return read_json(data, what=f"{what} {os.fspath(path)}")
 
 
 def read_ignore_file(directory: Path) -> str | None:

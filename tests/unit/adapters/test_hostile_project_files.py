@@ -15,14 +15,23 @@ from pathlib import Path
 
 import pytest
 
+from adapters.docker.endpoint import context_dir_name, resolve_endpoint
 from adapters.dockerfile import planning, user_dockerfile
 from adapters.dockerfile.cacert import read_ca_cert
 from adapters.dockerfile.context import _project_patterns
 from adapters.dockerfile.model_schema import model_schema
 from adapters.dockerfile.wheel_source import parse_wheel_value
 from adapters.filesystem import load_source
+from adapters.registry.credentials import DockerCredentials
+from adapters.registry.login import DockerConfigCredentialStore
 from domain.cogyaml.models import CogConfig
-from domain.errors import ConfigError, InvalidInputError, InvalidJsonError, SchemaError
+from domain.errors import (
+    AuthenticationError,
+    ConfigError,
+    InvalidInputError,
+    InvalidJsonError,
+    SchemaError,
+)
 from domain.limits import MAX_COG_YAML_BYTES, MAX_JSON_DEPTH, MAX_SOURCE_BYTES
 from domain.options import BuildOptions
 from domain.source import Source
@@ -167,3 +176,42 @@ def test_a_wheel_in_the_home_of_an_unknown_user_is_invalid_input(tmp_path: Path)
     with pytest.raises(InvalidInputError) as info:
         parse_wheel_value("~nobodyhere-cogmodel/cog.whl", variable="COG_SDK_WHEEL", cwd=tmp_path)
     assert str(info.value).startswith("COG_SDK_WHEEL ~nobodyhere-cogmodel/cog.whl: cannot expand")
+
+
+# The Docker config a user keeps (``$DOCKER_CONFIG/config.json``, a context's ``meta.json``):
+# a FIFO hung the reader, and a document 5,000 levels deep was a RecursionError (exit 1).
+
+DEEP = '{"a":' * 5000 + "1" + "}" * 5000
+
+
+def _spoil(path: Path, make: Hostile | str) -> None:
+    if callable(make):
+        make(path)
+    else:
+        path.write_text(DEEP)
+
+
+@pytest.mark.parametrize("make", [_fifo, _zero, "deep"], ids=["fifo", "dev-zero", "deep"])
+def test_the_docker_config_read_for_credentials(tmp_path: Path, make: Hostile | str) -> None:
+    path = tmp_path / "config.json"
+    _spoil(path, make)
+    with pytest.raises(AuthenticationError):
+        DockerCredentials(path).get("r.io")
+    with pytest.raises(AuthenticationError):
+        DockerConfigCredentialStore(path).store("r.io", "u", "p")
+
+
+@pytest.mark.parametrize("make", [_fifo, _zero, "deep"], ids=["fifo", "dev-zero", "deep"])
+def test_the_docker_config_and_context_read_for_the_engine(
+    tmp_path: Path, make: Hostile | str
+) -> None:
+    path = tmp_path / "config.json"
+    _spoil(path, make)
+    with pytest.raises(InvalidInputError):
+        resolve_endpoint(host=None, context=None, environ={}, config_dir=tmp_path)
+    path.unlink()
+    meta = tmp_path / "contexts" / "meta" / context_dir_name("remote") / "meta.json"
+    meta.parent.mkdir(parents=True)
+    _spoil(meta, make)
+    with pytest.raises(InvalidInputError):
+        resolve_endpoint(host=None, context="remote", environ={}, config_dir=tmp_path)
