@@ -71,17 +71,16 @@ def inputs_from_json(text: str) -> dict[str, object]:
     {'size': 64, 'image': LocalFile(path='photo.png')}
 
     The text is held to :func:`domain.json_text.check_limits` first: at most
-    :data:`~domain.limits.MAX_INPUT_FILE_BYTES`, arrays and objects nested at most
-    :data:`~domain.limits.MAX_JSON_DEPTH` deep (a deeper document is an ``InvalidJsonError``,
-    not the decoder's ``RecursionError``). Numbers decode as Python decodes them (Cog's CLI
-    sends them on as they are).
+    :data:`~domain.limits.MAX_INPUT_FILE_BYTES` (strings may hold whole files), at most
+    :data:`~domain.limits.MAX_JSON_STRUCTURE` outside strings (what decoding time and memory
+    grow with), arrays and objects nested at most :data:`~domain.limits.MAX_JSON_DEPTH` deep
+    (a deeper document is an ``InvalidJsonError``, not the decoder's ``RecursionError``).
+    Numbers decode as Python decodes them (Cog's CLI sends them on as they are).
 
     Raises:
         InvalidInputError: not JSON, past the limits, or not an object.
     """
-    checked = check_limits(
-        text, what="--json", max_bytes=MAX_INPUT_FILE_BYTES, max_structure=MAX_INPUT_FILE_BYTES
-    )
+    checked = check_limits(text, what="--json", max_bytes=MAX_INPUT_FILE_BYTES)
     try:
         document = json.loads(checked)
     except ValueError as exc:
