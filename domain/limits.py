@@ -35,6 +35,7 @@ __all__ = [
     "MAX_REQUIREMENTS_BYTES",
     "MAX_SOURCE_BYTES",
     "MAX_TYPE_DEPTH",
+    "MAX_WHEEL_BYTES",
     "MIB",
     "utf8_size",
 ]
@@ -77,6 +78,10 @@ MAX_INPUT_FILE_BYTES: Final = 100 * MIB
 and largest ``--json @FILE``. Cog's CLI sends an input file inline, as a ``data:`` URL inside
 one JSON request, so the file is held in memory about three times over (the bytes, their
 base64, the request); past this size a model should take a URL instead."""
+
+MAX_WHEEL_BYTES: Final = 1024 * MIB
+"""Largest wheel ``COG_SDK_WHEEL``/``COG_WHEEL`` may name. It is streamed (hashed, copied),
+never held in memory; the limit only keeps a runaway file out of the build context."""
 
 MAX_IMPORT_DEPTH: Final = 32
 """Longest chain of project files importing each other that the schema generator follows."""

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from adapters.host_files import expand_home
+from adapters.host_files import check_file, expand_home
 from domain.errors import InvalidInputError
+from domain.limits import MAX_WHEEL_BYTES
 
 _log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ def _wheel_path(path: Path, variable: str) -> Path:
     if not exists:
         raise InvalidInputError(f"{variable}: path not found: {path}", reason="no such wheel")
     if not is_dir:
+        # A FIFO or a device would hang (or never end) the digest and the copy that follow.
+        check_file(path, what=variable, limit=MAX_WHEEL_BYTES)
         return path
     matches = sorted(path.glob(_PATTERN))
     if not matches:

@@ -215,3 +215,11 @@ def test_the_docker_config_and_context_read_for_the_engine(
     _spoil(meta, make)
     with pytest.raises(InvalidInputError):
         resolve_endpoint(host=None, context="remote", environ={}, config_dir=tmp_path)
+
+
+@HOSTILE
+def test_a_wheel_that_is_not_a_regular_file(tmp_path: Path, make: Hostile, words: str) -> None:
+    make(tmp_path / "cog-0.1-py3-none-any.whl")
+    with pytest.raises(InvalidInputError) as info:
+        parse_wheel_value("cog-0.1-py3-none-any.whl", variable="COG_SDK_WHEEL", cwd=tmp_path)
+    assert str(info.value).endswith(words)
