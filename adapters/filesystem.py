@@ -9,7 +9,10 @@ after 100 levels.
 :func:`load_source` then reads the file, parses it (:func:`domain.cogyaml.parse.parse_config`),
 reads ``build.python_requirements`` (an absolute path as is, a relative one from the project root),
 validates and completes the config (with Cog HEAD's ``build.python_version`` check), and
-returns a :class:`~domain.source.Source`. Every I/O problem becomes a ``ConfigError`` (or
+returns a :class:`~domain.source.Source`. Both files are read through
+:func:`adapters.host_files.read_file`: regular files only (symlinks followed; a FIFO or
+``/dev/zero`` is refused unread), cog.yaml up to ``MAX_COG_YAML_BYTES`` and the requirements
+file up to ``MAX_REQUIREMENTS_BYTES``. Every I/O problem becomes a ``ConfigError`` (or
 ``ConfigNotFoundError``) naming the path; a problem in the file names the file and, when it
 can be found, the line (``cog.yaml:3: …``).
 """
@@ -20,12 +23,14 @@ import os
 import posixpath
 from pathlib import Path
 
+from adapters.host_files import read_file
 from domain.cogyaml.locate import line_of
 from domain.cogyaml.parse import parse_config
 from domain.cogyaml.requirements import effective_requirements, parse_requirements_text
 from domain.cogyaml.validation import check_python_version, validate_and_complete
 from domain.cogyaml.yaml_reader import parse_yaml
-from domain.errors import ConfigError, ConfigNotFoundError
+from domain.errors import ConfigError, ConfigNotFoundError, HostFileError
+from domain.limits import MAX_COG_YAML_BYTES, MAX_REQUIREMENTS_BYTES
 from domain.source import Source
 
 DEFAULT_CONFIG_FILENAME = "cog.yaml"
@@ -75,14 +80,14 @@ def load_source(
     project_dir = find_project_dir(filename, start_dir)
     path = _join(project_dir, filename)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
-        reason = f"{path.name} does not exist in {path.parent}. Are you in the right directory?"
-        raise ConfigError("", reason) from exc
+        text = read_file(path, what=filename, limit=MAX_COG_YAML_BYTES).decode("utf-8")
+    except HostFileError as exc:
+        if exc.problem == "missing":
+            reason = f"{path.name} does not exist in {path.parent}. Are you in the right directory?"
+            raise ConfigError("", reason) from exc
+        raise ConfigError("", f"cannot read {path}: {exc.reason}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError("", f"{path} is not valid UTF-8 text (byte {exc.start})") from exc
-    except OSError as exc:
-        raise ConfigError("", f"cannot read {path}: {_describe(exc)}") from exc
     try:
         config = parse_config(text)
         requirements: tuple[str, ...] = ()
@@ -120,11 +125,12 @@ def _read_requirements(project_dir: Path, name: str) -> tuple[tuple[str, ...], s
     """The file's requirement lines, or ``((), <why it could not be read>)``."""
     path = Path(name) if name.startswith("/") else _join(project_dir, name)
     try:
-        return parse_requirements_text(path.read_bytes().decode("utf-8")), ""
+        data = read_file(path, what="python_requirements", limit=MAX_REQUIREMENTS_BYTES)
+        return parse_requirements_text(data.decode("utf-8")), ""
     except UnicodeDecodeError as exc:
         return (), f"{path} is not valid UTF-8 text (byte {exc.start})"
-    except OSError as exc:
-        return (), f"open {path}: {_describe(exc)}"
+    except HostFileError as exc:
+        return (), f"open {path}: {exc.reason}"
 
 
 def _join(directory: Path, filename: str) -> Path:

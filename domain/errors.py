@@ -17,6 +17,7 @@ for humans only and is never parsed (nothing in this package matches error text)
     │   ├── SchemaError                                     .line .file .kind
     │   ├── InvalidJsonError                                .what .line
     │   ├── SourceError
+    │   ├── HostFileError                                   .path .what .problem .limit
     │   ├── AmbiguousImageIdError                           .image_id .matches
     │   └── InputValidationError                            .problems
     ├── ImageNotFoundError (LookupError)                    .ref .location .detail
@@ -184,6 +185,27 @@ class SourceError(InvalidInputError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason, reason=reason)
+
+
+class HostFileError(InvalidInputError):
+    """A file or path the user named on this machine cannot be used.
+
+    ``what`` names the file's role (``cog.yaml``, ``--dockerfile``, ``input file``); ``path``
+    is the path as given or resolved; ``problem`` is what is wrong, for code to branch on:
+    ``"missing"``, ``"not_regular"`` (a directory, FIFO, device or socket: reading it could
+    hang or never end), ``"too_large"`` (past ``limit`` bytes, a constant of
+    :mod:`domain.limits`), ``"unreadable"`` (the system refused: permission, I/O) or
+    ``"no_home"`` (``~user`` names no user). ``detail`` is the message's tail, in words.
+    """
+
+    def __init__(
+        self, what: str, path: str, problem: str, detail: str, *, limit: int | None = None
+    ) -> None:
+        super().__init__(f"{what} {path}: {detail}", reason=detail)
+        self.what = what
+        self.path = path
+        self.problem = problem
+        self.limit = limit
 
 
 class AmbiguousImageIdError(InvalidInputError, LookupError):

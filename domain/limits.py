@@ -19,17 +19,23 @@ from typing import Final
 
 __all__ = [
     "KIB",
+    "MAX_CA_CERT_BYTES",
     "MAX_CLASS_DEPTH",
     "MAX_COG_YAML_BYTES",
     "MAX_COG_YAML_DEPTH",
     "MAX_COG_YAML_NODES",
+    "MAX_DOCKERFILE_BYTES",
+    "MAX_IGNORE_FILE_BYTES",
     "MAX_IMPORT_DEPTH",
+    "MAX_INPUT_FILE_BYTES",
     "MAX_JSON_BYTES",
     "MAX_JSON_DEPTH",
     "MAX_JSON_STRUCTURE",
     "MAX_LITERAL_DEPTH",
+    "MAX_REQUIREMENTS_BYTES",
     "MAX_SOURCE_BYTES",
     "MAX_TYPE_DEPTH",
+    "MAX_WHEEL_BYTES",
     "MIB",
     "utf8_size",
 ]
@@ -51,6 +57,31 @@ MAX_SOURCE_BYTES: Final = 256 * KIB
 """Largest predictor source file (``predict.py`` and each project file it imports), UTF-8
 bytes: about 6,000 lines of ordinary Python. CPython's parser is the cost: at this size its
 worst case (a statement every 4 bytes) takes about a second and 180 MB."""
+
+MAX_REQUIREMENTS_BYTES: Final = 1 * MIB
+"""Largest ``build.python_requirements`` file. Hash-pinned lock files of large ML stacks
+reach a few hundred KiB (every wheel's ``--hash`` line), so this is cog.yaml's limit, not a
+source file's."""
+
+MAX_DOCKERFILE_BYTES: Final = 1 * MIB
+"""Largest ``--dockerfile`` file. Real ones are a few KiB; the engine gets it whole."""
+
+MAX_IGNORE_FILE_BYTES: Final = 1 * MIB
+"""Largest ``.dockerignore`` of a project. Real ones are a few hundred bytes."""
+
+MAX_CA_CERT_BYTES: Final = 1 * MIB
+"""Largest ``COG_CA_CERT`` file (each file of a ``COG_CA_CERT`` directory). A system's whole
+CA bundle is about 200 KiB."""
+
+MAX_INPUT_FILE_BYTES: Final = 100 * MIB
+"""Largest file sent as a model input (``-i name=@FILE``, an ``"@FILE"`` value of ``--json``)
+and largest ``--json @FILE``. Cog's CLI sends an input file inline, as a ``data:`` URL inside
+one JSON request, so the file is held in memory about three times over (the bytes, their
+base64, the request); past this size a model should take a URL instead."""
+
+MAX_WHEEL_BYTES: Final = 1024 * MIB
+"""Largest wheel ``COG_SDK_WHEEL``/``COG_WHEEL`` may name. It is streamed (hashed, copied),
+never held in memory; the limit only keeps a runaway file out of the build context."""
 
 MAX_IMPORT_DEPTH: Final = 32
 """Longest chain of project files importing each other that the schema generator follows."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 from adapters.cli.help_examples import epilog
 
@@ -447,10 +447,11 @@ def _add_prediction(commands: argparse._SubParsersAction[_Parser], name: str) ->
     )
     cmd.add_argument(
         "--setup-timeout",
-        type=float,
+        type=_seconds,
         default=300.0,
         metavar="SECONDS",
-        help="how long the model may take to become ready (default 300)",
+        help="how long the model may take to become ready, in seconds: more than 0, at most "
+        f"{MAX_SETUP_TIMEOUT} (default 300)",
     )
     _add_container_flags(cmd)
     _add_engine_flags(cmd)
@@ -514,6 +515,24 @@ def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument("--default-registry", metavar="HOST", help="registry for bare names")
     cmd.add_argument("--default-tag", metavar="TAG", help="tag for names without one")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+MAX_SETUP_TIMEOUT: Final = 4_294_967_295
+"""The longest ``--setup-timeout``: Cog's flag is a ``uint32`` of seconds."""
+
+
+def _seconds(text: str) -> float:
+    """A ``--setup-timeout``: a finite number of seconds, more than 0 and at most Cog's
+    ``uint32`` (0, a negative number, NaN or infinity is a usage error, exit 2)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < seconds <= MAX_SETUP_TIMEOUT:  # NaN fails every comparison
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_SETUP_TIMEOUT} seconds: {text}"
+        )
+    return seconds
 
 
 def _port(text: str) -> int:

@@ -9,13 +9,16 @@ Outputs, as ``cog predict`` writes them: ``-o PATH`` is checked before the model
 gets the file inside it, named after the default). A file output is written to PATH (default
 ``output``; the extension of its media type is added when PATH has none), a list of files to
 ``PATH.0.ext``, ``PATH.1.ext``…, the file fields of an object (a training's output) to PATH (one
-field) or ``PATH.<field>.ext``; a string is printed as it is; any other value as indented JSON.
+field) or ``PATH.<field>.ext`` (the field's name escaped by :func:`field_file_name`, so it
+stays one file name in PATH's directory); a string is printed as it is; any other value as
+indented JSON.
 Files are written whole or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import mimetypes
 import os
@@ -23,7 +26,9 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from domain.errors import InvalidInputError
+from adapters.host_files import expand_home, read_file
+from domain.errors import HostFileError, InvalidInputError
+from domain.limits import MAX_INPUT_FILE_BYTES
 from domain.prediction import LocalFile, OutputFile, data_url, inputs_from_json
 
 
@@ -31,16 +36,17 @@ def json_inputs(text: str, *, cwd: Path, stdin_text: str | None) -> dict[str, ob
     """The inputs ``--json`` gives (``stdin_text``: what stdin holds, read only if asked).
 
     Raises:
-        InvalidInputError: the file cannot be read, or the JSON is not an object of inputs.
+        InvalidInputError: the file cannot be read (not a regular file, past
+            ``MAX_INPUT_FILE_BYTES``), or the JSON is not an object of inputs.
     """
     if text in ("-", "@-"):
         source = stdin_text or ""
     elif text.startswith("@"):
-        path = cwd / Path(text[1:]).expanduser()
+        path = cwd / expand_home(text[1:], what="--json")
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            detail = getattr(exc, "strerror", None) or exc
+            source = read_file(path, what="--json", limit=MAX_INPUT_FILE_BYTES).decode()
+        except (HostFileError, UnicodeDecodeError) as exc:
+            detail = exc.reason if isinstance(exc, HostFileError) else exc
             raise InvalidInputError(
                 f'Failed to read JSON from file "{text[1:]}": {detail}', reason="unreadable JSON"
             ) from exc
@@ -50,11 +56,15 @@ def json_inputs(text: str, *, cwd: Path, stdin_text: str | None) -> dict[str, ob
 
 
 def local_paths(inputs: Mapping[str, object], cwd: Path) -> dict[str, object]:
-    """``inputs`` with each file's path made absolute from ``cwd`` (``~`` expanded)."""
+    """``inputs`` with each file's path made absolute from ``cwd`` (``~`` expanded).
+
+    Raises:
+        HostFileError: ``~user`` names no user.
+    """
 
     def absolute(value: object) -> object:
         if isinstance(value, LocalFile):
-            return LocalFile(str(cwd / Path(value.path).expanduser()))
+            return LocalFile(str(cwd / expand_home(value.path, what="input file")))
         if isinstance(value, list):
             return [absolute(item) for item in value]
         return value
@@ -67,9 +77,9 @@ def output_destination(cwd: Path, given: str | None, default: str) -> Path:
 
     Raises:
         InvalidInputError: its directory does not exist or is not writable; the default name is
-            taken by a directory.
+            taken by a directory; ``~user`` names no user (a ``HostFileError``).
     """
-    path = cwd / Path(given or default).expanduser()
+    path = cwd / expand_home(given or default, what="--output")
     if path.is_dir():
         if given is None:
             raise InvalidInputError(
@@ -132,10 +142,46 @@ def _save_files(output: object, destination: Path, written: list[Path]) -> objec
             if len(files) == 1:
                 fields[key] = _save_one(output[key], destination, written)
             else:
-                named = destination.with_name(f"{destination.name}.{key}")
+                named = destination.with_name(f"{destination.name}.{field_file_name(key)}")
                 fields[key] = _save_one(output[key], named, written, typed=False)
         return shown(fields)
     return shown(output)
+
+
+_NAME_BUDGET = 128  # UTF-8 bytes of a field's name kept in a file name (NAME_MAX is 255)
+
+
+def field_file_name(key: str) -> str:
+    """The part of a file name that stands for the output field ``key`` (``PATH.<key>``).
+
+    A field's name comes from the model, so it may hold anything JSON can: the name written
+    keeps every character a file name can take and writes the others as escapes, so no field
+    writes outside the output's directory and two fields never share a file: ``%`` is
+    ``%25``; ``/``, ``\\``, NUL and other control characters are ``%XX``; a lone surrogate
+    (which no file name can hold) is ``%uXXXX``. A name longer than 128 bytes (UTF-8) keeps its
+    first 64 and a hash of the whole, so the file name stays under the system's 255. (``..``
+    needs nothing: the name always follows ``PATH.``, so ``output...`` is a plain file beside
+    ``output``.)
+
+    >>> field_file_name("weights"), field_file_name("../x"), field_file_name("a\x00b")
+    ('weights', '..%2Fx', 'a%00b')
+    """
+    escaped = "".join(_escaped(char) for char in key)  # no surrogate left: encodable
+    encoded = escaped.encode("utf-8")
+    if len(encoded) > _NAME_BUDGET:
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        kept = encoded[: _NAME_BUDGET // 2].decode("utf-8", errors="ignore")  # whole characters
+        escaped = f"{kept}-{digest}"
+    return escaped
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"%u{code:04X}"
+    if char in "%/\\" or code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"%{code:02X}"
+    return char
 
 
 def shown(output: object) -> object:

@@ -9,12 +9,13 @@ are relative to the current directory.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from types import MappingProxyType
 
 from adapters.cli.context import Context
 from adapters.cli.progress import resolve_mode
+from adapters.host_files import check_file, expand_home
 from domain.errors import InvalidInputError
+from domain.limits import MAX_DOCKERFILE_BYTES, MAX_JSON_BYTES
 from domain.options import BuildBaseOptions, BuildOptions, BuildSecret, Progress
 from domain.source import Source
 
@@ -49,7 +50,8 @@ def build_options(
     """The model-build options the flags ask for.
 
     Raises:
-        InvalidInputError: a malformed ``--secret`` or ``--annotation``, or a missing file.
+        InvalidInputError: a malformed ``--secret`` or ``--annotation``; an ``--openapi-schema``
+            or ``--dockerfile`` that is missing, not a regular file or past its limit.
     """
     return BuildOptions(
         image_name=image_name,
@@ -57,8 +59,10 @@ def build_options(
         secrets=tuple(BuildSecret.parse(text) for text in getattr(args, "secret", [])),
         progress=_progress(ctx, args.progress),
         annotations=MappingProxyType(_annotations(getattr(args, "annotation", []))),
-        schema_file=_existing_file(ctx, getattr(args, "openapi_schema", None), "--openapi-schema"),
-        dockerfile_file=_existing_file(ctx, args.dockerfile, "--dockerfile"),
+        schema_file=_existing_file(
+            ctx, getattr(args, "openapi_schema", None), "--openapi-schema", MAX_JSON_BYTES
+        ),
+        dockerfile_file=_existing_file(ctx, args.dockerfile, "--dockerfile", MAX_DOCKERFILE_BYTES),
         use_cuda_base_image=args.use_cuda_base_image or "auto",
         use_cog_base_image=args.use_cog_base_image,
         hermetic=args.hermetic,
@@ -93,10 +97,15 @@ def _annotations(items: list[str]) -> dict[str, str]:
     return annotations
 
 
-def _existing_file(ctx: Context, path: str | None, flag: str) -> str | None:
+def _existing_file(ctx: Context, path: str | None, flag: str, limit: int) -> str | None:
+    """``path`` made absolute, once it is known to be a regular file within ``limit`` bytes
+    (checked here, before anything is built; the builder reads it under the same limit).
+
+    Raises:
+        HostFileError: ``~user`` names no user; no such file; not a regular file; too large.
+    """
     if path is None:
         return None
-    full = (ctx.cwd / Path(path).expanduser()).resolve()
-    if not full.is_file():
-        raise InvalidInputError(f"{flag} {path}: no such file", reason="missing file")
-    return str(full)
+    given = ctx.cwd / expand_home(path, what=flag)
+    check_file(given, what=flag, limit=limit)  # named as given, not as its link's target
+    return str(given.resolve())

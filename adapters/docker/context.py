@@ -22,6 +22,7 @@ from typing import IO, Final
 
 from docker.utils.build import create_archive, exclude_paths
 
+from adapters.host_files import read_ignore_file
 from domain.errors import InvalidInputError
 
 DOCKERFILE_NAME: Final = ".cogmodel.Dockerfile"
@@ -42,7 +43,7 @@ def context_archive(context_dir: Path, dockerfile: str) -> IO[bytes]:
         )
     root = str(context_dir.resolve())
     try:
-        own_ignore = (context_dir / _IGNORE_FILE).read_text() if _has_ignore(context_dir) else None
+        own_ignore = read_ignore_file(context_dir)
         patterns = _patterns(own_ignore or "")
         files = sorted(exclude_paths(root, patterns, dockerfile=DOCKERFILE_NAME))
         if own_ignore is None:
@@ -59,10 +60,6 @@ def context_archive(context_dir: Path, dockerfile: str) -> IO[bytes]:
             f"cannot read the build context {context_dir}: {exc}", reason="unreadable build context"
         ) from exc
     return archive  # type: ignore[return-value]  # a NamedTemporaryFile, opened "w+b"
-
-
-def _has_ignore(context_dir: Path) -> bool:
-    return (context_dir / _IGNORE_FILE).is_file()
 
 
 def _patterns(text: str) -> list[str]:

@@ -24,13 +24,13 @@ user's own setting for that engine.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from domain.errors import InvalidInputError
+from adapters.host_files import read_json_file
+from domain.errors import HostFileError, InvalidInputError, InvalidJsonError
 
 DEFAULT_HOST: Final = "unix:///var/run/docker.sock"
 DEFAULT_CONTEXT: Final = "default"
@@ -142,17 +142,17 @@ def _named(name: str, environ: Mapping[str, str], config_dir: Path, origin: str)
     stored = context_dir_name(name)
     meta_file = config_dir / "contexts" / "meta" / stored / "meta.json"
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
+        meta = read_json_file(meta_file, what="the Docker context")
+    except (HostFileError, InvalidJsonError) as exc:
+        raise InvalidInputError(
+            f"cannot read Docker context {name!r} from {meta_file}: {exc.reason}",
+            reason="unreadable Docker context",
+        ) from exc
+    if meta is None:
         raise InvalidInputError(
             f"Docker context {name!r} (from {origin}) does not exist: no {meta_file}",
             reason="unknown Docker context",
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise InvalidInputError(
-            f"cannot read Docker context {name!r} from {meta_file}: {exc}",
-            reason="unreadable Docker context",
-        ) from exc
+        )
     endpoint = _docker_endpoint(meta)
     address = endpoint.get("Host") if endpoint is not None else None
     if not isinstance(address, str) or not address:
@@ -192,18 +192,15 @@ def _stored_tls(directory: Path, skip_verify: bool) -> EngineTLS | None:
 def _current_context(config_dir: Path) -> str | None:
     path = config_dir / "config.json"
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
+        config = read_json_file(path, what="the Docker config")
+    except HostFileError as exc:
         raise InvalidInputError(
-            f"cannot read the Docker config {path}: {exc}", reason="unreadable Docker config"
+            f"cannot read the Docker config {path}: {exc.reason}", reason="unreadable Docker config"
         ) from exc
-    try:
-        config = json.loads(text)
-    except ValueError as exc:
+    except InvalidJsonError as exc:
         raise InvalidInputError(
-            f"the Docker config {path} is not JSON: {exc}", reason="unreadable Docker config"
+            f"the Docker config {path} is not JSON: {exc.reason}",
+            reason="unreadable Docker config",
         ) from exc
     current = config.get("currentContext") if isinstance(config, dict) else None
     return current if isinstance(current, str) and current else None

@@ -16,7 +16,9 @@ import binascii
 from pathlib import Path
 from typing import Final
 
-from domain.errors import InvalidInputError
+from adapters.host_files import read_file
+from domain.errors import HostFileError, InvalidInputError
+from domain.limits import MAX_CA_CERT_BYTES
 
 CA_CERT_ENV: Final = "COG_CA_CERT"
 CA_CERT_FILENAME: Final = "cog-ca-cert.crt"
@@ -61,11 +63,15 @@ def _exists(path: Path) -> bool:
 
 
 def _read(path: Path) -> bytes:
+    """A certificate file: regular (a FIFO or device is refused unread), at most
+    ``MAX_CA_CERT_BYTES``."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
+        return read_file(path, what=CA_CERT_ENV, limit=MAX_CA_CERT_BYTES)
+    except HostFileError as exc:
+        cause = exc.__cause__
+        detail = _go_error(cause, path) if isinstance(cause, OSError) else exc.reason
         raise InvalidInputError(
-            f"{CA_CERT_ENV}: failed to read file {path}: {_go_error(exc, path)}",
+            f"{CA_CERT_ENV}: failed to read file {path}: {detail}",
             reason="unreadable COG_CA_CERT file",
         ) from exc
 

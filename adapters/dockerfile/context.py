@@ -43,6 +43,7 @@ from adapters.dockerfile.dockerignore import (
     rewrite_under,
 )
 from adapters.dockerfile.generator import SOURCE_DIR
+from adapters.host_files import read_ignore_file
 from domain.errors import BuildError
 from domain.options import BuildSecret
 
@@ -179,8 +180,7 @@ def _lock(path: Path) -> IO[bytes]:
 
 
 def _project_patterns(project_dir: Path) -> tuple[IgnorePattern, ...]:
-    ignore = project_dir / DOCKERIGNORE
-    return parse_patterns(ignore.read_text(errors="replace")) if ignore.is_file() else ()
+    return parse_patterns(read_ignore_file(project_dir) or "")
 
 
 def _mirror(  # noqa: PLR0917 - one private helper, called once

@@ -52,7 +52,7 @@ from adapters.dockerfile.runtime import (
     without_managed_packages,
 )
 from adapters.dockerfile.settle import LabelSettler
-from adapters.dockerfile.user_dockerfile import build_user_dockerfile
+from adapters.dockerfile.user_dockerfile import build_user_dockerfile, read_dockerfile
 from adapters.dockerfile.weights import WeightPaths
 from application.ports.container_runner import ContainerRunner
 from application.ports.image_builder import BuildRequest, ImageBuilder
@@ -145,7 +145,7 @@ class DockerfileFactory:
         project = Path(source.project_dir)
         raw_name = options.image_name or docker_image_name(project)
         if options.dockerfile_file:
-            return PlannedDockerfiles(dockerfile=Path(options.dockerfile_file).read_text())
+            return PlannedDockerfiles(dockerfile=read_dockerfile(Path(options.dockerfile_file)))
         prepared = self._prepare(source, options)
         assert prepared.request is not None  # not a --dockerfile build
         plan, weights = self._plan_model(project, raw_name, prepared.request, options)

@@ -17,7 +17,10 @@ from typing import Final
 from adapters.dockerfile import planning
 from adapters.dockerfile.context import COG_DIR
 from adapters.dockerfile.wheel_source import COG_SDK_WHEEL, COG_WHEEL
+from adapters.host_files import read_file
 from domain.errors import BuildError, InvalidInputError
+from domain.json_text import read_json
+from domain.limits import MAX_JSON_BYTES
 from domain.openapi import PredictorInfo, validate_document
 from domain.options import BuildOptions
 from domain.source import Source
@@ -95,13 +98,22 @@ def _wheel(environ: Mapping[str, str]) -> str | None:
 
 
 def _read_schema_file(path: Path) -> bytes:
+    """The schema file's bytes: a regular file of at most ``MAX_JSON_BYTES``, UTF-8 JSON
+    within ``read_json``'s limits (depth, structure), holding an object.
+
+    Raises:
+        InvalidInputError: it cannot be read (a ``HostFileError``), is not UTF-8 JSON within
+            the limits (an ``InvalidJsonError``), or is not an object.
+    """
+    data = read_file(path, what="the OpenAPI schema file", limit=MAX_JSON_BYTES)
     try:
-        data = path.read_bytes()
-        value = json.loads(data.decode("utf-8"))  # the label is text: UTF-8 only, as for Cog
-    except (OSError, ValueError) as exc:
+        text = data.decode("utf-8")  # the label is text: UTF-8 only, as for Cog
+    except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            f"cannot read the OpenAPI schema file {path}: {exc}", reason="unreadable schema file"
+            f"cannot read the OpenAPI schema file {path}: not UTF-8 text (byte {exc.start})",
+            reason="unreadable schema file",
         ) from exc
+    value = read_json(text, what=f"the OpenAPI schema file {path}")
     if not isinstance(value, dict):
         raise InvalidInputError(
             f"the OpenAPI schema file {path} does not hold a JSON object",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from adapters.project_sources import read_project_source
 from domain.cogyaml.cog_base import check_cog_base_image
 from domain.cogyaml.cuda import cuda_base_image
 from domain.cogyaml.label import config_to_label
@@ -137,18 +138,7 @@ def predictor_info(source: Source) -> PredictorInfo | None:
 
 def _reader(source: Source) -> Callable[[str], str | None]:
     project = Path(source.project_dir)
-
-    def read_source(path: str) -> str | None:
-        try:
-            return (project / path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", file=path) from exc
-        except UnicodeDecodeError as exc:
-            raise SchemaError(f"cannot read {path}: not UTF-8 text", file=path) from exc
-
-    return read_source
+    return lambda path: read_project_source(project, path)
 
 
 def _config(source: Source) -> CogConfig:

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from adapters.dockerfile.context import COG_DIR, DOCKERIGNORE, stage_context
+from adapters.dockerfile.context import COG_DIR, stage_context
 from adapters.dockerfile.dockerignore import parse_patterns
 from adapters.dockerfile.weights import (
     WeightPaths,
@@ -24,6 +24,7 @@ from adapters.dockerfile.weights import (
     project_files,
     weights_manifest,
 )
+from adapters.host_files import read_ignore_file
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
 from domain.errors import BuildError, ImageNotFoundError
@@ -42,9 +43,8 @@ def project_weights(project: Path) -> WeightPaths:
     Raises:
         BuildError: the project cannot be read.
     """
-    ignore = project / DOCKERIGNORE
     try:
-        patterns = parse_patterns(ignore.read_text(errors="replace")) if ignore.is_file() else ()
+        patterns = parse_patterns(read_ignore_file(project) or "")
         return find_weights(project_files(project, patterns))
     except OSError as exc:
         raise BuildError(

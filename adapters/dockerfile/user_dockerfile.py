@@ -19,10 +19,12 @@ from adapters.dockerfile.context import stage_context
 from adapters.dockerfile.generator import SCHEMA_FILE
 from adapters.dockerfile.labels import LabelInputs
 from adapters.dockerfile.settle import LabelSettler
+from adapters.host_files import read_file
 from application.ports.image_builder import BuildRequest, ImageBuilder
 from application.ports.local_images import LocalImages
 from domain.digest import Digest
 from domain.errors import CogModelError, InvalidInputError
+from domain.limits import MAX_DOCKERFILE_BYTES
 from domain.options import BuildOptions
 from domain.progress import ProgressSink
 from domain.reference import ParsedRef, parse_ref
@@ -52,18 +54,7 @@ def build_user_dockerfile(
         BackendUnavailableError: the engine cannot be reached.
     """
     path = Path(options.dockerfile_file or "")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInputError(
-            f"Failed to read Dockerfile at {path}: {exc.strerror or exc}",
-            reason="unreadable Dockerfile",
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            f"Failed to read Dockerfile at {path}: not UTF-8 text (byte {exc.start})",
-            reason="unreadable Dockerfile",
-        ) from exc
+    text = read_dockerfile(path)
     previous = settler.previous(name)
     temporary_name = f"cog-tmp:{hashlib.sha256(str(name).encode()).hexdigest()}"
     temporary = parse_ref(temporary_name)
@@ -97,3 +88,21 @@ def build_user_dockerfile(
             local.remove(temporary)
         except CogModelError as exc:
             _log.debug("kept %s: %s", temporary_name, exc)
+
+
+def read_dockerfile(path: Path) -> str:
+    """The text of the user's ``--dockerfile``: a regular file (symlinks followed) of at most
+    ``MAX_DOCKERFILE_BYTES``, UTF-8.
+
+    Raises:
+        InvalidInputError: it cannot be read (a ``HostFileError``: missing, a FIFO or device,
+            too large, unreadable) or is not UTF-8 text.
+    """
+    data = read_file(path, what="--dockerfile", limit=MAX_DOCKERFILE_BYTES)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"Failed to read Dockerfile at {path}: not UTF-8 text (byte {exc.start})",
+            reason="unreadable Dockerfile",
+        ) from exc

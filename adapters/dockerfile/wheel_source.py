@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from adapters.host_files import check_file, expand_home
 from domain.errors import InvalidInputError
+from domain.limits import MAX_WHEEL_BYTES
 
 _log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ def parse_wheel_value(value: str, *, variable: str, cwd: Path) -> WheelChoice:
                 text,
             )
         return WheelChoice(default=True)
-    return WheelChoice(path=_wheel_path(cwd / Path(text).expanduser(), variable))
+    return WheelChoice(path=_wheel_path(cwd / expand_home(text, what=variable), variable))
 
 
 def _wheel_path(path: Path, variable: str) -> Path:
@@ -83,6 +85,8 @@ def _wheel_path(path: Path, variable: str) -> Path:
     if not exists:
         raise InvalidInputError(f"{variable}: path not found: {path}", reason="no such wheel")
     if not is_dir:
+        # A FIFO or a device would hang (or never end) the digest and the copy that follow.
+        check_file(path, what=variable, limit=MAX_WHEEL_BYTES)
         return path
     matches = sorted(path.glob(_PATTERN))
     if not matches:

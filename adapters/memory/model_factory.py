@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from adapters.host_files import read_file
 from adapters.memory.local_images import InMemoryLocalImages
 from application.ports.model_factory import ModelFactory, PlannedDockerfiles
 from domain.digest import Digest
 from domain.errors import CogModelError, SourceError
 from domain.image import Image
 from domain.image_source import ImageSource
+from domain.json_text import read_json
 from domain.labels import LABEL_CONFIG, LABEL_OPENAPI_SCHEMA, LABEL_VERSION
+from domain.limits import MAX_JSON_BYTES
 from domain.options import BuildBaseOptions, BuildOptions
 from domain.reference import parse_ref
 from domain.source import Source
@@ -53,7 +56,8 @@ class InMemoryModelFactory:
         }
         if options.schema_file:
             schema_path = Path(source.project_dir, options.schema_file)
-            labels[LABEL_OPENAPI_SCHEMA] = json.dumps(json.loads(schema_path.read_text()))
+            data = read_file(schema_path, what="the OpenAPI schema file", limit=MAX_JSON_BYTES)
+            labels[LABEL_OPENAPI_SCHEMA] = json.dumps(read_json(data, what=str(schema_path)))
         labels.update(options.annotations)
         return self._store(options.image_name, labels, source)
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from domain.errors import AuthenticationError
+from adapters.host_files import read_json_file
+from domain.errors import AuthenticationError, HostFileError, InvalidJsonError
 
 logger = logging.getLogger(__name__)
 
@@ -92,15 +93,14 @@ class DockerCredentials:
             return self._config
         path = self._path or default_docker_config()
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = "{}"
-        except OSError as exc:
-            raise AuthenticationError("registry", f"cannot read {path}: {exc.strerror}") from exc
-        try:
-            loaded = json.loads(text)
-        except ValueError as exc:
-            raise AuthenticationError("registry", f"{path} is not valid JSON: {exc}") from exc
+            loaded = read_json_file(path, what="the Docker config")
+        except HostFileError as exc:
+            raise AuthenticationError("registry", f"cannot read {path}: {exc.reason}") from exc
+        except InvalidJsonError as exc:
+            raise AuthenticationError(
+                "registry", f"{path} is not valid JSON: {exc.reason}"
+            ) from exc
+        loaded = {} if loaded is None else loaded
         if not isinstance(loaded, dict):
             raise AuthenticationError("registry", f"{path} is not a JSON object")
         self._config = loaded

@@ -21,9 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Final
 
+from adapters.host_files import read_json_file
 from adapters.registry.credentials import default_docker_config
 from application.ports.credential_store import CredentialStore
-from domain.errors import AuthenticationError
+from domain.errors import AuthenticationError, HostFileError, InvalidJsonError
 
 BACKEND: Final = "registry"
 HUB_KEY: Final = "https://index.docker.io/v1/"
@@ -66,15 +67,13 @@ class DockerConfigCredentialStore:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        loaded = read_json_file(path, what="the Docker config")
+    except HostFileError as exc:
+        raise AuthenticationError(BACKEND, f"cannot read {path}: {exc.reason}") from exc
+    except InvalidJsonError as exc:
+        raise AuthenticationError(BACKEND, f"{path} is not valid JSON: {exc.reason}") from exc
+    if loaded is None:
         return {}
-    except OSError as exc:
-        raise AuthenticationError(BACKEND, f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        loaded = json.loads(text) if text.strip() else {}
-    except ValueError as exc:
-        raise AuthenticationError(BACKEND, f"{path} is not valid JSON: {exc}") from exc
     if not isinstance(loaded, dict):
         raise AuthenticationError(BACKEND, f"{path} is not a JSON object")
     return loaded

@@ -51,6 +51,7 @@ from domain.image_source import ImageSource
 from domain.index import check_platform, choose_platform
 from domain.platform import Platform
 from domain.reference import ParsedRef
+from domain.registry_host import registry_port
 
 
 class OrasRemoteImages:
@@ -171,6 +172,9 @@ class OrasRemoteImages:
         return client.scheme if client is not None else None
 
     def _client(self, ref: ParsedRef) -> RegistryClient:
+        # A port past 65535 is a valid name (go-containerregistry checks digits, not range);
+        # Go's dialer refuses it, and so does this, before a URL library's ValueError could.
+        registry_port(ref.registry)
         # The reference's scheme is go-containerregistry's parsing rule (loopback, RFC 1918,
         # *.localhost); here it only makes a registry eligible for plain HTTP, after HTTPS.
         eligible = ref.scheme == "http" or ref.registry in self._options.insecure_registries

@@ -39,7 +39,6 @@ from adapters.registry.options import RegistryOptions
 from adapters.registry.session import BoundedSession, Deadline, Response, origin_of
 from adapters.registry.trust import RegistryTrust
 from domain.errors import BackendUnavailableError, ProtocolError
-from domain.registry_host import registry_port
 
 _log = logging.getLogger(__name__)
 
@@ -71,11 +70,8 @@ class RegistryClient:
         """Set up HTTPS to ``registry``; ``http_fallback``: it is insecure-eligible.
 
         Raises:
-            InvalidReferenceError: the registry's port is past 65535 (a valid name that no URL
-                can hold: refused here, typed, before a URL library meets it).
             InvalidInputError: the registry's TLS trust material is unusable.
         """
-        registry_port(registry)
         self.registry = registry
         self._options = options
         self._credentials = credentials

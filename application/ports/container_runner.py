@@ -71,9 +71,9 @@ class GpuRequest:
         if lowered == "none":
             return cls.NONE
         key, eq, rest = value.partition("=")
-        if not eq and re.fullmatch(r"[0-9]+", value):
+        if not eq and _go_int(value):
             return cls(count=int(value))
-        if eq and key == "count" and re.fullmatch(r"[0-9]+|all", rest):
+        if eq and key == "count" and (rest == "all" or _go_int(rest)):
             return cls(count=-1 if rest == "all" else int(rest))
         devices = tuple(d.strip() for d in rest.split(","))
         if eq and key == "device" and all(devices):
@@ -83,6 +83,19 @@ class GpuRequest:
             reason="bad --gpus value",
         )
 
+
+def _go_int(text: str) -> bool:
+    """``text`` is digits whose value Docker's ``strconv.Atoi`` takes (at most 2**63 - 1);
+    judged by length first, so 5,000 digits never reach ``int()``."""
+    return (
+        re.fullmatch(r"[0-9]+", text) is not None
+        and len(text.lstrip("0")) <= _INT64_DIGITS
+        and int(text) <= _INT64_MAX
+    )
+
+
+_INT64_MAX = 2**63 - 1
+_INT64_DIGITS = len(str(_INT64_MAX))
 
 GpuRequest.ALL = GpuRequest(count=-1)
 GpuRequest.NONE = GpuRequest(count=0)

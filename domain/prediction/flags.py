@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from domain.errors import InvalidInputError
+from domain.json_text import check_limits
+from domain.limits import MAX_INPUT_FILE_BYTES
 from domain.prediction.values import FlagValue, LocalFile
 
 Node = Mapping[str, object]
@@ -68,11 +70,19 @@ def inputs_from_json(text: str) -> dict[str, object]:
     >>> inputs_from_json('{"size": 64, "image": "@photo.png"}')
     {'size': 64, 'image': LocalFile(path='photo.png')}
 
+    The text is held to :func:`domain.json_text.check_limits` first: at most
+    :data:`~domain.limits.MAX_INPUT_FILE_BYTES` (strings may hold whole files), at most
+    :data:`~domain.limits.MAX_JSON_STRUCTURE` outside strings (what decoding time and memory
+    grow with), arrays and objects nested at most :data:`~domain.limits.MAX_JSON_DEPTH` deep
+    (a deeper document is an ``InvalidJsonError``, not the decoder's ``RecursionError``).
+    Numbers decode as Python decodes them (Cog's CLI sends them on as they are).
+
     Raises:
-        InvalidInputError: not JSON, or not an object.
+        InvalidInputError: not JSON, past the limits, or not an object.
     """
+    checked = check_limits(text, what="--json", max_bytes=MAX_INPUT_FILE_BYTES)
     try:
-        document = json.loads(text)
+        document = json.loads(checked)
     except ValueError as exc:
         raise InvalidInputError(f"Failed to parse JSON: {exc}", reason="bad JSON inputs") from exc
     if not isinstance(document, dict):

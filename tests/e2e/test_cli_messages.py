@@ -7,6 +7,7 @@ form to write. Nothing here builds an image: the checks come before any build.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from pathlib import Path
@@ -253,3 +254,30 @@ def test_every_help_ends_with_examples(cogmodel: Cogmodel, command: str | None) 
     lines = examples.splitlines()
     assert all(line.startswith("  ") for line in lines if line)  # nothing after the examples
     assert any(line.startswith("  cogmodel ") for line in lines)
+
+
+def test_files_that_never_end_or_never_open_are_one_line_each_through_the_real_command(
+    cogmodel: Cogmodel, tmp_path: Path
+) -> None:
+    """Issue 15: a cog.yaml linked to /dev/zero was a MemoryError (exit 1) after eating memory,
+    and a FIFO hung for ever; ``-o ~nosuchuser/…`` was a RuntimeError. Each is exit 2."""
+    zero = tmp_path / "zero"
+    zero.mkdir()
+    (zero / "cog.yaml").symlink_to("/dev/zero")
+    built = cogmodel("build", cwd=zero, timeout=60)
+    assert built.code == 2
+    assert built.err == (
+        f"error: cannot read {zero / 'cog.yaml'}: not a regular file (a character device)\n"
+    )
+    fifo = tmp_path / "fifo"
+    fifo.mkdir()
+    os.mkfifo(fifo / "cog.yaml")
+    hung = cogmodel("build", cwd=fifo, timeout=60)
+    assert hung.code == 2
+    assert hung.err == f"error: cannot read {fifo / 'cog.yaml'}: not a regular file (a FIFO)\n"
+    nobody = cogmodel("run", "acme/model:1", "-o", "~nobodyhere-cogmodel/out", timeout=60)
+    assert nobody.code == 2
+    assert nobody.err == (
+        "error: --output ~nobodyhere-cogmodel/out: cannot expand ~nobodyhere-cogmodel: no user "
+        "named 'nobodyhere-cogmodel' on this machine\n"
+    )

@@ -34,9 +34,16 @@ from adapters.cli.prediction_io import (
     write_file,
 )
 from adapters.cli.progress import progress_sink
+from adapters.project_sources import read_project_source
 from application.ports.container_runner import GpuRequest
 from application.prediction import Prediction, PredictionOptions, Reporter
-from domain.errors import CogModelError, ContainerError, InputValidationError, InvalidInputError
+from domain.errors import (
+    CogModelError,
+    ContainerError,
+    InputValidationError,
+    InvalidInputError,
+    SchemaError,
+)
 from domain.model import Model
 from domain.prediction import Mode, check_inputs, parse_input_flags, read_input_schema
 from domain.safe_text import shown
@@ -59,12 +66,13 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     env = parse_env(args.env)
     gpus = GpuRequest.parse(args.gpus) if args.gpus is not None else None
     inputs = local_paths(_inputs(ctx, args), ctx.cwd)
+    # Where the output goes is checked before anything is built, pulled or started.
+    destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
     model = _model(ctx, args, inputs, mode)
     if mode is Mode.TRAIN and not model.config.train:
         raise _no_trainer(shown_name(model.image), "its run.cog.config label")
     predictor = ctx.predictor()
     prepared = predictor.prepare(model, inputs, mode=mode)
-    destination = output_destination(ctx.cwd, args.output, _DEFAULT_OUTPUT)
     ctx.note(f"Starting Docker image {shown_name(model.image)} and running setup()...")
     options = PredictionOptions(
         env=env,
@@ -137,9 +145,9 @@ def _check_before_the_build(
 
     def read(path: str) -> str | None:
         try:
-            return (root / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+            return read_project_source(root, path)
+        except SchemaError:
+            return None  # the build reports it
 
     config = source.config
     try:

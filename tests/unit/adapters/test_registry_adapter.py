@@ -81,9 +81,14 @@ def test_retry_after_is_seconds_or_a_date(header: str, seconds: float | None) ->
     assert _parse_retry_after(header) == seconds
 
 
-def test_a_registry_port_past_65535_is_an_invalid_reference_before_any_request() -> None:
-    # Was: ValueError "Port out of range 0-65535" from urllib, exit 1. go-containerregistry
-    # takes the name (it checks digits, not range); Go's dialer then refuses the port.
-    with OrasRemoteImages() as remote, pytest.raises(InvalidReferenceError) as info:
-        remote.inspect(parse_ref("127.0.0.1:99999/a/b:c"))
-    assert "99999" in str(info.value)
+@pytest.mark.parametrize("registry", ["127.0.0.1:99999", "localhost:65536", "[::1]:100000"])
+def test_a_registry_port_past_65535_is_an_invalid_reference_not_a_value_error(
+    registry: str,
+) -> None:
+    remote = OrasRemoteImages()
+    ref = parse_ref(f"{registry}/acme/model:1")
+    for call in (remote.inspect, remote.exists):
+        with pytest.raises(InvalidReferenceError) as info:
+            call(ref)
+        assert "out of range (0-65535)" in str(info.value)
+    remote.close()

@@ -35,7 +35,7 @@ def runner(cli: Cli) -> CogServingRunner:
         (["times=2"], 'error: missing required input "text"'),
         (["text=hi", "times=11"], 'error: invalid input "times": number must be at most 10'),
         (["text=hi", "loud=maybe"], 'error: invalid input "loud": expected boolean, got string'),
-        (["text=hi", "photo=@nowhere.png"], 'error: input "photo": cannot read '),
+        (["text=hi", "photo=@nowhere.png"], 'error: input "photo": input file '),
     ],
     ids=["misspelled", "missing", "out-of-range", "wrong-type", "unreadable-file"],
 )

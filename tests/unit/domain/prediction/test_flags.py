@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, InvalidJsonError
 from domain.prediction import (
     FlagValue,
     LocalFile,
@@ -101,3 +101,12 @@ def test_json_inputs_that_are_not_an_object_are_invalid_input(text: str) -> None
     with pytest.raises(InvalidInputError) as info:
         inputs_from_json(text)
     assert str(info.value).startswith("Failed to parse JSON: ")
+
+
+@pytest.mark.parametrize("text", ["[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000])
+def test_json_inputs_nested_past_the_limit_are_invalid_json_not_a_recursion_error(
+    text: str,
+) -> None:
+    with pytest.raises(InvalidJsonError) as info:
+        inputs_from_json(text)
+    assert str(info.value) == "--json: arrays and objects nested deeper than 100 levels (the limit)"
