@@ -77,9 +77,10 @@ def _containers_of(
 ) -> list[object]:
     """Containers of the image; with ``marker``, only those given ``-e E2E_MARKER=marker``.
 
-    The engine is shared: other test sessions may run containers of the same image id.
+    The engine is shared: other test sessions may run containers of the same image id, and a
+    container removed between the listing and its inspection is gone, not an error.
     """
-    found = client.containers.list(all=True, filters={"ancestor": image_id})
+    found = client.containers.list(all=True, filters={"ancestor": image_id}, ignore_removed=True)
     if marker is None:
         return list(found)
     wanted = f"E2E_MARKER={marker}"
