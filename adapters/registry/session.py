@@ -18,7 +18,9 @@ inspect more than the whole of skopeo, and oras-py's HTTP layer is requests):
   with its client certificate for mutual TLS), one :class:`ssl.SSLContext` per registry, also
   inside a proxy tunnel;
 - **proxies** from ``HTTP(S)_PROXY``/``NO_PROXY`` as ``urllib.request`` reads them, once per
-  origin (``urllib.request`` is imported only when such a variable is set);
+  origin (``urllib.request`` is imported only when such a variable is set); a proxy URL's
+  ``user:password@`` is sent as ``Proxy-Authorization`` (Basic) to the proxy only: with
+  ``CONNECT``, or with a plain-HTTP request the proxy forwards;
 - **no cookies** are ever kept or sent (as oras-py's session refuses them: some registries
   take a cookie for a browser's and start CSRF checks), and ``~/.netrc`` is never read, so
   nothing replaces our ``Authorization`` header.
@@ -170,17 +172,20 @@ class _Connection:
         self.key = key
         (scheme, host, port), proxy = key
         self.absolute_form = False  # a plain-HTTP request through a proxy names the whole URL
+        self.proxy_headers: dict[str, str] = {}  # sent to the proxy (plain HTTP through it)
         if proxy is not None:
             proxy_parts = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
             proxy_host = proxy_parts.hostname or ""
             proxy_port = proxy_parts.port or 80
+            self.proxy_headers = _proxy_authorization(proxy_parts.username, proxy_parts.password)
         if scheme == "https":
             assert tls is not None
             if proxy is not None:
                 self.http: http.client.HTTPConnection = http.client.HTTPSConnection(
                     proxy_host, proxy_port, timeout=connect_timeout, context=tls
                 )
-                self.http.set_tunnel(host, port)
+                # The proxy's credentials go with CONNECT only: never inside the tunnel.
+                self.http.set_tunnel(host, port, headers=self.proxy_headers)
             else:
                 self.http = http.client.HTTPSConnection(
                     host, port, timeout=connect_timeout, context=tls
@@ -325,10 +330,13 @@ class BoundedSession:
                 connection.connect(connect_timeout, read_timeout)
                 # Through a proxy, a plain-HTTP request names the whole URL.
                 path = f"{parts.scheme}://{parts.netloc}{target}"
-                if not connection.absolute_form:
+                sent = all_headers
+                if connection.absolute_form:
+                    sent = {**all_headers, **connection.proxy_headers}
+                else:
                     path = target
                 try:
-                    connection.http.request(method, path, body=body, headers=all_headers)
+                    connection.http.request(method, path, body=body, headers=sent)
                     answer = connection.http.getresponse()
                 except _STALE:
                     connection.close()
@@ -392,6 +400,18 @@ def _environ_proxy(url: str, origin: Origin) -> str | None:
     proxies = urllib.request.getproxies_environment()
     found = proxies.get(scheme) or proxies.get("all")
     return found or None
+
+
+def _proxy_authorization(user: str | None, password: str | None) -> dict[str, str]:
+    """``Proxy-Authorization`` for a proxy URL's ``user:password@`` (Basic, percent-decoded, as
+    requests and curl send it), or nothing when the URL names no user."""
+    if not user:
+        return {}
+    import base64  # noqa: PLC0415 - only a proxy with credentials needs it
+    from urllib.parse import unquote  # noqa: PLC0415
+
+    credential = f"{unquote(user)}:{unquote(password or '')}".encode()
+    return {"Proxy-Authorization": f"Basic {base64.b64encode(credential).decode('ascii')}"}
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:

@@ -10,6 +10,7 @@ proxy first tries HTTPS through a tunnel (the registry answers the TLS hello wit
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import socket
@@ -34,6 +35,7 @@ class _Proxy(socketserver.ThreadingTCPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
         self.seen: list[str] = []
+        self.authorizations: list[str | None] = []  # Proxy-Authorization of each request
 
     @property
     def url(self) -> str:
@@ -51,6 +53,8 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
             headers = self._headers()
             method, target, _ = line.split(" ", 2)
             self.server.seen.append(f"{method} {target}")
+            given = [h.split(":", 1)[1].strip() for h in headers if _is_proxy_authorization(h)]
+            self.server.authorizations.append(given[0] if given else None)
             if method == "CONNECT":
                 self._tunnel(target)
                 return
@@ -91,6 +95,10 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
         self.wfile.write(b"\r\n".join([*head_lines, b"Connection: close"]) + b"\r\n\r\n" + body)
         self.wfile.flush()
         self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _is_proxy_authorization(header: str) -> bool:
+    return header.split(":", 1)[0].strip().lower() == "proxy-authorization"
 
 
 def _copy(source: socket.socket, sink: socket.socket) -> None:
@@ -164,3 +172,23 @@ def test_no_proxy_exempts_a_registry(
     with _adapter(tmp_path) as remote:
         assert remote.inspect(image.ref).image_id == image.config_digest
     assert proxy.seen == []
+
+
+def test_a_proxy_urls_credentials_go_to_the_proxy_as_basic_proxy_authorization(
+    registry: DistributionRegistry,
+    proxy: _Proxy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As requests (the adapter's HTTP layer before decision 0045) and curl send them: Basic,
+    # percent-decoded; with CONNECT (never inside the tunnel) and with each forwarded request.
+    image = registry.push_image(cog_labels())
+    _clear_proxies(monkeypatch)
+    url = proxy.url.replace("http://", "http://al%40ice:pa%3Ass@")
+    monkeypatch.setenv("HTTPS_PROXY", url)
+    monkeypatch.setenv("HTTP_PROXY", url)
+    with _adapter(tmp_path) as remote:
+        assert remote.inspect(image.ref).image_id == image.config_digest
+    expected = "Basic " + base64.b64encode(b"al@ice:pa:ss").decode()
+    assert len(proxy.seen) == 3
+    assert proxy.authorizations == [expected] * 3
