@@ -109,9 +109,7 @@ class Context:
         Notes quote outside text (image names, a model's logs), so terminal controls in it are
         escaped here, for every note: newlines and tabs stay, ``\\r`` and escapes do not.
         """
-        from domain.safe_text import escape_controls
-
-        self.stderr.write(escape_controls(line, keep_newlines=True) + "\n")
+        self.stderr.write(_escaped(line) + "\n")
         self.stderr.flush()
 
     def show(self, line: str = "") -> None:
@@ -123,9 +121,7 @@ class Context:
         Raises:
             OutputClosedError: stdout is a pipe whose reader has gone.
         """
-        from domain.safe_text import escape_controls
-
-        self.out(escape_controls(line, keep_newlines=True))
+        self.out(_escaped(line))
 
     def read_stdin(self) -> str:
         """Everything on stdin (``""`` when there is none)."""
@@ -255,3 +251,19 @@ def default_context(
         replicate_host=replicate_host,
         container=container,
     )
+
+
+_NEWLINES_AND_TABS = str.maketrans("", "", "\n\t")
+
+
+def _escaped(line: str) -> str:
+    """``line`` with its terminal controls escaped (newlines and tabs kept).
+
+    Printable ASCII, the common case, needs nothing: it is returned as it is, without loading
+    the escaping code (``ref`` and ``--help`` stay near the interpreter's start-up).
+    """
+    if line.isascii() and line.translate(_NEWLINES_AND_TABS).isprintable():
+        return line
+    from domain.safe_text import escape_controls
+
+    return escape_controls(line, keep_newlines=True)
