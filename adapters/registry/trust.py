@@ -104,6 +104,17 @@ def tls_context(sources: TrustSources) -> ssl.SSLContext:
     return context
 
 
+def probe_context() -> ssl.SSLContext:
+    """A client context that verifies as :func:`tls_context`'s does (chain and hostname) but
+    trusts no CA at all, so it costs no file read: a handshake with a server that speaks TLS
+    ends at the certificate check (or in an alert), and nothing can be sent over it.
+    Used only to learn whether an insecure-eligible registry speaks TLS (decision 0047)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, hostnames checked
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
 class RegistryTrust:
     """One registry's trust: its sources, found now; its :class:`ssl.SSLContext`, made on the
     first HTTPS connection and then shared (by its HTTPS and, after a fall back, HTTP
