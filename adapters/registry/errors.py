@@ -217,9 +217,15 @@ def may_retry_over_http(error: BaseException) -> bool:
     TLS for it would hide the problem (and downgrade an attacked connection).
     """
     cause = error.__cause__
-    if not isinstance(cause, ConnectFailed):
-        return False
-    return _certificate_refusal(cause) is None and _server_alert(cause) is None
+    return isinstance(cause, ConnectFailed) and not proved_tls(cause)
+
+
+def proved_tls(failure: ConnectFailed) -> bool:
+    """Whether a failed connection got far enough to show that the server speaks TLS: it
+    presented a certificate that failed our check, or it sent a TLS alert (by exception type
+    and OpenSSL reason code). Anything else (refused, reset, closed, a timeout, an answer
+    that is not TLS) did not."""
+    return _certificate_refusal(failure) is not None or _server_alert(failure) is not None
 
 
 def _certificate_refusal(exc: BaseException) -> ssl.SSLCertVerificationError | None:

@@ -49,10 +49,11 @@ from adapters.registry.errors import (
     AnswerBroken,
     BadHeader,
     ConnectFailed,
+    proved_tls,
     transport_errors,
 )
 from adapters.registry.options import RegistryOptions
-from adapters.registry.trust import RegistryTrust
+from adapters.registry.trust import RegistryTrust, probe_context
 from domain.errors import BackendUnavailableError, ProtocolError
 
 _READ_CHUNK: Final = 64 * 1024
@@ -347,6 +348,34 @@ class BoundedSession:
                     connection.close()
                     raise
                 return Response(answer, connection, self._pool)
+
+    def probe_tls(self, url: str, *, deadline: Deadline) -> None:
+        """Learn whether the server at ``url``'s origin (HTTPS) speaks TLS, without the
+        registry's trust: one connection (through the proxy :meth:`send` would use), one
+        handshake with :func:`~adapters.registry.trust.probe_context` (no CA loaded, verifying
+        as always), then closed. Nothing is sent over it but the TLS hello (decision 0047).
+
+        Returns when the server proved it speaks TLS (its certificate reached our check, it
+        sent a TLS alert, or the handshake succeeded): the real connection is then made and
+        verified as always.
+
+        Raises:
+            BackendUnavailableError: no connection, or no TLS answer (refused, a timeout, closed,
+                an answer that is not TLS): what :meth:`send` raises when its HTTPS connection
+                fails so, for the transport to judge by decision 0025's rule.
+        """
+        connect_timeout = min(self._options.connect_timeout, deadline.remaining())
+        with transport_errors(self.registry, certs_dir=self.trust.sources.registry_dir):
+            origin = origin_of(url)
+            key = (origin, self._proxy(url, origin))
+            probe = _Connection(key, tls=probe_context(), connect_timeout=connect_timeout)
+            try:
+                probe.connect(connect_timeout, connect_timeout)
+            except ConnectFailed as exc:
+                if not proved_tls(exc):
+                    raise
+            finally:
+                probe.close()
 
     def read(self, response: Response, cap: int, deadline: Deadline, *, strict: bool) -> bytes:
         """The body, at most ``cap`` bytes.

@@ -14,7 +14,10 @@ Each registry gets one :class:`RegistryClient` over one
 - **Scheme** as docker and crane choose it: HTTPS first; an insecure-eligible registry
   (``http_fallback``) is switched to plain HTTP, for good, when HTTPS fails before any answer
   at the connection or TLS layer (:func:`~adapters.registry.errors.may_retry_over_http`), and
-  the request is sent again over HTTP. Once HTTPS has answered, it is kept.
+  the request is sent again over HTTP. Once HTTPS has answered, it is kept. Before its first
+  HTTPS request such a registry is asked, with a handshake that loads no CA and carries no
+  data, whether it speaks TLS at all, so that a plain-HTTP one does not pay for loading the
+  CA store (decision 0047); one that does is then connected to and verified as always.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class RegistryClient:
         )
         self._use("https")
         self._may_fall_back = http_fallback
+        self._probed = False  # whether the server was asked if it speaks TLS (0047)
         self._contacted = False
         self._probe = threading.Lock()
         self._switch = threading.Lock()
@@ -214,6 +218,8 @@ class RegistryClient:
     ) -> Response | None:
         """Send; ``None`` when HTTPS failed and the registry is now reached over HTTP."""
         try:
+            if self._probe_first(url, scheme):
+                self._http.probe_tls(url, deadline=deadline)
             return self._http.send(method, url, headers=headers, deadline=deadline)
         except BackendUnavailableError as exc:
             to_registry = origin_of(url) == origin_of(f"{scheme}://{self._api_host}")
@@ -221,6 +227,19 @@ class RegistryClient:
                 raise
             _forget_tracebacks(exc)
         return None
+
+    def _probe_first(self, url: str, scheme: str) -> bool:
+        """Whether to learn if the server speaks TLS before this request builds the registry's
+        TLS context (decision 0047): once, for an insecure-eligible registry's first HTTPS
+        request to its own origin. Loading the CAs is the slowest step of a first request,
+        and a plain-HTTP registry on loopback would pay it only to fall back."""
+        with self._switch:
+            if self._probed or not self._may_fall_back or scheme != "https":
+                return False
+            if origin_of(url) != origin_of(f"https://{self._api_host}"):
+                return False
+            self._probed = True
+            return True
 
     def _fell_back(self, tried: str, error: BackendUnavailableError) -> bool:
         """Switch to plain HTTP after ``error`` over ``tried``, if allowed; whether to resend."""

@@ -14,8 +14,10 @@ another, so adding a registry's own CA never drops the public ones):
    every ``*.cert`` is a client certificate whose key is the ``*.key`` of the same name (mutual
    TLS), and a ``.cert`` without its ``.key`` (or the reverse) is an error.
 
-Verification is never turned off; hostnames are always checked. Files are read when a
-registry's client is made (its first request), once per registry per adapter.
+Verification is never turned off; hostnames are always checked. The files are found when a
+registry's client is made and read when its first HTTPS connection is made, once per registry
+per adapter (decision 0046); an insecure-eligible registry that a CA-less probe found not to
+speak TLS never reads them (:func:`probe_context`, decision 0047).
 """
 
 from __future__ import annotations
@@ -104,14 +106,25 @@ def tls_context(sources: TrustSources) -> ssl.SSLContext:
     return context
 
 
+def probe_context() -> ssl.SSLContext:
+    """A client context that verifies as :func:`tls_context`'s does (chain and hostname) but
+    trusts no CA at all, so it costs no file read: a handshake with a server that speaks TLS
+    ends at the certificate check (or in an alert), and nothing can be sent over it.
+    Used only to learn whether an insecure-eligible registry speaks TLS (decision 0047)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, hostnames checked
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
 class RegistryTrust:
     """One registry's trust: its sources, found now; its :class:`ssl.SSLContext`, made on the
     first HTTPS connection and then shared (by its HTTPS and, after a fall back, HTTP
     sessions: a redirect may lead to HTTPS). Thread-safe.
 
     Loading the system store is the slowest step of a first request (OpenSSL parses every CA of
-    the bundle), so a registry reached over plain HTTP after a refused HTTPS connection, or one
-    never asked, does not pay it.
+    the bundle), so a registry never asked over HTTPS, or one reached over plain HTTP after the
+    probe of decision 0047, does not pay it.
     """
 
     def __init__(self, registry: str, *, ca_bundle: str | None, certs_dir: Path | None) -> None:

@@ -24,8 +24,9 @@ registry API. Then, interleaved, so that load from elsewhere on the machine hits
    Then one more run of each with its CPU time: its own processes' and the registry's.
 3. **Phases** of one ``inspect --remote --json`` in a fresh interpreter, ``--runs`` times
    (medians, ms): the interpreter's start (``python -c pass``), imports (CLI, command, registry
-   adapter), composition, the first request (TLS context, the HTTPS attempt, the fall back to
-   HTTP, the manifest), the config blob, the output.
+   adapter), composition, the first request (the TLS probe of decision 0047, which finds that
+   the registry speaks plain HTTP, so no TLS context is built; the fall back to HTTP; the
+   manifest), the config blob, the output.
 4. ``python -X importtime`` of the one-image command: its largest top-level imports.
 
 ``--before DIR`` adds another cogmodel to compare with, e.g. an export of an older commit
@@ -330,9 +331,18 @@ from application.resolver import Preference
 from domain.reference import parse_ref
 resolver = registry_resolver(configuration({}))
 mark("composition")
+import adapters.registry.session as session
 import adapters.registry.transport as transport
 import adapters.registry.trust as trust
 real_get, real_tls = transport.RegistryClient.get, trust.tls_context
+real_probe = session.BoundedSession.probe_tls
+def timed_probe(self, url, **kwargs):
+    mark("first request: before the TLS probe")
+    try:
+        real_probe(self, url, **kwargs)  # raises when the server does not speak TLS
+    finally:
+        mark("first request: the TLS probe (no CA)")
+session.BoundedSession.probe_tls = timed_probe
 def timed_tls(sources):
     mark("first request: before the TLS context")
     context = real_tls(sources)

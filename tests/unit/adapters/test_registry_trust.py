@@ -100,3 +100,13 @@ def test_registry_trust_makes_one_context_on_first_use(
     assert made == []  # nothing is read until an HTTPS connection asks
     assert registry.context() is registry.context()
     assert made == [registry.sources]
+
+
+def test_the_probe_context_verifies_as_the_real_one_but_trusts_no_ca(tmp_path: Path) -> None:
+    probe = trust.probe_context()
+    real = tls_context(trust_sources(HOST, ca_bundle=None, certs_dir=tmp_path, environ={}))
+    assert probe.verify_mode == real.verify_mode == ssl.CERT_REQUIRED
+    assert probe.check_hostname
+    assert real.check_hostname
+    assert probe.minimum_version == real.minimum_version
+    assert probe.cert_store_stats() == {"x509": 0, "crl": 0, "x509_ca": 0}
