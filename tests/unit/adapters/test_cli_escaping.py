@@ -8,10 +8,14 @@ import io
 import logging
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from adapters.cli.context import Context
 from adapters.cli.logged_warnings import warnings_to
 from adapters.cli.progress import CompactProgress, PlainProgress
 from domain.progress import ProgressEvent, ProgressKind
+from domain.safe_text import escape_controls
 
 TITLE = "\x1b]0;owned\x07"
 
@@ -67,3 +71,17 @@ def test_logged_warnings_are_redacted_and_escaped() -> None:
     assert "hunter2" not in seen[0].message
     assert "\x1b" not in seen[0].message
     assert seen[0].message.startswith("warning: retrying https://alice:***@r.example/v2/")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=12))
+def test_shown_lines_escape_exactly_as_escape_controls_does(line: str) -> None:
+    # Context writes printable ASCII as it is, without loading safe_text (a start-up saving):
+    # the shortcut must never skip a control that escape_controls would have escaped.
+    stdout, stderr = io.StringIO(), io.StringIO()
+    context = _context(stderr, stdout)
+    context.show(line)
+    context.note(line)
+    expected = escape_controls(line, keep_newlines=True) + "\n"
+    assert stdout.getvalue() == expected
+    assert stderr.getvalue() == expected
