@@ -36,7 +36,14 @@ from typing import Any, Final
 from domain.errors import InvalidJsonError
 from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_STRUCTURE, utf8_size
 
-__all__ = ["check_limits", "json_depth", "read_json", "text_depth"]
+__all__ = [
+    "PYDANTIC_PLAIN_DEPTH",
+    "check_limits",
+    "is_plain_json",
+    "json_depth",
+    "read_json",
+    "text_depth",
+]
 
 # A JSON string (escapes included), unrolled so that a long one is matched without
 # backtracking; an unterminated one is left for the decoder to reject.
@@ -46,6 +53,9 @@ _STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _FLOAT64_DIGITS: Final = 310  # no integer of more digits fits a float64 (max ≈ 1.8e308)
+# pydantic-core's JSON parser refuses documents nested about 200 levels deep; well below that,
+# json and pydantic agree. No label or manifest nests more than four.
+PYDANTIC_PLAIN_DEPTH: Final = 64
 
 
 def read_json(
@@ -145,6 +155,35 @@ def json_depth(value: object) -> int:
         deepest = max(deepest, depth + 1)
         stack.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def is_plain_json(value: object, *, max_depth: int = PYDANTIC_PLAIN_DEPTH) -> bool:
+    """Whether a value ``json.loads`` made nests at most ``max_depth`` levels and holds no lone
+    surrogate in a string or key: a document pydantic-core's parser reads as ``json`` does (it
+    refuses deeper nesting and surrogates), so a lighter reader may answer for the models.
+
+    Walked with a stack of its own, so any value can be checked.
+    """
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        if isinstance(node, str):
+            if not _utf8(node):
+                return False
+        elif isinstance(node, dict):
+            if not all(_utf8(key) for key in node):
+                return False
+            stack.extend((item, depth + 1) for item in node.values())
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+    return True
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8 (it holds no lone surrogate)."""
+    return text.isascii() or _SURROGATE.search(text) is None
 
 
 def _without_surrogates(value: object) -> object:

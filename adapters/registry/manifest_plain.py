@@ -12,7 +12,7 @@ holds both to the same answers.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Any
 
 from adapters.registry.manifests import (
     IMAGE_TYPES,
@@ -26,9 +26,7 @@ from adapters.registry.manifests import (
 )
 from domain.digest import Digest
 from domain.errors import InvalidDigestError
-
-# pydantic-core's parser refuses documents nested about 200 deep; a manifest nests four.
-_MAX_DEPTH: Final = 64
+from domain.json_text import is_plain_json
 
 
 def plain_manifest(
@@ -74,31 +72,9 @@ def _plain_json(body: bytes) -> Any:
         document = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise _UnsureError from None
-    _check_plain(document, 0)
-    return document
-
-
-def _check_plain(value: Any, depth: int) -> None:
-    """Refuse nesting deeper than pydantic parses, and lone surrogates (which it refuses)."""
-    if depth > _MAX_DEPTH:
+    if not is_plain_json(document):
         raise _UnsureError
-    if isinstance(value, str):
-        _check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_plain(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_plain(item, depth + 1)
-
-
-def _check_text(text: str) -> None:
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _UnsureError from None
+    return document
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -10,8 +10,9 @@ checks each known field's JSON type against a table of the models' fields. It is
 - for anything else it answers ``None``: text that is not JSON, a value of a JSON type pydantic
   would coerce (``"true"`` or ``1`` for a bool, ``2.0`` for an int) or refuse, a lone surrogate
   anywhere (pydantic's parser refuses those, ``json`` does not), nesting deeper than
-  ``_MAX_DEPTH``. The caller then asks ``CogConfig`` itself, which accepts or raises its own
-  error, so the answer and every error message stay pydantic's.
+  :data:`~domain.json_text.PYDANTIC_PLAIN_DEPTH` (:func:`~domain.json_text.is_plain_json`).
+  The caller then asks ``CogConfig`` itself, which accepts or raises its own error, so the
+  answer and every error message stay pydantic's.
 
 Unknown keys are ignored at every level, as the models ignore them. A test compares this reader
 with the models on every label the Cog config cases produce and on generated documents, and
@@ -29,9 +30,8 @@ import json
 from collections.abc import Callable
 from typing import Any, Final
 
-# pydantic-core's JSON parser refuses documents nested about 200 levels deep; well below that,
-# json and pydantic agree. No real label nests more than four.
-_MAX_DEPTH: Final = 64
+from domain.json_text import is_plain_json
+
 # CogConfig's default python_version (domain.cogyaml.models.DEFAULT_PYTHON_VERSION, which this
 # module does not import: that would build the pydantic models). A test keeps them equal.
 DEFAULT_PYTHON_VERSION: Final = "3.13"
@@ -50,34 +50,12 @@ def label_fields(raw: str) -> dict[str, Any] | None:
     """
     try:
         document = json.loads(raw)
-        _check_plain(document, 0)
+        if not is_plain_json(document):
+            return None
         fields: dict[str, Any] = _cog_config(document)
     except (_UnsureError, ValueError, RecursionError):
         return None
     return fields
-
-
-def _check_plain(value: Any, depth: int) -> None:
-    """Refuse nesting deeper than pydantic parses, and lone surrogates (which it refuses)."""
-    if depth > _MAX_DEPTH:
-        raise _UnsureError
-    if isinstance(value, str):
-        _check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_plain(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_plain(item, depth + 1)
-
-
-def _check_text(text: str) -> None:
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate
-            raise _UnsureError from None
 
 
 # ---------------------------------------------------------------- readers of one JSON value

@@ -9,7 +9,7 @@ import pytest
 
 from domain.document_shape import shape_problem
 from domain.errors import InvalidJsonError
-from domain.json_text import json_depth, read_json, text_depth
+from domain.json_text import PYDANTIC_PLAIN_DEPTH, is_plain_json, json_depth, read_json, text_depth
 from domain.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_STRUCTURE
 
 
@@ -128,3 +128,15 @@ def test_a_deep_document_is_checked_without_recursion() -> None:
         schema = {"items": schema}
     assert shape_problem({"components": {"schemas": {"Output": schema}}}) is None
     assert json_depth(schema) == 50_001
+
+
+def test_plain_json_is_what_pydantic_reads_as_json_does() -> None:
+    # The label and manifest readers that stand in for pydantic share this one check.
+    at_limit: object = 1
+    for _ in range(PYDANTIC_PLAIN_DEPTH):
+        at_limit = [at_limit]
+    assert is_plain_json(at_limit)
+    assert not is_plain_json([at_limit])
+    assert is_plain_json({"é": ["ü", {"k": "\u2028"}]})
+    assert not is_plain_json({"a": ["ok", "\udc80"]})
+    assert not is_plain_json({"\ud800": 1})
