@@ -44,8 +44,21 @@ def json_text(document: object, *, indent: int | None = None) -> str:
     escaped by JSON itself)."""
     import json  # `ref` without --json, and --help, never need it
 
-    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    text = json.dumps(document, indent=indent, ensure_ascii=False, default=_read_only)
+    if text.isascii() and "\x7f" not in text:
+        return text  # the common case: JSON escaped every C0 control, and nothing else is left
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _read_only(value: object) -> object:
+    """What json.dumps cannot write itself: the domain's read-only mappings, as objects.
+
+    Raises:
+        TypeError: ``value`` is not a mapping (json.dumps's own error for what is not JSON).
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def print_table(ctx: Context, rows: Sequence[tuple[str, str]], *, width: int | None = None) -> None:
@@ -63,7 +76,9 @@ def shown_name(image: Image) -> str:
 
 
 def model_document(model: Model) -> dict[str, object]:
-    """The JSON object of ``model`` (the command line contract's inspect object)."""
+    """The JSON object of ``model`` (the command line contract's inspect object), for
+    :func:`json_text`: the schema stays the model's read-only mapping, which json_text writes as
+    an object in C, without a Python copy of every node first."""
     image = model.image
     platform = image.platform
     return {
@@ -74,7 +89,7 @@ def model_document(model: Model) -> dict[str, object]:
         "platform": _platform(platform),
         "cog_version": model.cog_version or None,
         "config": _config_object(model),
-        "openapi_schema": _plain(model.schema) if model.schema is not None else None,
+        "openapi_schema": model.schema,
         "labels": dict(image.labels),
     }
 
@@ -185,12 +200,3 @@ def _config_object(model: Model) -> object:
 
 def _not_json(constant: str) -> object:
     raise ValueError(f"{constant} is not JSON")
-
-
-def _plain(value: object) -> object:
-    """A JSON-ready copy (read-only mappings become dicts)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value

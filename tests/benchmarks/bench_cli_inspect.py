@@ -355,9 +355,8 @@ def timed_get(self, path, **kwargs):
 transport.RegistryClient.get, trust.tls_context = timed_get, timed_tls
 model = resolver.inspect(parse_ref(sys.argv[1]), prefer=Preference.REMOTE_ONLY)
 mark("model from the labels")
-from adapters.cli.output import model_document
-import json
-json.dumps(model_document(model), indent=2, ensure_ascii=False)
+from adapters.cli.output import json_text, model_document
+json_text(model_document(model), indent=2)
 mark("output")
 previous = start
 for what, when in marks:
