@@ -171,9 +171,9 @@ def _dispatch(ctx: Context, args: argparse.Namespace) -> int:
     run: Callable[[Context, argparse.Namespace], int] = module.run
     if args.command == "ref":  # no backend, nothing logged: keep its start-up fast
         return run(ctx, args)
-    from adapters.cli.progress import warnings_shown
+    from adapters.cli.logged_warnings import warnings_shown
 
-    with sigterm_as_interrupt(), warnings_shown(ctx):
+    with sigterm_as_interrupt(), warnings_shown(ctx.stderr):
         return run(ctx, args)
 
 

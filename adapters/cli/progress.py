@@ -142,18 +142,6 @@ def _warnings_to(display: ProgressSink) -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def warnings_shown(ctx: Context) -> Iterator[None]:
-    """For a whole command: warnings the adapters log (``logging``) become ``warning: …`` lines
-    on stderr, or go to the display of the operation under way."""
-
-    def note(event: ProgressEvent) -> None:
-        _write(ctx.stderr, escaped(event).message + "\n")
-
-    with _warnings_to(note):
-        yield
-
-
 # --------------------------------------------------------------------------- plain
 
 

@@ -28,7 +28,6 @@ from collections.abc import Generator
 from adapters.cli.context import Context
 from adapters.cli.main import report, worst
 from adapters.cli.output import json_text, model_document, print_json, print_model
-from adapters.cli.progress import progress_sink
 from application.resolver import Preference, Resolver
 from domain.errors import (
     BackendUnavailableError,
@@ -202,6 +201,8 @@ def _batch_results(
 
 def _pull(ctx: Context, args: argparse.Namespace, platform: Platform | None) -> Model:
     ref = ctx.parse_ref(args.ref)
+    from adapters.cli.progress import progress_sink  # the remote look-ups show no progress
+
     resolver = ctx.resolver()
     with progress_sink(ctx, args.progress) as sink:
         return resolver.pull(ref, prefer=Preference.REMOTE_ONLY, platform=platform, progress=sink)

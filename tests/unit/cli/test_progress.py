@@ -214,3 +214,24 @@ def test_warnings_logged_during_an_operation_go_to_its_display(
         logging.getLogger("adapters.example").warning("dropped")
     assert quiet.getvalue() == ""
     assert "dropped" not in capsys.readouterr().err  # not even logging's last resort
+
+
+def test_a_warning_logged_outside_any_display_is_one_redacted_escaped_stderr_line() -> None:
+    import logging
+
+    from adapters.cli.logged_warnings import warnings_shown
+
+    stream = io.StringIO()
+    inner = io.StringIO()
+    with warnings_shown(stream):
+        logging.getLogger("adapters.example").warning(
+            "token refused\x1b[2J at https://x.io/token?access_token=abc123\nretrying"
+        )
+        with progress_sink(_ctx({}, inner), None):  # a display inside takes them instead
+            logging.getLogger("adapters.example").warning("inside")
+    assert stream.getvalue() == (
+        "warning: token refused\\x1b[2J at https://x.io/token?access_token=*** retrying\n"
+    )
+    assert inner.getvalue() == "warning: inside\n"
+    logging.getLogger("adapters.example").warning("after the block: not shown")
+    assert stream.getvalue().count("\n") == 1

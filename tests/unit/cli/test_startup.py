@@ -46,8 +46,11 @@ def test_fast_commands_import_no_heavy_module(argv: list[str]) -> None:
 # (cog.yaml's and the manifests' models, decision 0030; the package itself, which only the
 # container's library brought), oras.provider with jsonschema and oras' auth backends (decision
 # 0032), the fakes; requests and urllib3 (the registry adapter speaks http.client), and the
-# container with dependency-injector and what it imports (asyncio, PyYAML) (decision 0045).
+# container with dependency-injector and what it imports (asyncio, PyYAML) (decision 0045);
+# the progress displays of pulls and builds (a look-up shows none; a logged warning would load
+# the event type then).
 NOT_ON_THE_REMOTE_INSPECT_PATH = (
+    "adapters.cli.progress",
     "adapters.container",
     "asyncio",
     "certifi",
@@ -71,6 +74,7 @@ NOT_ON_THE_REMOTE_INSPECT_PATH = (
     "domain.cogyaml.parse",
     "domain.openapi",
     "domain.options",
+    "domain.progress",
     "domain.source",
     "jsonschema",
     "oras.auth",
