@@ -41,7 +41,6 @@ from domain.errors import (
     ProtocolError,
 )
 from domain.image_source import ImageSource
-from domain.safe_text import redact
 
 BACKEND: Final = "registry"
 _NOT_FOUND: Final = frozenset({"MANIFEST_UNKNOWN", "NAME_UNKNOWN"})
@@ -87,6 +86,10 @@ def registry_said(body: bytes, secrets: Iterable[str | None] = ()) -> tuple[list
     >>> registry_said(b"bad header Authorization: Basic dXNlcjpwYXNz here")
     ([], 'bad header Authorization: Basic *** here')
     """
+    # Loaded here, with the first error body: a look-up that succeeds compiles none of the
+    # redaction patterns.
+    from domain.safe_text import redact  # noqa: PLC0415
+
     codes, message = oci_error_codes(body)
     if not message and not codes:
         message = _plain_text_line(body)

@@ -93,10 +93,12 @@ print("RESULT", code, sorted(
 """
 
 
-def inspect_imports(argv: list[str]) -> tuple[int, list[str]]:
-    """Run ``cogmodel ARGV`` in a fresh interpreter: its exit code and the forbidden modules
-    it imported."""
-    probe = INSPECT_PROBE.format(argv=argv, forbidden=NOT_ON_THE_REMOTE_INSPECT_PATH)
+def inspect_imports(
+    argv: list[str], forbidden: tuple[str, ...] = NOT_ON_THE_REMOTE_INSPECT_PATH
+) -> tuple[int, list[str]]:
+    """Run ``cogmodel ARGV`` in a fresh interpreter: its exit code and the ``forbidden``
+    modules it imported."""
+    probe = INSPECT_PROBE.format(argv=argv, forbidden=forbidden)
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
