@@ -152,13 +152,12 @@ def _fields_problem(prefix: str, value: Mapping[str, object], kinds: dict[str, s
 def _subschemas(path: str, schema: Mapping[str, object]) -> list[tuple[str, object]]:
     """The schemas inside ``schema`` (its fields' types already checked), in field order."""
     children: list[tuple[str, object]] = []
-    for key, value in schema.items():
-        where = f"{path}.{key}"
+    for key, value in schema.items():  # most keys name no schema: their path is never built
         if key in ("items", "not") or (key == "additionalProperties" and value is not True):
             if isinstance(value, Mapping):
-                children.append((where, value))
+                children.append((f"{path}.{key}", value))
         elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list | tuple):
-            children += [(f"{where}.{i}", item) for i, item in enumerate(value)]
+            children += [(f"{path}.{key}.{i}", item) for i, item in enumerate(value)]
         elif key == "properties" and isinstance(value, Mapping):
-            children += [(f"{where}.{name}", item) for name, item in value.items()]
+            children += [(f"{path}.{key}.{name}", item) for name, item in value.items()]
     return children
