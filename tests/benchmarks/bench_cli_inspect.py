@@ -53,6 +53,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,7 @@ SKOPEO = shutil.which("skopeo") or "/usr/bin/skopeo"
 LAUNCH = "import sys; from adapters.cli.main import main; sys.exit(main())"
 EXAMPLE = ROOT / "examples" / "thumbnail"
 FLOOR = Path(__file__).with_name("floor_inspect.py")
+NOT_COPIED = (".git", ".venv", "__pycache__", "build", "*.egg-info", ".*_cache", ".hypothesis")
 
 
 def thumbnail_labels() -> dict[str, str]:
@@ -108,6 +110,35 @@ def push_real_image(registry: DistributionRegistry, labels: Mapping[str, str]) -
     except Exception as exc:  # no engine here: the registry API, same labels
         pushed = registry.push_image(labels, repository="bench/thumbnail", tag="1")
         return str(pushed.ref), f"pushed through the registry API ({type(exc).__name__})"
+
+
+@dataclass(frozen=True)
+class Installed:
+    """This tree installed as users install it, in a venv of another interpreter."""
+
+    bin: Path
+    label: str
+
+
+def install_wheel(python: str, home: Path) -> Installed:
+    """A fresh venv of ``python`` with a copy of this tree ``pip install``-ed into it (built as
+    a wheel, not editable; its dependencies from the package index pip is configured with)."""
+    source = home / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    venv = home / "wheel-venv"
+    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(source)],
+        check=True,
+        env=env,
+        stderr=subprocess.DEVNULL,  # the index's warnings; a failure still fails (check=True)
+    )
+    version = subprocess.check_output(
+        [str(venv / "bin" / "python"), "-c", "import platform; print(platform.python_version())"],
+        text=True,
+    ).strip()
+    return Installed(bin=venv / "bin", label=f"{python} {version}")
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -200,7 +231,9 @@ def check_same_answers(ref: str, missing: str, env: Mapping[str, str]) -> None:
         print(f"  {what}: cogmodel {codes[0]}\n  {' ' * len(what)}  skopeo   {codes[1]}")
 
 
-def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> None:
+def one_image(
+    ref: str, env: dict[str, str], runs: int, before: Path | None, wheel: Installed | None
+) -> None:
     args = ["inspect", "--remote", "--json", ref]
     cases: dict[str, Callable[[], float]] = {}
     argv, extra = ours(args)
@@ -210,6 +243,9 @@ def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> 
         cases[f"cogmodel ({before.name}) inspect --remote --json"] = lambda: run(
             old_argv, env | old_extra
         )
+    if wheel is not None:
+        wheel_argv = [str(wheel.bin / "cogmodel"), *args]
+        cases[f"cogmodel, wheel on {wheel.label}"] = lambda: run(wheel_argv, env)
     cases["skopeo inspect --config"] = lambda: run(skopeo(ref, "--config"), env)
     # Floors, to read the ratio by: the interpreter, what the path keeps (HTTP, the CA store),
     # and the libraries decision 0045 took off it.
@@ -224,12 +260,18 @@ def one_image(ref: str, env: dict[str, str], runs: int, before: Path | None) -> 
     # The least any Python program does for the same answer (tests/benchmarks/floor_inspect.py:
     # two GETs on a raw socket, no checks), bare and with the standard library an HTTPS
     # registry client cannot do without.
-    for name, extra_args in (
-        ("socket, json, hashlib", []),
-        ("+ ssl, http.client", ["--import", "ssl,http.client"]),
-    ):
-        floor_argv = [PYTHON, str(FLOOR), *extra_args, ref]
-        cases[f"floor_inspect.py ({name})"] = lambda argv=floor_argv: run(argv, env)
+    pythons = [("", PYTHON)]
+    if wheel is not None:
+        wheel_python = str(wheel.bin / "python")
+        cases[f"{wheel.label}: python -c 'pass'"] = lambda: run([wheel_python, "-c", "pass"], env)
+        pythons.append((f" on {wheel.label}", wheel_python))
+    for on, python in pythons:
+        for name, extra_args in (
+            ("socket, json, hashlib", []),
+            ("+ ssl, http.client", ["--import", "ssl,http.client"]),
+        ):
+            floor_argv = [python, str(FLOOR), *extra_args, ref]
+            cases[f"floor_inspect.py ({name}){on}"] = lambda argv=floor_argv: run(argv, env)
     times = interleaved(cases, runs)
     print(f"== one image, whole process, {runs} interleaved runs each")
     print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
@@ -254,6 +296,7 @@ def many_images(
     tags: int,
     batches: int,
     before: Path | None,
+    wheel: Installed | None,
 ) -> None:
     repository = "bench/many"
     refs = [
@@ -287,22 +330,25 @@ def many_images(
             cases[f"cogmodel ({before.name}), {tags} sequential processes"] = lambda: (
                 sum(run([*old_argv, ref], env | old_extra) for ref in refs) / 1000
             )
+    if wheel is not None:
+        wheel_argv = [str(wheel.bin / "cogmodel"), "inspect", "--remote", "--json", *refs]
+        cases[f"cogmodel, wheel on {wheel.label}"] = lambda: run(wheel_argv, env) / 1000
     times = interleaved(cases, batches)
     print(f"== {tags} distinct tags, {batches} interleaved batches each")
     print(f"  {'command':<52}{'median':>9}{'min':>9}{'p90':>9}")
     medians = {name: summary(name, values, "s") for name, values in times.items()}
     names = list(medians)
+    theirs = medians[names[1]]
     print(
         f"  speed-up, skopeo processes / one cogmodel process: "
-        f"{medians[names[1]] / medians[names[0]]:.1f}x (goal >= 5)"
+        f"{theirs / medians[names[0]]:.1f}x (goal >= 5)"
     )
     cpu_accounts(registry, {names[0]: one_process, names[1]: skopeo_each})
-    if before is not None:
-        print(
-            f"  speed-up, skopeo processes / {names[2]}: "
-            f"{medians[names[1]] / medians[names[2]]:.1f}x; this tree over it: "
-            f"{medians[names[2]] / medians[names[0]]:.1f}x"
-        )
+    for name in names[2:]:
+        line = f"  speed-up, skopeo processes / {name}: {theirs / medians[name]:.1f}x"
+        if before is not None and name.startswith(f"cogmodel ({before.name})"):
+            line += f"; this tree over it: {medians[name] / medians[names[0]]:.1f}x"
+        print(line)
 
 
 def cpu_accounts(registry: DistributionRegistry, cases: Mapping[str, Callable[[], float]]) -> None:
@@ -436,6 +482,12 @@ def main() -> None:
     parser.add_argument("--tags", type=int, default=100)
     parser.add_argument("--batches", type=int, default=3)
     parser.add_argument("--before", type=Path, help="another cogmodel tree to compare with")
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="also measure this tree installed as a wheel in a venv of this interpreter "
+        "(e.g. /usr/bin/python3, the distribution's build)",
+    )
     args = parser.parse_args()
     if not os.path.exists(SKOPEO):
         sys.exit("skopeo is not installed (apt-get install skopeo)")
@@ -444,14 +496,23 @@ def main() -> None:
     env = environment(home)
     (home / "registry").mkdir()
     try:
+        wheel = install_wheel(args.python, home) if args.python else None
         with DistributionRegistry(home / "registry", binary=registry_binary()) as registry:
             labels = thumbnail_labels()
             ref, how = push_real_image(registry, labels)
             print(f"registry {registry.host}; image {ref}, {how}")
             print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
             check_same_answers(ref, f"{registry.host}/bench/thumbnail:missing", env)
-            one_image(ref, env, args.runs, before)
-            many_images(registry, labels, env, tags=args.tags, batches=args.batches, before=before)
+            one_image(ref, env, args.runs, before, wheel)
+            many_images(
+                registry,
+                labels,
+                env,
+                tags=args.tags,
+                batches=args.batches,
+                before=before,
+                wheel=wheel,
+            )
             phases(ref, env, args.runs)
             import_profile(ref, env)
             print(f"load average at end: {os.getloadavg()[0]:.2f}")
