@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.cli.interrupts import Terminated, sigterm_as_interrupt
-from adapters.cli.parser import UsageError, build_parser
+from adapters.cli.parser import UsageError, build_parser, parse_command_line
 
 if TYPE_CHECKING:
     import argparse
@@ -143,7 +143,7 @@ def main(
     stderr = context.stderr if context is not None else sys.stderr
     debug = "--debug" in args_list[: _command_words_index(args_list)]
     try:
-        args = build_parser().parse_args(args_list)
+        args = parse_command_line(args_list)
         debug = args.debug
         if args.version:
             return _print_version(context)

@@ -10,8 +10,10 @@ raises :class:`UsageError`, which the entry point reports as one ``error:`` line
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, Final, NoReturn
 
 from adapters.cli.help_examples import epilog
@@ -76,8 +78,45 @@ def _command(
     return cmd
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``cogmodel``: global flags and one sub-parser per command."""
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """``build_parser().parse_args(argv)``, building only the sub-parser of the command
+    ``argv`` names when that can be told at a glance (a command's flags are most of what
+    building the parser costs, about 5 ms of every start-up).
+
+    The glance (:func:`_named_command`) accepts only the exact global flags before the command;
+    anything else (``--help``, an abbreviation, an unknown word) builds the whole parser. A
+    command line the one-command parser accepts, the whole parser reads the same way: the same
+    global flags, the same command word, the same sub-parser for the rest. One it refuses is
+    parsed again by the whole parser, so errors are the whole parser's.
+
+    Raises:
+        UsageError: the command line is wrong.
+    """
+    command = _named_command(argv)
+    if command is not None:
+        try:
+            return build_parser(command).parse_args(argv)
+        except UsageError:
+            pass  # said by the whole parser, below
+    return build_parser().parse_args(argv)
+
+
+def _named_command(argv: list[str]) -> str | None:
+    """The command ``argv`` names after nothing but exact global flags; else ``None``."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--debug", "--version") or word.startswith("--registry="):
+            continue
+        if word == "--registry":
+            next(words, None)  # its value
+            continue
+        return word if word in _COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``cogmodel``: global flags and one sub-parser per command (with
+    ``command``: that command's only; see :func:`parse_command_line`)."""
     parser = _Parser(
         prog="cogmodel",
         description="Build, push, inspect, pull and run Cog model images.",
@@ -99,19 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Replicate registry host (default: $COG_REGISTRY_HOST, else r8.im)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _add_build(commands)
-    _add_debug(commands)
-    _add_init(commands)
-    _add_login(commands)
-    _add_prediction(commands, "run")
-    _add_prediction(commands, "predict")
-    _add_push(commands)
-    _add_exec(commands)
-    _add_serve(commands)
-    _add_prediction(commands, "train")
-    _add_inspect(commands)
-    _add_pull(commands)
-    _add_ref(commands)
+    for name, add in _COMMANDS.items():
+        if command is None or name == command:
+            add(commands)
     return parser
 
 
@@ -515,6 +544,24 @@ def _add_ref(commands: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument("--default-registry", metavar="HOST", help="registry for bare names")
     cmd.add_argument("--default-tag", metavar="TAG", help="tag for names without one")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+# Every command, in the order `cogmodel --help` lists them.
+_COMMANDS: Final[dict[str, Callable[[argparse._SubParsersAction[_Parser]], None]]] = {
+    "build": _add_build,
+    "debug": _add_debug,
+    "init": _add_init,
+    "login": _add_login,
+    "run": functools.partial(_add_prediction, name="run"),
+    "predict": functools.partial(_add_prediction, name="predict"),
+    "push": _add_push,
+    "exec": _add_exec,
+    "serve": _add_serve,
+    "train": functools.partial(_add_prediction, name="train"),
+    "inspect": _add_inspect,
+    "pull": _add_pull,
+    "ref": _add_ref,
+}
 
 
 MAX_SETUP_TIMEOUT: Final = 4_294_967_295
