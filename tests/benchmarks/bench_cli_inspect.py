@@ -177,7 +177,8 @@ def summary(name: str, values: list[float], unit: str = "ms") -> float:
     ordered = sorted(values)
     p90 = ordered[max(int(len(ordered) * 0.9) - 1, 0)]
     median = statistics.median(ordered)
-    print(f"  {name:<52}{median:>9.1f}{ordered[0]:>9.1f}{p90:>9.1f}  {unit}")
+    digits = 2 if unit == "s" else 1  # a batch of 0.45 s and one of 0.54 s are not both 0.5
+    print(f"  {name:<52}{median:>9.{digits}f}{ordered[0]:>9.{digits}f}{p90:>9.{digits}f}  {unit}")
     return median
 
 
