@@ -33,7 +33,9 @@ __all__ = [
     "MAX_JSON_STRUCTURE",
     "MAX_LITERAL_DEPTH",
     "MAX_REQUIREMENTS_BYTES",
+    "MAX_SECRET_BYTES",
     "MAX_SOURCE_BYTES",
+    "MAX_STDIN_BYTES",
     "MAX_TYPE_DEPTH",
     "MAX_WHEEL_BYTES",
     "MIB",
@@ -78,6 +80,15 @@ MAX_INPUT_FILE_BYTES: Final = 100 * MIB
 and largest ``--json @FILE``. Cog's CLI sends an input file inline, as a ``data:`` URL inside
 one JSON request, so the file is held in memory about three times over (the bytes, their
 base64, the request); past this size a model should take a URL instead."""
+
+MAX_STDIN_BYTES: Final = MAX_INPUT_FILE_BYTES
+"""Most stdin a command reads as a whole: ``--json @-`` (the inputs, as a ``--json @FILE``
+would be) and ``inspect -`` (references, one a line: a million of them fit). More is refused
+once this much has been read, so a stream without end costs this much memory, not all."""
+
+MAX_SECRET_BYTES: Final = 1 * MIB
+"""Largest password or token ``login --password-stdin`` reads. Registry tokens and a cloud
+service account's JSON key (which some registries take as the password) are a few KiB."""
 
 MAX_WHEEL_BYTES: Final = 1024 * MIB
 """Largest wheel ``COG_SDK_WHEEL``/``COG_WHEEL`` may name. It is streamed (hashed, copied),

@@ -123,9 +123,28 @@ class Context:
         """
         self.out(_escaped(line))
 
-    def read_stdin(self) -> str:
-        """Everything on stdin (``""`` when there is none)."""
-        return self.stdin.read() if self.stdin is not None else ""
+    def read_stdin(self, *, max_bytes: int, what: str) -> str:
+        """Everything on stdin (``""`` when there is none), if it is at most ``max_bytes`` of
+        UTF-8. Reading stops one character past the limit, so a stream without end
+        (``< /dev/zero``) costs ``max_bytes`` of memory and is refused.
+
+        Raises:
+            InvalidInputError: stdin holds more than ``max_bytes`` (``what`` names what was
+                being read, e.g. ``--json @-``).
+            UnicodeDecodeError: stdin is not text in its encoding (the caller says for what).
+        """
+        if self.stdin is None:
+            return ""
+        from domain.errors import InvalidInputError
+        from domain.limits import utf8_size
+
+        text = self.stdin.read(max_bytes + 1)
+        if len(text) > max_bytes or utf8_size(text) > max_bytes:
+            raise InvalidInputError(
+                f"{what}: stdin holds more than {max_bytes} bytes (the limit)",
+                reason="stdin too large",
+            )
+        return text
 
     @property
     def progress_relay(self) -> ProgressRelay:

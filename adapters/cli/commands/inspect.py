@@ -35,6 +35,7 @@ from domain.errors import (
     ImageNotFoundError,
     InvalidInputError,
 )
+from domain.limits import MAX_STDIN_BYTES
 from domain.model import Model
 from domain.platform import Platform, parse_platform
 from domain.reference import ParsedRef
@@ -142,7 +143,8 @@ def _batch_texts(ctx: Context, arguments: list[str]) -> list[str]:
     """The references, in order: the arguments, with ``-`` replaced by stdin's lines.
 
     Raises:
-        InvalidInputError: ``-`` given twice, with no stdin to read, or stdin not text.
+        InvalidInputError: ``-`` given twice, with no stdin to read, stdin not text, or more
+            than :data:`~domain.limits.MAX_STDIN_BYTES` of it.
     """
     if arguments.count(_STDIN) > 1:
         raise InvalidInputError(
@@ -158,12 +160,13 @@ def _batch_texts(ctx: Context, arguments: list[str]) -> list[str]:
                 "- reads references from stdin, and there is no stdin", reason="no stdin"
             )
         try:
-            texts += [line.strip() for line in ctx.stdin if line.strip()]
+            stdin = ctx.read_stdin(max_bytes=MAX_STDIN_BYTES, what="- (references on stdin)")
         except UnicodeDecodeError as exc:
             raise InvalidInputError(
                 f"- reads references from stdin, which is not text: {exc.reason}",
                 reason="stdin is not text",
             ) from exc
+        texts += [line.strip() for line in stdin.split("\n") if line.strip()]
     return texts
 
 

@@ -44,6 +44,7 @@ from domain.errors import (
     InvalidInputError,
     SchemaError,
 )
+from domain.limits import MAX_STDIN_BYTES
 from domain.model import Model
 from domain.prediction import Mode, check_inputs, parse_input_flags, read_input_schema
 from domain.safe_text import shown
@@ -95,8 +96,23 @@ def _inputs(ctx: Context, args: argparse.Namespace) -> dict[str, object]:
         )
     if args.json is None:
         return parse_input_flags(args.input)
-    stdin = ctx.read_stdin() if args.json in ("-", "@-") else None
+    stdin = _stdin_json(ctx, args.json) if args.json in ("-", "@-") else None
     return json_inputs(args.json, cwd=ctx.cwd, stdin_text=stdin)
+
+
+def _stdin_json(ctx: Context, flag: str) -> str:
+    """``--json @-``'s text.
+
+    Raises:
+        InvalidInputError: more than :data:`~domain.limits.MAX_STDIN_BYTES`, or not text.
+    """
+    what = f"--json {flag}"
+    try:
+        return ctx.read_stdin(max_bytes=MAX_STDIN_BYTES, what=what)
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{what}: stdin is not UTF-8 text", reason="stdin is not text"
+        ) from exc
 
 
 def _model(ctx: Context, args: argparse.Namespace, inputs: dict[str, object], mode: Mode) -> Model:
