@@ -40,8 +40,10 @@ import docker
 import docker.auth
 import docker.errors
 import docker.tls
+import docker.utils
 
 from adapters.docker.endpoint import (
+    DEFAULT_CONTEXT,
     DEFAULT_HOST,
     EngineEndpoint,
     EngineTLS,
@@ -49,7 +51,7 @@ from adapters.docker.endpoint import (
     resolve_endpoint,
 )
 from adapters.docker.errors import BACKEND, engine_errors
-from domain.errors import AuthenticationError
+from domain.errors import AuthenticationError, InvalidInputError
 from domain.safe_text import redact
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "DockerEngine"]
@@ -130,7 +132,8 @@ class DockerEngine:
 
         Raises:
             InvalidInputError: both ``host`` and ``context``, a context that does not exist or
-                cannot be read, or a Docker config that does not parse.
+                cannot be read, a Docker config that does not parse, or an engine address
+                docker-py cannot use.
         """
         env = dict(os.environ if environ is None else environ)
         if config_dir is not None:
@@ -142,6 +145,7 @@ class DockerEngine:
         self._endpoint = resolve_endpoint(
             host=host, context=context, environ=env, config_dir=self._config_dir
         )
+        _check_address(self._endpoint)
         self._host = self._endpoint.host
         self._environ: Mapping[str, str] = cli_environ(self._endpoint, env)
         self._timeout = timeout
@@ -247,6 +251,28 @@ class DockerEngine:
         # The address may carry a password (tcp://user:PASS@host); a repr ends up in logs.
         host = redact(self._host)
         return f"DockerEngine(host={host!r}, context={self._endpoint.context!r})"
+
+
+def _check_address(endpoint: EngineEndpoint) -> None:
+    """Refuse, before any connection, an engine address docker-py's own parser refuses (an
+    unknown scheme, a password, a path or query where none may be, a port out of range): it is
+    the user's setting (``DOCKER_HOST``, a context, ``docker.host``), not an engine failure.
+    docker-py would raise the same when its client is made, a port out of range as a bare
+    ``ValueError``.
+
+    Raises:
+        InvalidInputError: the address does not parse (its password, if any, redacted).
+    """
+    try:
+        docker.utils.parse_host(endpoint.host, tls=endpoint.tls is not None)
+    except (docker.errors.DockerException, ValueError) as exc:
+        context = f" (Docker context {endpoint.context!r})"
+        raise InvalidInputError(
+            f"the engine address {redact(endpoint.host)}"
+            f"{context if endpoint.context != DEFAULT_CONTEXT else ''} cannot be used: "
+            f"{redact(str(exc))}",
+            reason="bad engine address",
+        ) from exc
 
 
 def _tls_config(tls: EngineTLS | None) -> docker.tls.TLSConfig | bool:

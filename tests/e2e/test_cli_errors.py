@@ -111,6 +111,18 @@ def test_an_engine_that_is_down_exits_6(cogmodel: Cogmodel, tmp_path: Path) -> N
     assert "unix:///nonexistent" in result.err  # the message names the address to check
 
 
+@pytest.mark.parametrize(
+    "address", ["tcp://127.0.0.1:99999", "tcp://alice:s3cret@127.0.0.1:2375", "bogus://engine"]
+)
+def test_an_engine_address_docker_py_cannot_use_exits_2(cogmodel: Cogmodel, address: str) -> None:
+    # The port out of range was an internal error (exit 1): docker-py's bare ValueError.
+    result = cogmodel("inspect", "--local", "acme/model:1", env={"DOCKER_HOST": address})
+    assert result.code == 2
+    assert result.one_error_line()
+    assert result.err.startswith("error: the engine address ")
+    assert "s3cret" not in result.err
+
+
 def test_a_registry_that_is_down_exits_6(cogmodel: Cogmodel) -> None:
     result = cogmodel("inspect", "--remote", "127.0.0.1:1/acme/model:1")
     assert result.code == 6

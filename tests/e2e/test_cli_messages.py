@@ -98,6 +98,17 @@ def test_an_engine_that_is_down_is_said_in_plain_words_and_suggests_remote(
     assert _plain(result.err)
 
 
+def test_an_engine_address_out_of_range_is_invalid_input_not_an_internal_error(
+    cogmodel: Cogmodel,
+) -> None:
+    result = cogmodel("inspect", "acme/model:1", env={"DOCKER_HOST": "tcp://127.0.0.1:99999"})
+    assert result.code == 2
+    assert result.err == (
+        "error: the engine address tcp://127.0.0.1:99999 cannot be used: "
+        "Port out of range 0-65535\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("cog_yaml", "message"),
     [

@@ -16,7 +16,7 @@ from adapters.docker import (
     DockerLocalImages,
 )
 from adapters.docker.client import DEFAULT_HOST, Publication
-from domain.errors import AuthenticationError
+from domain.errors import AuthenticationError, InvalidInputError
 
 DEAD = "unix:///nonexistent/cogmodel-test.sock"
 
@@ -120,3 +120,43 @@ def test_ports_are_published_where_this_machine_reaches_them(
 def test_the_publication_follows_the_engine_address_from_the_environment() -> None:
     engine = DockerEngine(environ={"DOCKER_HOST": "tcp://192.0.2.7:2375"})
     assert engine.publication().reach == "192.0.2.7"
+
+
+# docker-py's parse_host is the oracle: what it refuses when the client is made, the engine
+# refuses when it is constructed (no connection), as invalid input with the password masked.
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("tcp://127.0.0.1:99999", "Port out of range 0-65535"),  # a bare ValueError in docker-py
+        ("tcp://127.0.0.1:port", "Port could not be cast to integer value"),
+        ("tcp://alice:s3cret@10.0.0.1:2375", "Invalid bind address format"),
+        ("bogus://engine", "Invalid bind address protocol"),
+        ("tcp://10.0.0.1:2375/v1?x=1", "Invalid bind address format"),
+        ("ssh://me@box/some/path", "Invalid bind address format"),
+    ],
+)
+def test_an_address_docker_py_refuses_is_invalid_input_before_any_connection(
+    address: str, reason: str
+) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        DockerEngine(environ={"DOCKER_HOST": address})
+    message = str(refused.value)
+    assert message.startswith("the engine address ")
+    assert reason in message
+    assert "s3cret" not in message
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp://127.0.0.1:2375", "tcp://[::1]:2376", "unix:///run/docker.sock", "ssh://me@box:2222"],
+)
+def test_an_address_docker_py_takes_is_taken(address: str) -> None:
+    assert DockerEngine(environ={"DOCKER_HOST": address}).host == address
+
+
+def test_a_contexts_address_that_docker_py_refuses_names_the_context(tmp_path: Path) -> None:
+    from tests.unit.adapters.test_docker_endpoint import store_context
+
+    store_context(tmp_path, "remote", "tcp://10.0.0.1:70000")
+    with pytest.raises(InvalidInputError, match=r"\(Docker context 'remote'\) cannot be used"):
+        DockerEngine(context="remote", config_dir=tmp_path, environ={})
