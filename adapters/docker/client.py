@@ -248,7 +248,8 @@ class DockerEngine:
         self.close()
 
     def __repr__(self) -> str:
-        # The address may carry a password (tcp://user:PASS@host); a repr ends up in logs.
+        # The address may carry a token (tcp://TOKEN@host; docker-py refuses user:PASS@, and
+        # so does the constructor); a repr ends up in logs.
         host = redact(self._host)
         return f"DockerEngine(host={host!r}, context={self._endpoint.context!r})"
 
