@@ -40,13 +40,15 @@ def main(argv: list[str]) -> None:
             connection.sendall(request.encode())
             status = stream.readline().split()
             length = 0
-            for line in iter(stream.readline, b"\r\n"):
+            while (line := stream.readline()) != b"\r\n":
+                if not line:  # the server closed the connection: stop, do not spin
+                    sys.exit(f"no complete answer for {path}")
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     length = int(value)
             body = stream.read(length)
-            if status[1] != b"200":
-                sys.exit(f"HTTP {status[1].decode()} for {path}")
+            if len(status) < 2 or status[1] != b"200":
+                sys.exit(f"HTTP {b' '.join(status).decode(errors='replace')} for {path}")
             return body
 
         manifest = json.loads(get(f"/v2/{repository}/manifests/{tag}", MANIFEST_TYPES))
